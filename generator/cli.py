@@ -1,0 +1,117 @@
+"""The `mtgen` command line.  Parses options and calls one function per command; no logic of its own.
+
+Exit codes scripts can trust: 0 success, 1 problems found (check commands), 2 bad usage or input.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+
+from . import grammar as grammar_mod
+from .generate import GenerateOptions, UsageError, run
+from .outdir import OutputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,
+                  help="Manufacture multi-turn tool-calling datasets for a simulated file system.")
+grammar_app = typer.Typer(no_args_is_help=True, help="Inspect and check phrasing grammars.")
+app.add_typer(grammar_app, name="grammar")
+
+
+def fail(msg: str, code: int = 2) -> None:
+    typer.echo(f"mtgen: error: {msg}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def generate(
+    out: Path = typer.Option(Path("data"), "--out", "-o", help="Output folder (created; must be empty unless --force)."),
+    n: Optional[int] = typer.Option(None, "--n", help="Number of rows in all (train + test). Default 500."),
+    seed: int = typer.Option(1, "--seed", help="Seed: the same seed and options give byte-identical files."),
+    train: Optional[int] = typer.Option(None, "--train", help="Exact number of train rows (use with --test instead of --n)."),
+    test: Optional[int] = typer.Option(None, "--test", help="Exact number of test rows (use with --train instead of --n)."),
+    test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of rows that go to the test split when using --n."),
+    split_by: str = typer.Option("conversation", "--split-by",
+                                 help="'conversation': split whole conversations; 'template': test requests use "
+                                      "phrasing templates that never appear in train (measures generalisation)."),
+    fmt: str = typer.Option("jsonl", "--format", help="'jsonl' or 'csv'."),
+    tools: Optional[str] = typer.Option(None, "--tools", help="Comma-separated subset of ls,cd,cat,mkdir,touch,rm,cp,mv "
+                                        "(default: all). job_description.json lists exactly these."),
+    min_turns: int = typer.Option(1, "--min-turns", help="Fewest earlier user/assistant exchanges before the request."),
+    max_turns: int = typer.Option(5, "--max-turns", help="Most earlier user/assistant exchanges before the request."),
+    context_share: float = typer.Option(0.4, "--context-share",
+                                        help="Target share of requests answerable only from earlier turns "
+                                             "('open it', 'go back up', 'the same for x')."),
+    noise: float = typer.Option(0.08, "--noise", help="Share of user turns with a typo or casing noise (never in names)."),
+    student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml (Qwen3, Llama 3 or GPT-OSS family)."),
+    teacher: Optional[str] = typer.Option(None, "--teacher", help="Teacher model for config.yaml: Qwen3-235B-A22B-Instruct-2507, "
+                                          "Llama-3.1-405B-Instruct or openai.gpt-oss-120b."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder to use instead of the shipped grammars/en."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder, replacing the dataset files."),
+) -> None:
+    """Write train/test rows, job_description.json and config.yaml into OUT, ready to upload.
+
+    Example: mtgen generate --n 500 --seed 1 --out data/
+    """
+    if split_by not in ("conversation", "template"):
+        fail(f"--split-by must be 'conversation' or 'template' (got {split_by!r})")
+    if fmt not in ("jsonl", "csv"):
+        fail(f"--format must be 'jsonl' or 'csv' (got {fmt!r})")
+    opts = GenerateOptions(out=out, n=n, train=train, test=test, seed=seed, format=fmt, tools=tools,
+                           test_fraction=test_fraction, split_by=split_by, min_turns=min_turns,
+                           max_turns=max_turns, context_share=context_share, noise=noise, student=student,
+                           teacher=teacher, grammars=grammars, force=force)
+    try:
+        s = run(opts)
+    except (UsageError, OutputError) as e:
+        fail(str(e))
+    except grammar_mod.GrammarError as e:
+        fail(f"bad grammar: {e}")
+    total = s.rows["train"] + s.rows["test"]
+    share = s.contextual / total if total else 0.0
+    typer.echo(f"wrote {s.rows['train']} train + {s.rows['test']} test rows to {s.out} "
+               f"({share:.0%} of answers need earlier turns)")
+    for w in s.warnings:
+        typer.echo(f"mtgen: warning: {w}", err=True)
+
+
+@grammar_app.command("check")
+def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/en).")) -> None:
+    """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""
+    d = directory or grammar_mod.default_grammar_dir()
+    g, errors, warnings = grammar_mod.scan(d)
+    for e in errors:
+        typer.echo(e)
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    if errors:
+        typer.echo(f"{len(errors)} problem(s) in {d}", err=True)
+        raise typer.Exit(1)
+    per_tool: dict[str, int] = {}
+    for t in g.templates:
+        tool = t.form.split(".")[0]
+        per_tool[tool] = per_tool.get(tool, 0) + 1
+    typer.echo(f"{d}: {len(g.templates)} phrasings OK (" + ", ".join(f"{k} {v}" for k, v in per_tool.items()) + ")")
+
+
+def main() -> None:
+    """Entry point: click's usage errors become one line on stderr and exit 2."""
+    try:
+        rv = app(standalone_mode=False)
+    except click.exceptions.UsageError as e:
+        typer.echo(f"mtgen: error: {e.format_message()}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        typer.echo("mtgen: aborted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

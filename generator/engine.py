@@ -1,0 +1,137 @@
+"""One conversation from (seed, index): world -> planner -> grammar -> fs, turn after turn.
+
+Every conversation draws its randomness from Rand(seed, index) only, so any conversation can be made
+alone, in any process, in any order.  Which form the final turn asks for, how many turns come before it
+and in which surface style it is phrased follow a seeded schedule over the index: for small n every
+form, style and length appears before any repeats (cover before repeating); for large n the mix
+stays balanced.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .forms import FORMS, SURFACE_STYLES
+from .fs import Dir, FileSystem
+from .grammar import Grammar
+from .planner import Action, Discourse, candidates, pick
+from .rng import Rand
+from .world import make_tree
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 1
+    tools: tuple[str, ...] = ("ls", "cd", "cat", "mkdir", "touch", "rm", "cp", "mv")
+    min_prior: int = 1  # prior user/assistant exchanges before the final request
+    max_prior: int = 5
+    context_share: float = 0.4  # share of final requests that can only be answered from earlier turns
+    noise: float = 0.08  # share of user turns with a typo or casing noise
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    tool: str
+    args: dict
+    form: str
+    surface: str
+    template: str  # template id
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    index: int
+    turns: tuple[Turn, ...]  # the last one is the request to answer; its call is the answer
+    start: Dir  # the starting tree, for exports that replay the conversation
+
+    @property
+    def answer(self) -> Turn:
+        return self.turns[-1]
+
+
+class Engine:
+    """Compiled once per run; `conversation(index, side)` is then a pure function."""
+
+    def __init__(self, settings: Settings, grammar: Grammar) -> None:
+        self.s = settings
+        self.g = grammar
+        usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
+        self.forms = [f.name for f in usable]
+        self.setups_ok = {f.name: all(FORMS[x].tool in settings.tools and x in grammar.forms for x in f.setup)
+                          for f in usable}
+        sched = Rand(settings.seed, 0x5C4ED)
+        self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
+        self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
+        self.surfaces = sched.shuffled(list(SURFACE_STYLES))
+        self.phase = sched.random()
+        self.length_phase = sched.below(1000)
+        if not self.forms:
+            raise ValueError("no usable forms: the grammar has no phrasings for the chosen tools")
+
+    def target(self, index: int) -> tuple[str, int, str]:
+        """(final form, prior exchanges, surface style) for conversation `index`, by schedule."""
+        s = self.s
+        share = s.context_share if self.contextual else 0.0
+        share = share if self.direct else 1.0
+        before = math.floor(index * share + self.phase)
+        is_ctx = math.floor((index + 1) * share + self.phase) > before
+        if is_ctx:
+            form = self.contextual[before % len(self.contextual)]
+        else:
+            form = self.direct[(index - before) % len(self.direct)]
+        span = s.max_prior - s.min_prior + 1
+        prior = s.min_prior + (index + self.length_phase) % span
+        surface = self.surfaces[index % len(self.surfaces)]
+        return form, prior, surface
+
+    def conversation(self, index: int, side: str = "any") -> Dialogue:
+        """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing)."""
+        r = Rand(self.s.seed, index)
+        want, prior, surface = self.target(index)
+        if side == "test" and not self.g.has_held_out(want):
+            want = next((f for f in self.contextual + self.direct if self.g.has_held_out(f)), want)
+        start = make_tree(r)
+        fs = FileSystem(start.clone())
+        d = Discourse()
+        setup = list(FORMS[want].setup) if self.setups_ok.get(want) else []
+        turns: list[Turn] = []
+        hist_side = "train" if side == "train" else "any"
+        for t in range(prior):
+            forced = len(setup) > 0 and prior - t <= len(setup)
+            action = None
+            if forced:
+                action = pick([setup[len(setup) - (prior - t)]], fs, d, r)
+            if action is None:
+                action = pick(self.forms, fs, d, r)
+            if action is None:
+                break  # nothing legal is left for these tools: the conversation ends here
+            turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side))
+            path = fs.path()
+            fs.apply(action.tool, action.args)
+            d.record(action, path)
+        final = None
+        options = candidates(want, fs, d, r)
+        if options:
+            final = r.choice(options)
+        else:
+            same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
+                         if side != "test" or self.g.has_held_out(f)]
+            final = pick(same_kind, fs, d, r) or pick(self.forms, fs, d, r)
+        if final is None:
+            raise RuntimeError(f"conversation {index}: no legal request left")  # cannot happen: ls is legal
+        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))
+        return Dialogue(index, tuple(turns), start)
+
+    def _say(self, a: Action, surface: str, r: Rand, side: str) -> Turn:
+        slots = dict(a.slots)
+        lex = self.g.lexicon
+        if a.subject is not None:
+            slots["kind"] = lex.kind(*a.subject)
+        if "ordinal" in slots:
+            slots["ordinal"] = lex.ordinals.get(slots["ordinal"], f"number {slots['ordinal']}")
+        noise = "none"
+        if r.chance(self.s.noise):
+            noise = r.choice(("typo", "casing"))
+        text, tmpl = self.g.render(a.form, surface, slots, r, side, noise)
+        return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id)

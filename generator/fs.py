@@ -1,0 +1,185 @@
+"""The simulated file system: a tree, a current directory, and the legal moves of each tool.
+
+Semantics follow the public reference simulator of this tool set (BFCL's GorillaFileSystem), kept to the
+subset on which it is unambiguous:
+  cd     one level at a time into an existing folder, or '..' (never above the root)
+  ls     lists the current folder; dot-names only with a=true
+  cat    files only
+  mkdir / touch   only names that do not exist yet in the current folder
+  rm     a file or a folder
+  cp/mv  into an existing folder that does not already hold the source's name, or to a new name;
+         never onto an existing file, never a path
+Names never contain any of |/\\?%*:"<>.  This module knows nothing of phrasing or JSON.
+"""
+from __future__ import annotations
+
+BAD_NAME_CHARS = frozenset('|/\\?%*:"<>')
+
+
+class IllegalCall(ValueError):
+    """A call the file system refuses; the generator must never emit one."""
+
+
+class Dir:
+    __slots__ = ("name", "parent", "children")
+
+    def __init__(self, name: str, parent: "Dir | None" = None) -> None:
+        self.name = name
+        self.parent = parent
+        # name -> Dir (a folder) or str (a file's content); insertion order is listing order
+        self.children: dict[str, "Dir | str"] = {}
+
+    def add_dir(self, name: str) -> "Dir":
+        d = Dir(name, self)
+        self.children[name] = d
+        return d
+
+    def add_file(self, name: str, content: str = "") -> None:
+        self.children[name] = content
+
+    def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
+        d = Dir(self.name if name is None else name, parent)
+        for k, v in self.children.items():
+            d.children[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+        return d
+
+    def to_gorilla(self) -> dict:
+        """This folder in GorillaFileSystem's scenario layout."""
+        contents = {}
+        for k, v in self.children.items():
+            if isinstance(v, Dir):
+                contents[k] = v.to_gorilla()
+            else:
+                contents[k] = {"type": "file", "content": v}
+        return {"type": "directory", "contents": contents}
+
+
+def valid_name(name: object) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and not (BAD_NAME_CHARS & set(name))
+
+
+class FileSystem:
+    __slots__ = ("root", "cwd")
+
+    def __init__(self, root: Dir) -> None:
+        self.root = root
+        self.cwd = root
+
+    # ---- queries on the current folder -------------------------------------------------------
+    def path(self) -> str:
+        parts = []
+        d = self.cwd
+        while d.parent is not None:
+            parts.append(d.name)
+            d = d.parent
+        return "/" + "/".join(reversed(parts))
+
+    def at_root(self) -> bool:
+        return self.cwd.parent is None
+
+    def has(self, name: str) -> bool:
+        return name in self.cwd.children
+
+    def is_file(self, name: str) -> bool:
+        return isinstance(self.cwd.children.get(name), str)
+
+    def is_dir(self, name: str) -> bool:
+        return isinstance(self.cwd.children.get(name), Dir)
+
+    def files(self) -> list[str]:
+        return [k for k, v in self.cwd.children.items() if isinstance(v, str)]
+
+    def dirs(self) -> list[str]:
+        return [k for k, v in self.cwd.children.items() if isinstance(v, Dir)]
+
+    def names(self) -> list[str]:
+        return list(self.cwd.children)
+
+    def listing(self, hidden: bool = False) -> list[str]:
+        return [k for k in self.cwd.children if hidden or not k.startswith(".")]
+
+    def clone(self) -> "FileSystem":
+        """An independent copy with the same current folder."""
+        trail = []
+        d = self.cwd
+        while d.parent is not None:
+            trail.append(d.name)
+            d = d.parent
+        fs = FileSystem(self.root.clone())
+        for name in reversed(trail):
+            fs.cwd = fs.cwd.children[name]
+        return fs
+
+    # ---- legality and application ------------------------------------------------------------
+    def check(self, tool: str, args: dict) -> str | None:
+        """Why the call is illegal here, or None when it is legal."""
+        c = self.cwd.children
+        if tool == "ls":
+            a = args.get("a", False)
+            return None if isinstance(a, bool) and set(args) <= {"a"} else "ls takes only a boolean 'a'"
+        if tool == "cd":
+            f = args.get("folder")
+            if f == "..":
+                return "cd: already at the root" if self.cwd.parent is None else None
+            if not valid_name(f):
+                return f"cd: invalid folder name {f!r}"
+            return None if isinstance(c.get(f), Dir) else f"cd: {f}: no such folder here"
+        if tool == "cat":
+            f = args.get("file_name")
+            return None if isinstance(c.get(f), str) else f"cat: {f}: no such file here"
+        if tool in ("mkdir", "touch"):
+            n = args.get("dir_name" if tool == "mkdir" else "file_name")
+            if not valid_name(n):
+                return f"{tool}: invalid name {n!r}"
+            return f"{tool}: {n}: already exists" if n in c else None
+        if tool == "rm":
+            f = args.get("file_name")
+            return None if isinstance(f, str) and f in c else f"rm: {f}: no such file or folder"
+        if tool in ("cp", "mv"):
+            src, dst = args.get("source"), args.get("destination")
+            if not isinstance(src, str) or src not in c:
+                return f"{tool}: {src}: no such file or folder"
+            if not valid_name(dst):
+                return f"{tool}: invalid destination {dst!r}"
+            if dst == src:
+                return f"{tool}: source and destination are the same"
+            if dst in c:
+                target = c[dst]
+                if not isinstance(target, Dir):
+                    return f"{tool}: {dst}: exists and is not a folder"
+                if src in target.children:
+                    return f"{tool}: {dst}/{src} already exists"
+            return None
+        return f"unknown tool {tool!r}"
+
+    def apply(self, tool: str, args: dict) -> None:
+        why = self.check(tool, args)
+        if why is not None:
+            raise IllegalCall(why)
+        c = self.cwd.children
+        if tool == "cd":
+            f = args["folder"]
+            self.cwd = self.cwd.parent if f == ".." else c[f]
+        elif tool == "mkdir":
+            self.cwd.add_dir(args["dir_name"])
+        elif tool == "touch":
+            self.cwd.add_file(args["file_name"])
+        elif tool == "rm":
+            del c[args["file_name"]]
+        elif tool in ("cp", "mv"):
+            src, dst = args["source"], args["destination"]
+            item = c[src]
+            into = c.get(dst)
+            if isinstance(into, Dir):
+                parent, name = into, src
+            else:
+                parent, name = self.cwd, dst
+            if tool == "mv":
+                del c[src]
+            if isinstance(item, Dir):
+                moved = item if tool == "mv" else item.clone()
+                moved.name, moved.parent = name, parent
+                parent.children[name] = moved
+            else:
+                parent.children[name] = item
+        # ls and cat change nothing

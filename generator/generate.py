@@ -1,0 +1,170 @@
+"""`mtgen generate`: conversations -> deduplicated, split rows -> an upload-ready folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from . import grammar as grammar_mod
+from .config import config_yaml
+from .engine import Engine, Settings
+from .forms import FORMS
+from .outdir import RowWriter, Staged, prepare
+from .serialize import to_row
+from .split import side_of
+from .tools import job_description, parse_tool_list
+
+MIN_SPLIT_ROWS = 20  # the platform refuses a split with fewer rows
+
+
+class UsageError(ValueError):
+    """Bad options; the message is one line for the user."""
+
+
+class GenerateOptions(BaseModel):
+    out: Path
+    n: int | None = None
+    train: int | None = None
+    test: int | None = None
+    seed: int = 1
+    format: Literal["jsonl", "csv"] = "jsonl"
+    tools: str | None = None
+    test_fraction: float = 0.2
+    split_by: Literal["conversation", "template"] = "conversation"
+    min_turns: int = 1
+    max_turns: int = 5
+    context_share: float = 0.4
+    noise: float = 0.08
+    student: str | None = None
+    teacher: str | None = None
+    grammars: Path | None = None
+    force: bool = False
+
+    def quotas(self) -> tuple[int | None, int | None, int | None, float]:
+        """(total, train, test, test fraction) after checking the options; raises UsageError."""
+        if self.n is not None and (self.train is not None or self.test is not None):
+            raise UsageError("give either --n or --train/--test, not both")
+        if self.seed < 0:
+            raise UsageError(f"--seed must be >= 0 (got {self.seed})")
+        if not 0.0 <= self.test_fraction < 1.0:
+            raise UsageError(f"--test-fraction must be in [0, 1) (got {self.test_fraction})")
+        if not 0.0 <= self.context_share <= 1.0:
+            raise UsageError(f"--context-share must be in [0, 1] (got {self.context_share})")
+        if not 0.0 <= self.noise <= 1.0:
+            raise UsageError(f"--noise must be in [0, 1] (got {self.noise})")
+        if self.min_turns < 0 or self.max_turns < self.min_turns or self.max_turns > 50:
+            raise UsageError(f"--min-turns/--max-turns must satisfy 0 <= min <= max <= 50 "
+                             f"(got {self.min_turns}, {self.max_turns})")
+        if self.train is not None or self.test is not None:
+            tr, te = self.train or 0, self.test or 0
+            if tr < 0 or te < 0 or tr + te <= 0:
+                raise UsageError(f"--train and --test must be >= 0 and not both 0 (got {tr}, {te})")
+            return None, tr, te, te / (tr + te)
+        n = 500 if self.n is None else self.n
+        if n <= 0:
+            raise UsageError(f"--n must be a positive number of rows (got {n})")
+        return n, None, None, self.test_fraction
+
+
+@dataclass
+class Summary:
+    out: Path
+    rows: dict[str, int] = field(default_factory=lambda: {"train": 0, "test": 0})
+    contextual: int = 0
+    skipped_duplicates: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _progress(total: int):
+    if total < 2000 or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    p = Progress(transient=True)
+    p.start()
+    return p
+
+
+def run(opts: GenerateOptions) -> Summary:
+    total, want_train, want_test, fraction = opts.quotas()
+    try:
+        tools = parse_tool_list(opts.tools)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    from .config import check_student, check_teacher
+    try:
+        if opts.student:
+            check_student(opts.student)
+        if opts.teacher:
+            check_teacher(opts.teacher)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    g = grammar_mod.load(opts.grammars)
+    settings = Settings(seed=opts.seed, tools=tools, min_prior=max(opts.min_turns, 0),
+                        max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise)
+    engine = Engine(settings, g)
+    by_template = opts.split_by == "template"
+    if by_template:
+        g.hold_out(max(fraction, 0.05), opts.seed)
+    prepare(opts.out, opts.force)
+
+    ext = opts.format
+    stage = Staged(opts.out)
+    summary = Summary(opts.out)
+    writers = {s: RowWriter(stage.path(f"{s}.{ext}"), ext) for s in ("train", "test")}
+    quota = {"train": want_train, "test": want_test}
+    goal = total if total is not None else want_train + want_test
+    seen: set[bytes] = set()
+    progress = _progress(goal)
+    task = progress.add_task("generating", total=goal) if progress else None
+    try:
+        index, written = 0, 0
+        limit = 50 * goal + 1000
+        while written < goal:
+            if index >= limit:
+                raise UsageError(f"only {written} distinct conversations found in {limit} tries; "
+                                 f"allow more tools or longer conversations (--max-turns)")
+            side = side_of(index, opts.seed, fraction)
+            if quota[side] is not None and writers[side].rows >= quota[side]:
+                index += 1
+                continue
+            d = engine.conversation(index, side if by_template else "any")
+            index += 1
+            question, answer = to_row(d)
+            key = hashlib.blake2b(question.encode(), digest_size=12).digest()
+            if key in seen:
+                summary.skipped_duplicates += 1
+                continue
+            seen.add(key)
+            writers[side].write(question, answer)
+            written += 1
+            summary.contextual += FORMS[d.answer.form].contextual
+            if progress:
+                progress.advance(task)
+        for w in writers.values():
+            w.close()
+        stage.text("job_description.json", json.dumps(job_description(tools), indent=2) + "\n")
+        stage.text("config.yaml", config_yaml(opts.student, opts.teacher))
+        stale = {"jsonl": "csv", "csv": "jsonl"}[ext]
+        for s in ("train", "test"):
+            (opts.out / f"{s}.{stale}").unlink(missing_ok=True)
+        stage.commit()
+    except BaseException:
+        for w in writers.values():
+            w.close()
+        stage.discard()
+        raise
+    finally:
+        if progress:
+            progress.stop()
+    for s in ("train", "test"):
+        summary.rows[s] = writers[s].rows
+        if writers[s].rows < MIN_SPLIT_ROWS:
+            summary.warnings.append(f"{s} split has {writers[s].rows} rows; the platform needs at least "
+                                    f"{MIN_SPLIT_ROWS}")
+    return summary

@@ -1,0 +1,377 @@
+"""User phrasings as data: load, check and render the template files under grammars/.
+
+A grammar folder holds one `<tool>.txt` per tool plus `lexicon.txt`.  In a tool file, `[form]` opens a
+section (forms are listed in generator/forms.py) and every other non-blank, non-# line is one phrasing:
+
+    polite: could you (show|print) [me ]what's in {{ file }}?
+
+`style:` (plain, polite, terse, question, indirect; default plain) tags the surface style.  `(a|b)` picks
+one alternative, `[x]` is optional, `{{ slot }}` inserts a slot, `\\(` etc. write a literal bracket.
+Each line is compiled once to a Jinja2 template and rendered in Jinja2's immutable sandbox, because a
+grammar file is untrusted input.  This module knows nothing of file systems or JSON.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .forms import FORMS, SLOT_SAMPLES, SURFACE_STYLES
+from .rng import Rand
+
+
+class GrammarError(ValueError):
+    """A grammar folder that cannot be used; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str  # stable across edits elsewhere in the file: hash of form and text
+    form: str
+    surface: str
+    source: str  # the line as written
+    path: str
+    line: int
+    jinja: jinja2.Template = field(compare=False, repr=False)
+
+
+# ---- the line syntax: (a|b) alternatives, [x] optional, {{ }} / {% %} passed through to Jinja ------
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.n_groups = 0
+
+    def fail(self, msg: str) -> None:
+        raise GrammarError(f"column {self.i + 1}: {msg}")
+
+    def parse(self, closers: str = "") -> tuple[list[str], list[set[str]]]:
+        """Parse until one of `closers`; returns the branches (split on top-level '|') as Jinja text,
+        each with the set of slots it always renders."""
+        branches, sure = [[]], [set()]
+        s = self.s
+        while self.i < len(s):
+            c = s[self.i]
+            if c == "\\" and self.i + 1 < len(s):
+                branches[-1].append(s[self.i + 1])
+                self.i += 2
+            elif s.startswith("{{", self.i) or s.startswith("{%", self.i) or s.startswith("{#", self.i):
+                end = {"{{": "}}", "{%": "%}", "{#": "#}"}[s[self.i:self.i + 2]]
+                j = s.find(end, self.i + 2)
+                if j < 0:
+                    self.fail(f"'{s[self.i:self.i + 2]}' is never closed with '{end}'")
+                chunk = s[self.i:j + 2]
+                m = re.fullmatch(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}", chunk)
+                if m:
+                    sure[-1].add(m.group(1))
+                branches[-1].append(chunk)
+                self.i = j + 2
+            elif c == "(":
+                self.i += 1
+                inner, inner_sure = self.parse(")")
+                if len(inner) == 1:  # plain parentheses in the text
+                    branches[-1].append("(" + inner[0] + ")")
+                    sure[-1] |= inner_sure[0]
+                else:
+                    self.n_groups += 1
+                    v = f"_g{self.n_groups}"
+                    out = f"{{% with {v} = _k({len(inner)}) %}}"
+                    for k, b in enumerate(inner):
+                        out += ("{% if " if k == 0 else "{% elif ") + f"{v} == {k} %}}{b}"
+                    out += "{% endif %}{% endwith %}"
+                    branches[-1].append(out)
+                    sure[-1] |= set.intersection(*inner_sure)
+            elif c == "[":
+                self.i += 1
+                inner, _ = self.parse("]")
+                if len(inner) != 1:
+                    self.fail("'|' inside [optional] text; use [(a|b)]")
+                branches[-1].append("{% if _k(2) %}" + inner[0] + "{% endif %}")
+            elif c in closers:
+                self.i += 1
+                return ["".join(b) for b in branches], sure
+            elif c in ")]":
+                self.fail(f"unmatched '{c}'")
+            elif c == "|" and closers == ")":
+                branches.append([])
+                sure.append(set())
+                self.i += 1
+            else:
+                branches[-1].append(c)
+                self.i += 1
+        if closers:
+            self.fail(f"missing '{closers}'")
+        return ["".join(b) for b in branches], sure
+
+
+def compile_line(text: str) -> tuple[str, set[str]]:
+    """Template line -> (Jinja source, slots present in every rendering)."""
+    p = _Parser(text)
+    branches, sure = p.parse()
+    if len(branches) != 1:
+        raise GrammarError("column 1: '|' outside of a (group)")
+    return branches[0], sure[0]
+
+
+_STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
+_SPACES = re.compile(r"\s+")
+_SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
+
+
+def _env() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+@dataclass
+class Lexicon:
+    kinds: dict[str, str] = field(default_factory=dict)  # extension -> noun ('pdf' -> 'document')
+    ordinals: dict[int, str] = field(default_factory=dict)
+
+    def kind(self, name: str, is_dir: bool) -> str:
+        if is_dir:
+            return self.kinds.get("/", "folder")
+        ext = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
+        return self.kinds.get(ext, self.kinds.get("*", "file"))
+
+
+def default_grammar_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent / "grammars" / "en"
+    if here.is_dir():
+        return here
+    return Path(sys.prefix) / "share" / "mtgen" / "grammars" / "en"
+
+
+class Grammar:
+    """All templates of one grammar folder, compiled once."""
+
+    def __init__(self, templates: list[Template], lexicon: Lexicon, directory: str) -> None:
+        self.directory = directory
+        self.templates = templates
+        self.lexicon = lexicon
+        self.by_form: dict[str, list[Template]] = {}
+        for t in templates:
+            self.by_form.setdefault(t.form, []).append(t)
+        self.held_out: frozenset[str] = frozenset()
+        self._pools: dict[tuple, list[Template]] = {}
+
+    @property
+    def forms(self) -> set[str]:
+        return set(self.by_form)
+
+    # ---- split by template: a seeded share of each form's phrasings is kept for the test side --------
+    def hold_out(self, fraction: float, seed: int) -> None:
+        held = set()
+        for form in sorted(self.by_form):
+            ts = sorted(self.by_form[form], key=lambda t: t.id)
+            if len(ts) < 2:
+                continue
+            k = min(len(ts) - 1, max(1, round(len(ts) * fraction)))
+            r = Rand(seed, 0x7E57, int(hashlib.sha1(form.encode()).hexdigest()[:8], 16))
+            held.update(t.id for t in r.sample(ts, k))
+        self.held_out = frozenset(held)
+        self._pools.clear()
+
+    def has_held_out(self, form: str) -> bool:
+        return any(t.id in self.held_out for t in self.by_form.get(form, ()))
+
+    def _pool(self, form: str, surface: str, side: str) -> list[Template]:
+        key = (form, surface, side)
+        pool = self._pools.get(key)
+        if pool is None:
+            ts = self.by_form[form]
+            if side == "train":
+                ts = [t for t in ts if t.id not in self.held_out]
+            elif side == "heldout":
+                ts = [t for t in ts if t.id in self.held_out]
+            pool = [t for t in ts if t.surface == surface] or ts
+            self._pools[key] = pool
+        return pool
+
+    def render(self, form: str, surface: str, slots: dict, r: Rand, side: str = "any",
+               noise: str = "none") -> tuple[str, Template]:
+        """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them."""
+        t = r.choice(self._pool(form, surface, side))
+        text = t.jinja.render(slots, _k=r.below)
+        text = _SPACE_PUNCT.sub(r"\1", _SPACES.sub(" ", text)).strip()
+        if noise != "none":
+            text = add_noise(text, noise, [str(v) for v in slots.values()], r)
+        return text, t
+
+
+# ---- typo and casing noise that never touches a slot value -----------------------------------------
+def _protected(text: str, values: list[str]) -> list[bool]:
+    mask = [False] * len(text)
+    for v in values:
+        if not v:
+            continue
+        start = text.find(v)
+        while start >= 0:
+            for k in range(start, start + len(v)):
+                mask[k] = True
+            start = text.find(v, start + 1)
+    return mask
+
+
+def add_noise(text: str, kind: str, values: list[str], r: Rand) -> str:
+    mask = _protected(text, values)
+    chars = list(text)
+    if kind == "casing":
+        chars = [c if mask[i] else c.lower() for i, c in enumerate(chars)]
+        while chars and chars[-1] in ".!" and not mask[len(chars) - 1]:
+            chars.pop()
+        return "".join(chars)
+    if kind == "typo":
+        words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{5,}", text)
+                 if not any(mask[m.start():m.end()])]
+        if words:
+            a, b = r.choice(words)
+            k = a + 1 + r.below(b - a - 3)  # swap two inner letters, keep first and last
+            chars[k], chars[k + 1] = chars[k + 1], chars[k]
+        return "".join(chars)
+    raise ValueError(f"unknown noise kind {kind!r}")
+
+
+# ---- loading and checking ---------------------------------------------------------------------------
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise GrammarError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def _load_lexicon(path: Path, problems: list[str]) -> Lexicon:
+    lex = Lexicon()
+    if not path.exists():
+        return lex
+    section = None
+    for n, raw in enumerate(_read_lines(path), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            if section not in ("kinds", "ordinals"):
+                problems.append(f"{path}:{n}: unknown lexicon section [{section}] (use [kinds] or [ordinals])")
+            continue
+        if ":" not in line:
+            problems.append(f"{path}:{n}: expected 'keys: word'")
+            continue
+        keys, word = (x.strip() for x in line.split(":", 1))
+        if section == "kinds":
+            for k in keys.split():
+                lex.kinds[k.lower()] = word
+        elif section == "ordinals":
+            if not keys.isdigit():
+                problems.append(f"{path}:{n}: ordinal key must be a number, got {keys!r}")
+                continue
+            lex.ordinals[int(keys)] = word
+        else:
+            problems.append(f"{path}:{n}: entry outside a [kinds] or [ordinals] section")
+    return lex
+
+
+def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[str]]:
+    """Load a grammar folder; returns (grammar or None, errors, warnings), each 'file:line: message'."""
+    d = Path(directory)
+    errors: list[str] = []
+    warnings: list[str] = []
+    if not d.is_dir():
+        return None, [f"{d}: grammar folder not found"], []
+    env = _env()
+    templates: list[Template] = []
+    lexicon = _load_lexicon(d / "lexicon.txt", errors)
+    files = sorted(p for p in d.glob("*.txt") if p.name != "lexicon.txt")
+    if not files:
+        return None, [f"{d}: no grammar files (*.txt) found"], []
+    seen: dict[tuple[str, str], str] = {}
+    for path in files:
+        try:
+            lines = _read_lines(path)
+        except GrammarError as e:
+            errors.append(str(e))
+            continue
+        form = None
+        for n, raw in enumerate(lines, 1):
+            line = raw.strip()
+            where = f"{path}:{n}"
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]") and re.fullmatch(r"\[[\w.]+\]", line):
+                form = line[1:-1]
+                if form not in FORMS:
+                    errors.append(f"{where}: unknown form [{form}] (known: {', '.join(FORMS)})")
+                    form = "?"
+                continue
+            if form is None:
+                errors.append(f"{where}: phrasing before any [form] section")
+                continue
+            if form == "?":
+                continue
+            surface, body = "plain", line
+            m = _STYLE_TAG.match(line)
+            if m:
+                if m.group(1) not in SURFACE_STYLES:
+                    errors.append(f"{where}: unknown style '{m.group(1)}:' (known: {', '.join(SURFACE_STYLES)})")
+                    continue
+                surface, body = m.group(1), m.group(2)
+            try:
+                source, sure = compile_line(body)
+            except GrammarError as e:
+                errors.append(f"{where}: {e}")
+                continue
+            try:
+                ast = env.parse(source)
+                jt = env.from_string(source)
+            except jinja2.TemplateSyntaxError as e:
+                errors.append(f"{where}: template syntax error: {e.message}")
+                continue
+            spec = FORMS[form]
+            used = meta.find_undeclared_variables(ast) - {"_k"} - {v for v in meta.find_undeclared_variables(ast)
+                                                                 if v.startswith("_g")}
+            unknown = sorted(used - set(spec.slots))
+            if unknown:
+                errors.append(f"{where}: unknown slot '{unknown[0]}' for [{form}] "
+                              f"(slots: {', '.join(spec.slots) or 'none'})")
+                continue
+            missing = [s for s in spec.required if s not in sure]
+            if missing:
+                errors.append(f"{where}: [{form}] phrasing must always say '{{{{ {missing[0]} }}}}' "
+                              f"(it carries an argument value); it is missing or only optional here")
+                continue
+            key = (form, body)
+            if key in seen:
+                errors.append(f"{where}: duplicate of the phrasing at {seen[key]}")
+                continue
+            seen[key] = where
+            # a sample rendering: catches runtime errors (sandbox refusals, filters on wrong types)
+            try:
+                jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: k - 1)
+                jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: 0)
+            except Exception as e:  # noqa: BLE001 - any failure of an untrusted template is a report
+                errors.append(f"{where}: template fails to render: {type(e).__name__}: {e}")
+                continue
+            tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
+            templates.append(Template(tid, form, surface, body, str(path), n, jt))
+    present = {t.form for t in templates}
+    for f in FORMS:
+        if f not in present:
+            warnings.append(f"{d}: no phrasings for [{f}]; the generator will not use that form")
+    if errors:
+        return None, errors, warnings
+    return Grammar(templates, lexicon, str(d)), errors, warnings
+
+
+def load(directory: str | os.PathLike | None = None) -> Grammar:
+    """Load and check a grammar folder; raises GrammarError with the first problem."""
+    g, errors, _ = scan(directory or default_grammar_dir())
+    if errors:
+        more = f" (and {len(errors) - 1} more; run 'mtgen grammar check')" if len(errors) > 1 else ""
+        raise GrammarError(errors[0] + more)
+    return g

@@ -1,0 +1,150 @@
+"""A seeded, realistic starting tree for each conversation.
+
+Name pools are built once from Faker's provider word lists (its data, not its random engine, so the
+pools are identical on every machine); each tree is then sampled from the pools with the conversation's
+own Rand.  Nothing here knows about tools, phrasing or JSON.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .fs import Dir, valid_name
+from .rng import Rand
+
+
+@lru_cache(maxsize=1)
+def pools() -> dict[str, tuple[str, ...]]:
+    from faker.providers.lorem.en_US import Provider as Lorem
+    from faker.providers.person.en_US import Provider as Person
+
+    words = sorted({w for w in Lorem.word_list if w.isalpha() and 5 <= len(w) <= 9})
+    people = sorted({n.lower() for n in Person.first_names if n.isalpha() and 3 <= len(n) <= 8})
+    return {"word": tuple(words), "person": tuple(people)}
+
+
+# Themed folders: (folder names, file-name shapes).  In shapes, {w} is a pool word, {p} a first name,
+# {n} a number, {y} a year.
+THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "projects": (("projects", "code", "src", "repos", "work"),
+                 ("{w}.py", "{w}_utils.py", "main.go", "{w}.js", "README.md", "Makefile", "{w}_test.py",
+                  "requirements.txt", "{w}.ts", "index.html")),
+    "reports": (("reports", "documents", "docs", "finance", "paperwork"),
+                ("q{q}_report.pdf", "{w}_summary.docx", "{w}_{y}.xlsx", "budget_{y}.csv", "minutes_{w}.txt",
+                 "{w}_proposal.pdf", "invoice_{n}.pdf", "annual_review_{y}.docx")),
+    "photos": (("photos", "pictures", "camera", "images", "gallery"),
+               ("IMG_{n}.jpg", "{w}_{y}.png", "{p}_portrait.jpg", "screenshot_{n}.png", "{w}_trip.jpeg",
+                "DSC_{n}.jpg")),
+    "configs": (("config", "settings", "etc", "dotfiles"),
+                ("settings.yaml", "config.json", "{w}.toml", "{w}.ini", "docker-compose.yml", "{w}.conf")),
+    "notes": (("notes", "journal", "drafts", "ideas"),
+              ("{w}_notes.md", "todo.txt", "{w}_ideas.md", "meeting_{w}.txt", "{p}_letter.txt", "{w}.md")),
+    "media": (("music", "podcasts", "videos", "recordings"),
+              ("{w}_mix.mp3", "{w}_{y}.mp4", "episode_{n}.mp3", "{w}_demo.wav", "{p}_interview.m4a")),
+    "archive": (("archive", "backup", "old", "downloads", "tmp"),
+                ("{w}_backup.zip", "{w}_{y}.tar.gz", "{w}.log", "export_{n}.csv", "{w}_old.txt")),
+}
+HIDDEN_FILES = (".bashrc", ".gitignore", ".env", ".profile", ".vimrc", ".editorconfig", ".npmrc",
+                ".DS_Store", ".zshrc", ".netrc")
+HIDDEN_DIRS = (".config", ".cache", ".ssh", ".git", ".local", ".vscode")
+SUB_FOLDERS = ("{w}", "{w}_{y}", "{w}-app", "{w}_old", "drafts", "final", "shared", "{p}", "{w}_v2",
+               "assets", "data", "{w}s")
+ROOT_NAMES = ("home", "workspace", "{p}", "{p}_files", "documents", "projects_root")
+
+
+def _fill(shape: str, r: Rand) -> str:
+    p = pools()
+    out = shape
+    if "{w}" in out:
+        out = out.replace("{w}", r.choice(p["word"]))
+    if "{p}" in out:
+        out = out.replace("{p}", r.choice(p["person"]))
+    if "{n}" in out:
+        out = out.replace("{n}", str(1000 + r.below(9000)))
+    if "{y}" in out:
+        out = out.replace("{y}", str(2015 + r.below(11)))
+    if "{q}" in out:
+        out = out.replace("{q}", str(1 + r.below(4)))
+    return out
+
+
+def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:
+    for _ in range(8):
+        name = _fill(r.choice(shape_choices), r)
+        if name not in taken and valid_name(name):
+            return name
+    return None
+
+
+def _populate(d: Dir, theme: str, depth_left: int, r: Rand) -> None:
+    folders, files = THEMES[theme]
+    for _ in range(1 + r.below(4)):
+        name = _unique(files, d.children, r)
+        if name:
+            d.add_file(name, f"Contents of {name}.")
+    if r.chance(0.2):
+        name = _unique(HIDDEN_FILES, d.children, r)
+        if name:
+            d.add_file(name, "# hidden")
+    if depth_left > 0:
+        for _ in range(r.below(3) if depth_left < 3 else 1 + r.below(2)):
+            name = _unique(SUB_FOLDERS, d.children, r)
+            if name:
+                _populate(d.add_dir(name), theme if r.chance(0.7) else r.choice(tuple(THEMES)), depth_left - 1, r)
+
+
+def make_tree(r: Rand) -> Dir:
+    """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep."""
+    root = Dir(_fill(r.choice(ROOT_NAMES), r))
+    depth = 2 + r.below(3)  # levels below the root: 2..4
+    themes = r.sample(tuple(THEMES), 3 + r.below(3))
+    for i, theme in enumerate(themes):
+        name = _unique(THEMES[theme][0], root.children, r)
+        if name:
+            # the first folder always reaches full depth so every tree really is `depth` levels deep
+            _populate(root.add_dir(name), theme, depth - 1 if i == 0 else r.below(depth), r)
+    loose = r.sample(tuple(THEMES), 2)
+    for theme in loose:
+        name = _unique(THEMES[theme][1], root.children, r)
+        if name:
+            root.add_file(name, f"Contents of {name}.")
+    for name in r.sample(HIDDEN_FILES, 1 + r.below(3)):
+        root.add_file(name, "# hidden")
+    if r.chance(0.5):
+        hd = root.add_dir(r.choice(HIDDEN_DIRS))
+        hd.add_file(_fill("{w}.json", r), "{}")
+    return root
+
+
+def new_file_name(taken, r: Rand, like: str | None = None) -> str:
+    """A fresh file name not in `taken`; keeps the extension of `like` when given."""
+    ext = ""
+    if like and like.startswith(".") and "." not in like[1:]:  # a dot-file stays a dot-file
+        shapes = (".{w}", ".{w}_old", ".{w}rc", "{w}" + like)
+        for _ in range(20):
+            name = _fill(r.choice(shapes), r)
+            if name not in taken:
+                return name
+    if like and "." in like.lstrip("."):
+        ext = "." + like.rsplit(".", 1)[1]
+    shapes = ("{w}" + ext, "{w}_{w}" + ext, "{w}_copy" + ext, "{w}_{y}" + ext, "{w}_final" + ext) if ext else \
+        ("{w}.txt", "{w}_notes.md", "{w}.py", "{w}_{y}.csv", "{w}.json", "{w}_draft.docx", "{w}.log")
+    for _ in range(20):
+        name = _fill(r.choice(shapes), r)
+        if name not in taken:
+            return name
+    n = 2
+    while f"new_{n}{ext}" in taken:
+        n += 1
+    return f"new_{n}{ext}"
+
+
+def new_folder_name(taken, r: Rand) -> str:
+    shapes = ("{w}", "{w}_{y}", "{w}_files", "{w}-archive", "{p}_stuff", "new_{w}", "{w}_backup")
+    for _ in range(20):
+        name = _fill(r.choice(shapes), r)
+        if name not in taken:
+            return name
+    n = 2
+    while f"folder_{n}" in taken:
+        n += 1
+    return f"folder_{n}"
