@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 
 from . import grammar as grammar_mod
@@ -52,6 +51,8 @@ def generate(
                                           "Llama-3.1-405B-Instruct or openai.gpt-oss-120b."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder to use instead of the shipped grammars/en."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder, replacing the dataset files."),
+    emit_state: bool = typer.Option(False, "--emit-state", help="Also write {train,test}.state.jsonl: each row's index and "
+                                    "starting file-system tree (GorillaFileSystem layout), for replay and exports."),
 ) -> None:
     """Write train/test rows, job_description.json and config.yaml into OUT, ready to upload.
 
@@ -64,7 +65,8 @@ def generate(
     opts = GenerateOptions(out=out, n=n, train=train, test=test, seed=seed, format=fmt, tools=tools,
                            test_fraction=test_fraction, split_by=split_by, min_turns=min_turns,
                            max_turns=max_turns, context_share=context_share, noise=noise, student=student,
-                           teacher=teacher, grammars=grammars, force=force)
+                           teacher=teacher, grammars=grammars, force=force,
+                           emit_state=emit_state)
     try:
         s = run(opts)
     except (UsageError, OutputError) as e:
@@ -98,18 +100,48 @@ def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar
     typer.echo(f"{d}: {len(g.templates)} phrasings OK (" + ", ".join(f"{k} {v}" for k, v in per_tool.items()) + ")")
 
 
+def _click_classes(name: str) -> tuple[type, ...]:
+    """The exception class `name` from click and from the copy of click that newer Typers vendor."""
+    found = []
+    for mod in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            cls = getattr(__import__(mod, fromlist=[name]), name, None)
+        except ImportError:
+            continue
+        if cls is not None:
+            found.append(cls)
+    return tuple(found)
+
+
+_USAGE_ERRORS = _click_classes("UsageError")
+_CLICK_ERRORS = _click_classes("ClickException")
+_EXITS = (typer.Exit, *_click_classes("Exit"))
+_ABORTS = (typer.Abort, *_click_classes("Abort"))
+
+
 def main() -> None:
-    """Entry point: click's usage errors become one line on stderr and exit 2."""
+    """Entry point: usage errors become one line on stderr and exit 2, never a traceback."""
     try:
         rv = app(standalone_mode=False)
-    except click.exceptions.UsageError as e:
-        typer.echo(f"mtgen: error: {e.format_message()}", err=True)
+    except _USAGE_ERRORS as e:
+        msg = " ".join(e.format_message().split())
+        param = getattr(e, "param", None)
+        opts = getattr(param, "opts", None)
+        if opts and opts[0] not in msg:
+            msg = f"{opts[0]}: {msg}"
+        typer.echo(f"mtgen: error: {msg}", err=True)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except _CLICK_ERRORS as e:
+        typer.echo(f"mtgen: error: {' '.join(e.format_message().split())}", err=True)
+        sys.exit(getattr(e, "exit_code", 1) or 1)
+    except _ABORTS:
         typer.echo("mtgen: aborted", err=True)
         sys.exit(130)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
+    except _EXITS as e:
+        sys.exit(getattr(e, "exit_code", 0))
+    except KeyboardInterrupt:
+        typer.echo("mtgen: interrupted", err=True)
+        sys.exit(130)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

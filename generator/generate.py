@@ -44,6 +44,7 @@ class GenerateOptions(BaseModel):
     teacher: str | None = None
     grammars: Path | None = None
     force: bool = False
+    emit_state: bool = False
 
     def quotas(self) -> tuple[int | None, int | None, int | None, float]:
         """(total, train, test, test fraction) after checking the options; raises UsageError."""
@@ -117,6 +118,8 @@ def run(opts: GenerateOptions) -> Summary:
     stage = Staged(opts.out)
     summary = Summary(opts.out)
     writers = {s: RowWriter(stage.path(f"{s}.{ext}"), ext) for s in ("train", "test")}
+    states = {s: open(stage.path(f"{s}.state.jsonl"), "w", encoding="utf-8") for s in ("train", "test")} \
+        if opts.emit_state else {}
     quota = {"train": want_train, "test": want_test}
     goal = total if total is not None else want_train + want_test
     seen: set[bytes] = set()
@@ -142,20 +145,25 @@ def run(opts: GenerateOptions) -> Summary:
                 continue
             seen.add(key)
             writers[side].write(question, answer)
+            if states:
+                states[side].write(json.dumps({"index": d.index, "root": d.start.name,
+                                               "initial_config": d.start.to_gorilla()}) + "\n")
             written += 1
             summary.contextual += FORMS[d.answer.form].contextual
             if progress:
                 progress.advance(task)
-        for w in writers.values():
+        for w in [*writers.values(), *states.values()]:
             w.close()
         stage.text("job_description.json", json.dumps(job_description(tools), indent=2) + "\n")
         stage.text("config.yaml", config_yaml(opts.student, opts.teacher))
         stale = {"jsonl": "csv", "csv": "jsonl"}[ext]
         for s in ("train", "test"):
-            (opts.out / f"{s}.{stale}").unlink(missing_ok=True)
+            (opts.out / f"{s}.{stale}").unlink(missing_ok=True)  # --force: no leftovers of another run
+            if not states:
+                (opts.out / f"{s}.state.jsonl").unlink(missing_ok=True)
         stage.commit()
     except BaseException:
-        for w in writers.values():
+        for w in [*writers.values(), *states.values()]:
             w.close()
         stage.discard()
         raise

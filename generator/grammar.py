@@ -52,7 +52,7 @@ class _Parser:
     def fail(self, msg: str) -> None:
         raise GrammarError(f"column {self.i + 1}: {msg}")
 
-    def parse(self, closers: str = "") -> tuple[list[str], list[set[str]]]:
+    def parse(self, closers: str = "", opened_at: int = 0) -> tuple[list[str], list[set[str]]]:
         """Parse until one of `closers`; returns the branches (split on top-level '|') as Jinja text,
         each with the set of slots it always renders."""
         branches, sure = [[]], [set()]
@@ -75,7 +75,7 @@ class _Parser:
                 self.i = j + 2
             elif c == "(":
                 self.i += 1
-                inner, inner_sure = self.parse(")")
+                inner, inner_sure = self.parse(")", self.i)
                 if len(inner) == 1:  # plain parentheses in the text
                     branches[-1].append("(" + inner[0] + ")")
                     sure[-1] |= inner_sure[0]
@@ -90,7 +90,7 @@ class _Parser:
                     sure[-1] |= set.intersection(*inner_sure)
             elif c == "[":
                 self.i += 1
-                inner, _ = self.parse("]")
+                inner, _ = self.parse("]", self.i)
                 if len(inner) != 1:
                     self.fail("'|' inside [optional] text; use [(a|b)]")
                 branches[-1].append("{% if _k(2) %}" + inner[0] + "{% endif %}")
@@ -107,7 +107,8 @@ class _Parser:
                 branches[-1].append(c)
                 self.i += 1
         if closers:
-            self.fail(f"missing '{closers}'")
+            self.i = opened_at - 1
+            self.fail(f"'{'(' if closers == ')' else '['}' is never closed with '{closers}'")
         return ["".join(b) for b in branches], sure
 
 
@@ -360,9 +361,10 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
             templates.append(Template(tid, form, surface, body, str(path), n, jt))
     present = {t.form for t in templates}
-    for f in FORMS:
-        if f not in present:
-            warnings.append(f"{d}: no phrasings for [{f}]; the generator will not use that form")
+    absent = [f for f in FORMS if f not in present]
+    if absent:
+        warnings.append(f"{d}: no phrasings for {len(absent)} form(s), which the generator will not use: "
+                        + ", ".join(absent))
     if errors:
         return None, errors, warnings
     return Grammar(templates, lexicon, str(d)), errors, warnings

@@ -79,6 +79,12 @@ def _movable_into(fs: FileSystem, src: str, dst: str) -> bool:
     return src != dst and fs.is_dir(dst) and src not in fs.cwd.children[dst].children
 
 
+def _sources(fs: FileSystem, r: Rand) -> list[str]:
+    """What to copy or move: mostly files, sometimes any entry (people move files more than folders)."""
+    files = fs.files()
+    return files if files and r.chance(0.8) else fs.names()
+
+
 def candidates(form: str, fs: FileSystem, d: Discourse, r: Rand) -> list[Action]:
     """Every legal way to play `form` now (new names are drawn from r)."""
     f = FORMS[form]
@@ -139,13 +145,13 @@ def candidates(form: str, fs: FileSystem, d: Discourse, r: Rand) -> list[Action]
                 if path == here and (path, n) not in d.gone and fs.has(n) and fs.is_dir(n) == is_dir:
                     out.append(Action(form, tool, {"file_name": n}, {"ordinal": pos}, (n, is_dir)))
     elif form in ("cp.into", "mv.into"):
-        for src in fs.names():
+        for src in _sources(fs, r):
             for dst in fs.dirs():
                 if _movable_into(fs, src, dst):
                     out.append(Action(form, tool, {"source": src, "destination": dst},
                                       {"src": src, "dst": dst}, _subject(fs, src)))
     elif form in ("cp.rename", "mv.rename"):
-        for src in fs.names():
+        for src in _sources(fs, r):
             is_dir = fs.is_dir(src)
             dst = new_folder_name(fs.cwd.children, r) if is_dir else new_file_name(fs.cwd.children, r, src)
             out.append(Action(form, tool, {"source": src, "destination": dst},

@@ -1,0 +1,17 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import mtgen  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory):
+    """One `mtgen generate --n 500 --seed 1 --emit-state` run shared by the read-only tests."""
+    out = tmp_path_factory.mktemp("gen") / "data"
+    r = mtgen("generate", "--n", "500", "--seed", "1", "--out", out, "--emit-state")
+    assert r.returncode == 0, r.stderr
+    return out

@@ -1,0 +1,90 @@
+"""Bad input gets one clear line on stderr and exit code 2; nothing half-written is left behind."""
+import os
+
+import pytest
+
+from helpers import mtgen
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--n", "0"], "--n must be a positive number of rows (got 0)"),
+    (["--n", "-5"], "--n must be a positive number of rows (got -5)"),
+    (["--n", "abc"], "--n"),
+    (["--test-fraction", "1.5"], "--test-fraction must be in [0, 1) (got 1.5)"),
+    (["--test-fraction", "-0.1"], "--test-fraction must be in [0, 1) (got -0.1)"),
+    (["--context-share", "2"], "--context-share must be in [0, 1] (got 2.0)"),
+    (["--tools", "ls,pwd"], "unknown tool 'pwd' in --tools"),
+    (["--format", "xml"], "--format must be 'jsonl' or 'csv' (got 'xml')"),
+    (["--split-by", "tool"], "--split-by must be 'conversation' or 'template'"),
+    (["--n", "10", "--train", "5"], "give either --n or --train/--test, not both"),
+    (["--train", "0", "--test", "0"], "--train and --test must be >= 0 and not both 0"),
+    (["--min-turns", "4", "--max-turns", "2"], "--min-turns/--max-turns must satisfy"),
+    (["--student", "Mistral-7B"], "student model 'Mistral-7B' is not supported"),
+    (["--teacher", "gpt-4o"], "teacher model 'gpt-4o' is not supported"),
+    (["--bogus"], "No such option: --bogus"),
+])
+def test_bad_options_exit_2_with_one_line(tmp_path, args, message):
+    out = tmp_path / "out"
+    r = mtgen("generate", "--out", out, *args)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mtgen: error: "), r.stderr
+    assert message in lines[0]
+    assert "Traceback" not in r.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_non_empty_output_folder_needs_force(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    r = mtgen("generate", "--n", "30", "--out", out)
+    assert r.returncode == 2 and "folder is not empty (use --force to overwrite)" in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    r = mtgen("generate", "--n", "30", "--out", out, "--force")
+    assert r.returncode == 0, r.stderr
+    assert (out / "keep.txt").read_text() == "mine" and (out / "train.jsonl").exists()
+
+
+def test_output_path_that_is_a_file(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    r = mtgen("generate", "--n", "30", "--out", f)
+    assert r.returncode == 2 and "exists and is not a folder" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere; permissions cannot be tested as root")
+def test_unwritable_output_folder(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    r = mtgen("generate", "--n", "30", "--out", ro / "d")
+    assert r.returncode == 2 and "cannot write there" in r.stderr
+
+
+def test_unwritable_output_folder_under_a_file(tmp_path):
+    """Works as root too: a path below a regular file can never be created."""
+    f = tmp_path / "file"
+    f.write_text("x")
+    r = mtgen("generate", "--n", "30", "--out", f / "d")
+    assert r.returncode == 2 and "cannot write there" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_bad_grammar_folder_is_a_one_line_error(tmp_path):
+    g = tmp_path / "g"
+    g.mkdir()
+    (g / "cat.txt").write_text("[cat.direct]\nShow me {{ fil }}\n")
+    r = mtgen("generate", "--n", "30", "--out", tmp_path / "d", "--grammars", g)
+    assert r.returncode == 2
+    assert f"bad grammar: {g / 'cat.txt'}:2: unknown slot 'fil'" in r.stderr
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
+
+
+def test_help_documents_every_option_with_defaults():
+    r = mtgen("generate", "--help")
+    assert r.returncode == 0
+    for opt in ("--n", "--seed", "--out", "--train", "--test", "--test-fraction", "--split-by", "--format",
+                "--tools", "--min-turns", "--max-turns", "--context-share", "--noise", "--student", "--teacher",
+                "--grammars", "--force", "--emit-state"):
+        assert opt in r.stdout, opt
+    assert "default: 0.2" in r.stdout.replace("[", "").replace("]", "")

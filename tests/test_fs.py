@@ -1,0 +1,97 @@
+"""The simulator's semantics, case by case (aligned with GorillaFileSystem's)."""
+import pytest
+
+from generator.fs import Dir, FileSystem, IllegalCall
+
+
+def small_fs() -> FileSystem:
+    root = Dir("home")
+    docs = root.add_dir("docs")
+    docs.add_file("a.txt", "A")
+    root.add_dir("empty")
+    root.add_file("notes.md", "N")
+    root.add_file(".bashrc", "B")
+    return FileSystem(root)
+
+
+def test_ls_hides_dot_files_unless_a():
+    fs = small_fs()
+    assert fs.listing() == ["docs", "empty", "notes.md"]
+    assert ".bashrc" in fs.listing(hidden=True)
+    assert fs.check("ls", {}) is None and fs.check("ls", {"a": True}) is None
+    assert fs.check("ls", {"a": "yes"}) is not None
+
+
+def test_cd_one_level_and_never_above_root():
+    fs = small_fs()
+    assert fs.check("cd", {"folder": ".."}) is not None
+    assert fs.check("cd", {"folder": "notes.md"}) is not None  # a file
+    assert fs.check("cd", {"folder": "docs/x"}) is not None  # a path
+    fs.apply("cd", {"folder": "docs"})
+    assert fs.path() == "/docs"
+    fs.apply("cd", {"folder": ".."})
+    assert fs.at_root()
+
+
+def test_cat_files_only():
+    fs = small_fs()
+    assert fs.check("cat", {"file_name": "notes.md"}) is None
+    assert fs.check("cat", {"file_name": "docs"}) is not None
+    assert fs.check("cat", {"file_name": "missing"}) is not None
+
+
+@pytest.mark.parametrize("tool,key", [("mkdir", "dir_name"), ("touch", "file_name")])
+def test_create_only_new_valid_names(tool, key):
+    fs = small_fs()
+    assert fs.check(tool, {key: "notes.md"}) is not None
+    for bad in "|/\\?%*:\"<>":
+        assert fs.check(tool, {key: f"x{bad}y"}) is not None
+    fs.apply(tool, {key: "fresh"})
+    assert fs.has("fresh") and fs.is_dir("fresh") == (tool == "mkdir")
+
+
+def test_rm_file_or_folder():
+    fs = small_fs()
+    fs.apply("rm", {"file_name": "docs"})
+    fs.apply("rm", {"file_name": "notes.md"})
+    assert fs.names() == ["empty", ".bashrc"]
+    with pytest.raises(IllegalCall):
+        fs.apply("rm", {"file_name": "docs"})
+
+
+@pytest.mark.parametrize("tool", ["cp", "mv"])
+def test_cp_mv_into_folder_or_new_name_never_onto_a_file(tool):
+    fs = small_fs()
+    assert fs.check(tool, {"source": "notes.md", "destination": ".bashrc"}) is not None  # onto a file
+    assert fs.check(tool, {"source": "notes.md", "destination": "notes.md"}) is not None
+    assert fs.check(tool, {"source": "nope", "destination": "docs"}) is not None
+    assert fs.check(tool, {"source": "notes.md", "destination": "docs/x"}) is not None
+    fs.apply(tool, {"source": "notes.md", "destination": "docs"})
+    assert "notes.md" in fs.cwd.children["docs"].children
+    assert fs.has("notes.md") == (tool == "cp")
+    fs.apply(tool, {"source": "docs", "destination": "renamed"})
+    assert fs.is_dir("renamed") and fs.has("docs") == (tool == "cp")
+
+
+def test_cp_refuses_a_name_already_in_the_target_folder():
+    fs = small_fs()
+    fs.apply("cp", {"source": "notes.md", "destination": "docs"})
+    assert fs.check("cp", {"source": "notes.md", "destination": "docs"}) is not None
+
+
+def test_copied_folder_is_independent():
+    fs = small_fs()
+    fs.apply("cp", {"source": "docs", "destination": "docs2"})
+    fs.apply("cd", {"folder": "docs2"})
+    fs.apply("rm", {"file_name": "a.txt"})
+    fs.apply("cd", {"folder": ".."})
+    assert "a.txt" in fs.cwd.children["docs"].children
+
+
+def test_clone_keeps_current_folder_and_is_independent():
+    fs = small_fs()
+    fs.apply("cd", {"folder": "docs"})
+    c = fs.clone()
+    assert c.path() == "/docs"
+    c.apply("rm", {"file_name": "a.txt"})
+    assert fs.has("a.txt")
