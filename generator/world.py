@@ -12,12 +12,31 @@ from .fs import Dir, valid_name
 from .rng import Rand
 
 
+# Function words and verbs from the lorem list that nobody names a file after ("without.xlsx").
+_NOT_NAMES = frozenset("""
+about above according across actually after again against ahead allow almost alone along already although
+always among another anyone anything appear apply argue around arrive assume avoid because become before
+begin behind believe better between beyond bring came catch cause certain certainly choose clear clearly
+close could decide describe despite determine develop different difficult discover discuss during either
+enjoy enough enter entire establish every everybody everyone exactly exist expect explain finally follow
+forget former forward guess happen happy herself himself however identify imagine improve include including
+increase indeed indicate instead involve itself later laugh learn least leave likely listen little maintain
+maybe mention might myself nearly necessary never nothing notice occur often other others perhaps pretty
+prevent probably produce prove provide quickly quite rather reach ready realize really receive recent
+recently recognize reduce reflect relate remain remember represent require respond reveal right serve several
+should similar simple simply since somebody someone something sometimes speak spend suddenly suffer suggest
+their there these thing think those though thought through throw toward under until usually various
+whatever where whether which while whole whose within without wonder would wrong yourself
+""".split())
+
+
 @lru_cache(maxsize=1)
 def pools() -> dict[str, tuple[str, ...]]:
     from faker.providers.lorem.en_US import Provider as Lorem
     from faker.providers.person.en_US import Provider as Person
 
-    words = sorted({w for w in Lorem.word_list if w.isalpha() and 5 <= len(w) <= 9})
+    words = sorted({w for w in Lorem.word_list
+                    if w.isalpha() and w.islower() and 5 <= len(w) <= 9 and w not in _NOT_NAMES})
     people = sorted({n.lower() for n in Person.first_names if n.isalpha() and 3 <= len(n) <= 8})
     return {"word": tuple(words), "person": tuple(people)}
 

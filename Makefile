@@ -1,0 +1,21 @@
+PY ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: install test bench data clean
+
+install:            ## create .venv and install mtgen with its test dependencies
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+
+test:               ## run the test suite
+	$(BIN)/python -m pytest -q
+
+data:               ## the headline command
+	$(BIN)/mtgen generate --n 500 --seed 1 --out data --force
+
+bench:              ## throughput benchmark (prints numbers; not a test)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf data .pytest_cache build *.egg-info
