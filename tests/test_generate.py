@@ -205,3 +205,11 @@ def test_small_split_warns(tmp_path):
     r = mtgen("generate", "--n", "40", "--out", tmp_path / "d")
     assert r.returncode == 0
     assert re.search(r"warning: test split has \d+ rows; the platform needs at least 20", r.stderr)
+
+
+def test_readme_sample_is_real_output(default_run):
+    """The README shows train.jsonl line 15 of `--n 500 --seed 1`; it must stay true."""
+    from helpers import ROOT
+    readme = (ROOT / "README.md").read_text()
+    line = (default_run / "train.jsonl").read_text().splitlines()[14]
+    assert line in readme
