@@ -81,6 +81,76 @@ def generate(
         typer.echo(f"mtgen: warning: {w}", err=True)
 
 
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(..., help="A dataset folder (job_description.json, config.yaml, train/test "
+                                       ".jsonl or .csv), or data files."),
+    job: Optional[Path] = typer.Option(None, "--job", help="job_description.json for the files (default: the "
+                                       "folder's, or the one beside the first file)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="config.yaml to check (default: the folder's)."),
+    fmt: str = typer.Option("human", "--format", help="'human': 'file:line: CODE message' lines and a summary; "
+                            "'json': one JSON object per problem per line (file, line, code, severity, message)."),
+    min_rows: int = typer.Option(20, "--min-rows", help="Fewest rows a split file may have (the platform's minimum)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
+) -> None:
+    """Check a dataset in the multi-turn tool-calling upload format, for any tool set.
+
+    Exit 0: clean (warnings allowed unless --strict). 1: problems found. 2: bad usage.
+    Every problem has a stable code (F files, J job description, C config, R/Q/A rows, S schema,
+    X file-system consistency, W warnings, D duplicates and leakage); the README lists them.
+    """
+    from .validate import CODES, validate as run_validate
+
+    if fmt not in ("human", "json"):
+        fail(f"--format must be 'human' or 'json' (got {fmt!r})")
+    for p in [*paths, *(x for x in (job, config) if x is not None)]:
+        if not p.exists():
+            fail(f"{p}: no such file or folder")
+    v = run_validate(list(paths), job, config, min_rows)
+    problems = v.sorted_problems()
+    if fmt == "json":
+        import json as _json
+        for p in problems:
+            typer.echo(_json.dumps(p.as_dict(), ensure_ascii=False))
+    else:
+        for p in problems:
+            typer.echo(p.human())
+        _summary(v, problems, CODES)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+def _summary(v, problems, codes) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True, highlight=False)
+    files = Table(title="files", title_justify="left")
+    files.add_column("file")
+    files.add_column("split")
+    files.add_column("rows", justify="right")
+    for f in v.files:
+        files.add_row(f.path, f.split, str(f.rows))
+    console.print(files)
+    if not problems:
+        console.print("no problems found")
+        return
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code] = counts.get(p.code, 0) + 1
+    t = Table(title="problems", title_justify="left")
+    t.add_column("code")
+    t.add_column("count", justify="right")
+    t.add_column("meaning")
+    for code in sorted(counts):
+        t.add_row(code, str(counts[code]), codes.get(code, ""))
+    console.print(t)
+    errors = sum(p.severity == "error" for p in problems)
+    console.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+
+
 @grammar_app.command("check")
 def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/en).")) -> None:
     """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""
