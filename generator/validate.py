@@ -554,6 +554,7 @@ class FileReport:
     path: str
     split: str
     rows: int = 0
+    reference: bool = False  # read only to detect leakage into the files being checked; never reported
 
 
 class Validator:
@@ -567,25 +568,26 @@ class Validator:
         self._lines = array("L")
         self._file_ids = array("H")
 
-    def check_file(self, path: Path, split: str) -> None:
+    def check_file(self, path: Path, split: str, reference: bool = False) -> None:
         f = str(path)
-        rep = FileReport(f, split)
+        rep = FileReport(f, split, reference=reference)
         self.files.append(rep)
         fid = len(self.files) - 1
-        out = self.problems
+        out = self.problems if not reference else []
         for n, row in read_rows(path, out):
             rep.rows += 1
-            try:
-                self._check_one(row, f, n)
-            except Exception as e:  # noqa: BLE001 - a validator must report, never crash
-                out.append(Problem(f, n, "F008", f"row could not be checked ({type(e).__name__}: {e})"))
+            if not reference:
+                try:
+                    self._check_one(row, f, n)
+                except Exception as e:  # noqa: BLE001 - a validator must report, never crash
+                    out.append(Problem(f, n, "F008", f"row could not be checked ({type(e).__name__}: {e})"))
             q, a = row.get("question"), row.get("answer")
             key = json.dumps([q, a], sort_keys=True, ensure_ascii=False) if not isinstance(q, str) else q
             self._hashes.append(int.from_bytes(hashlib.blake2b(key.encode("utf-8", "replace"),
                                                                digest_size=8).digest(), "little"))
             self._lines.append(n)
             self._file_ids.append(fid)
-        if rep.rows < self.min_rows and Path(f).exists():
+        if rep.rows < self.min_rows and Path(f).exists() and not reference:
             out.append(Problem(f, 0, "F006", f"{rep.rows} rows; the platform needs at least {self.min_rows}"))
 
     def _check_one(self, row: dict, f: str, n: int) -> None:
@@ -625,26 +627,33 @@ class Validator:
         same_as_prev = np.flatnonzero(sh[1:] == sh[:-1]) + 1
         if not len(same_as_prev):
             return
-        # walk only the groups of equal rows; in each, the first row of a split is the original
+        # walk only the groups of equal rows.  In a group, a repeat within a split is a duplicate of the
+        # split's first copy; a row in train that is also in another split is leakage, blamed on the train
+        # row (the test set is the yardstick; the train copy is what to drop)
         starts = np.flatnonzero(np.r_[True, sh[1:] != sh[:-1]])
         for g_start in np.unique(starts[np.searchsorted(starts, same_as_prev, "right") - 1]).tolist():
+            g_end = g_start
+            while g_end < len(sh) and sh[g_end] == sh[g_start]:
+                g_end += 1
+            members = [int(j) for j in order[g_start:g_end]]
             first: dict[str, int] = {}
-            pos = g_start
-            while pos < len(sh) and sh[pos] == sh[g_start]:
-                j = int(order[pos])
-                pos += 1
+            for j in members:
+                first.setdefault(self.files[self._file_ids[j]].split, j)
+            for j in members:
                 me = self.files[self._file_ids[j]]
-                if me.split in first:
+                if me.reference:
+                    continue
+                if first[me.split] != j:
                     g = first[me.split]
                     self.problems.append(Problem(me.path, self._lines[j], "D001",
                                                  f"duplicate of {self.files[self._file_ids[g]].path}:{self._lines[g]}"))
                     continue
-                first[me.split] = j
-                other = next((g for s, g in first.items() if s != me.split), None)
-                if other is not None:
-                    o = self.files[self._file_ids[other]]
+                others = [(s, g) for s, g in first.items() if s != me.split]
+                if others and (me.split == "train" or all(s != "train" and g < j for s, g in others)):
+                    s, g = others[0]
+                    o = self.files[self._file_ids[g]]
                     self.problems.append(Problem(me.path, self._lines[j], "D002",
-                                                 f"also in {o.split} at {o.path}:{self._lines[other]}"))
+                                                 f"also in {s} at {o.path}:{self._lines[g]}"))
 
     def sorted_problems(self) -> list[Problem]:
         order = {f.path: i for i, f in enumerate(self.files)}
@@ -697,7 +706,18 @@ def validate(paths: list[Path], job: Path | None = None, config: Path | None = N
         check_config(config, problems)
     v = Validator(specs, min_rows)
     v.problems += problems
+    checked = {p.resolve() for p in data}
     for p in data:
         v.check_file(p, split_of(p))
+    # a train or test file given alone is still checked for leakage against its sibling split
+    for p in data:
+        other = {"train": "test", "test": "train"}.get(split_of(p))
+        if other is None or p.stem.lower() != split_of(p):
+            continue
+        for ext in (".jsonl", ".csv"):
+            sib = p.with_name(other + ext)
+            if sib.exists() and sib.resolve() not in checked:
+                v.check_file(sib, other, reference=True)
+                checked.add(sib.resolve())
     v.finish()
     return v

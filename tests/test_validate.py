@@ -125,8 +125,13 @@ def test_duplicates_and_leakage(tmp_path, clean):
     set_line(d / "test.jsonl", 5, train[3])  # leakage: train line 4 in test
     probs = {(Path(p.file).name, p.line, p.code): p.message for p in validate([d]).problems}
     assert probs[("train.jsonl", 10, "D001")].endswith("train.jsonl:3")
-    assert probs[("test.jsonl", 5, "D002")].startswith("also in train at") and probs[("test.jsonl", 5, "D002")].endswith(":4")
+    # leakage is blamed on the train row: the test set is the yardstick
+    assert probs[("train.jsonl", 4, "D002")] == f"also in test at {d / 'test.jsonl'}:5"
     assert len(probs) == 2 and test
+    # a train file checked alone is compared with its sibling test file
+    alone = {(Path(p.file).name, p.line, p.code) for p in validate([d / "train.jsonl"]).problems}
+    assert alone == {("train.jsonl", 10, "D001"), ("train.jsonl", 4, "D002")}
+    assert validate([d / "test.jsonl"]).problems == []
 
 
 def test_too_few_rows_and_csv_mixups(tmp_path, clean):
