@@ -151,6 +151,69 @@ def _summary(v, problems, codes) -> None:
     console.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
 
 
+@app.command()
+def mutate(
+    src: Optional[Path] = typer.Argument(None, help="A dataset folder or a .jsonl/.csv file to corrupt."),
+    out: Path = typer.Option(Path("mutated"), "--out", "-o", help="Output folder for the corrupted copy and manifest.jsonl."),
+    seed: int = typer.Option(1, "--seed", help="Seed: which lines are corrupted, and how."),
+    rate: float = typer.Option(0.3, "--rate", help="Share of rows to corrupt."),
+    kinds: Optional[str] = typer.Option(None, "--kinds", help="Comma-separated kinds to use (default: all; see --list-kinds)."),
+    job: Optional[Path] = typer.Option(None, "--job", help="job_description.json (default: the one in or beside SRC)."),
+    check: Optional[str] = typer.Option(None, "--check", help="Score a validator: a shell command with {file}, run on "
+                                        "each corrupted file, e.g. 'mtgen validate {file}'."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder."),
+    list_kinds: bool = typer.Option(False, "--list-kinds", help="Print the catalogue of corruption kinds and exit."),
+) -> None:
+    """Write a corrupted copy of a valid dataset plus a manifest of every defect (file, line, kind, change,
+    expected validator code). Untouched lines stay byte-identical; the same seed gives the same output."""
+    from . import mutate as mut
+
+    if list_kinds:
+        for name, (code, csv_code, _) in mut.KINDS.items():
+            typer.echo(f"{name:22} {code}{'' if csv_code == code else f' (csv: {csv_code or chr(45)})'}")
+        return
+    if src is None:
+        fail("missing SRC: a dataset folder or a .jsonl/.csv file")
+    if check is not None and "{file}" not in check:
+        fail("--check needs '{file}' in the command, e.g. --check 'mtgen validate {file}'")
+    try:
+        res = mut.run(src, out, seed, rate, [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
+                      job, force)
+    except (mut.MutateError, OutputError) as e:
+        fail(str(e))
+    typer.echo(f"wrote {len(res.mutations)} corrupted rows (of {sum(res.rows.values())}) to {res.out}; "
+               f"manifest: {res.out / 'manifest.jsonl'}")
+    if res.skipped_kinds:
+        typer.echo(f"kinds that found no applicable row: {', '.join(sorted(res.skipped_kinds))}", err=True)
+    if check:
+        try:
+            s = mut.score(res, check)
+        except mut.MutateError as e:
+            fail(str(e))
+        _scoreboard(s)
+
+
+def _scoreboard(s) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="validator scoreboard", title_justify="left")
+    for col, just in (("kind", "left"), ("corrupted", "right"), ("caught", "right"), ("recall", "right")):
+        t.add_column(col, justify=just)
+    tot = [0, 0]
+    for kind in sorted(s.per_kind):
+        n, hit = s.per_kind[kind]
+        tot[0] += n
+        tot[1] += hit
+        t.add_row(kind, str(n), str(hit), f"{hit / n:.0%}")
+    t.add_row("all", str(tot[0]), str(tot[1]), f"{tot[1] / tot[0]:.0%}" if tot[0] else "-")
+    console = Console(highlight=False)
+    console.print(t)
+    console.print(f"false positives: {s.false_positives} reported line(s) among {s.clean_lines} clean lines")
+    for note in s.notes:
+        console.print(f"note: {note}")
+
+
 @grammar_app.command("check")
 def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/en).")) -> None:
     """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""

@@ -42,6 +42,9 @@ class Staged:
         with open(self.path(name), "w", encoding="utf-8", newline="\n") as f:
             f.write(content)
 
+    def binary(self, name: str, content: bytes) -> None:
+        self.path(name).write_bytes(content)
+
     def commit(self) -> None:
         for name, tmp in self.files.items():
             os.replace(tmp, self.out / name)
