@@ -214,6 +214,53 @@ def _scoreboard(s) -> None:
         console.print(f"note: {note}")
 
 
+@app.command()
+def augment(
+    seed_file: Path = typer.Argument(..., help="Seed conversations in the upload format (.jsonl or .csv)."),
+    job: Path = typer.Option(..., "--job", help="job_description.json the seeds use."),
+    out: Path = typer.Option(Path("augmented"), "--out", "-o", help="Output folder (must be empty unless --force)."),
+    n: int = typer.Option(500, "--n", help="Rows to write in all (train + test)."),
+    seed: int = typer.Option(1, "--seed", help="Seed: the same seed and input give byte-identical files."),
+    test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of seed conversations whose rows go to test."),
+    fmt: str = typer.Option("jsonl", "--format", help="'jsonl' or 'csv'."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip invalid seed lines instead of stopping."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder for re-phrasing and continuations."),
+    student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml."),
+    teacher: Optional[str] = typer.Option(None, "--teacher", help="Teacher model for config.yaml."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder."),
+) -> None:
+    """Grow a few seed examples into a larger, varied, still-correct dataset.
+
+    Seeds are checked like `mtgen validate` first; bad lines are reported by number (exit 1, or skipped
+    with --skip-invalid). Techniques: prefix expansion, consistent renaming, re-phrasing from grammars/ and
+    simulator continuation (the last two only for the file-system tools the simulator models).
+    """
+    from . import augment as aug
+
+    try:
+        res, report = aug.run(seed_file, job, out, n, seed, test_fraction, fmt, skip_invalid, grammars,
+                              student, teacher, force)
+    except aug.AugmentError as e:
+        lines = str(e).splitlines()
+        for line in lines[:-1]:
+            typer.echo(line, err=True)
+        typer.echo(f"mtgen: error: {lines[-1]}", err=True)
+        raise typer.Exit(1 if len(lines) > 1 else 2)
+    except (OutputError, ValueError) as e:
+        fail(str(e))
+    except grammar_mod.GrammarError as e:
+        fail(f"bad grammar: {e}")
+    for line in report:
+        typer.echo(f"skipped: {line}", err=True)
+    typer.echo(f"wrote {res.rows['train']} train + {res.rows['test']} test rows from {res.seeds} seed(s) to {res.out}")
+    typer.echo("rows per technique: " + ", ".join(f"{k} {v}" for k, v in res.by_technique.items()))
+    if res.unmodeled_seeds:
+        typer.echo(f"{res.unmodeled_seeds} seed(s) use tools the simulator does not model: prefix expansion and "
+                   f"renaming only (no re-phrasing, no continuation)")
+    for note in res.skipped:
+        typer.echo(f"mtgen: warning: {note}", err=True)
+
+
 @grammar_app.command("check")
 def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/en).")) -> None:
     """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""

@@ -531,9 +531,20 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s_\-]+", " ", s.lower()).strip()
 
 
+_NUMBER_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                 "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+def _digits(s: str) -> str:
+    """Text with spelled digits as digits, runs of single digits joined: 'five five 5 5' -> '5555'."""
+    tokens = [_NUMBER_WORDS.get(w, w) for w in re.findall(r"[a-z0-9]+", s.lower())]
+    return re.sub(r"(?<=\d) (?=\d)", "", " ".join(tokens))
+
+
 def ungrounded(answer: tuple, calls: list, user_text: str, spec: ToolSpec) -> list[str]:
     """Free-text answer values that appear nowhere in the conversation (enum values are chosen, not said)."""
     said = _norm(user_text)
+    said_digits = _digits(user_text)
     earlier = {_norm(v) for _, a in calls for v in a.values() if isinstance(v, str)}
     bad = []
     for key, v in answer[1].items():
@@ -543,7 +554,7 @@ def ungrounded(answer: tuple, calls: list, user_text: str, spec: ToolSpec) -> li
         if isinstance(prop, dict) and ("enum" in prop or "const" in prop):
             continue
         nv = _norm(v)
-        if nv and nv not in said and nv not in earlier:
+        if nv and nv not in said and nv not in earlier and not (nv.isdigit() and nv in said_digits):
             bad.append(f"{key}={v!r}")
     return bad
 

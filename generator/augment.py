@@ -1,0 +1,422 @@
+"""`mtgen augment`: grow a handful of user-written seed conversations into a varied, still-correct set.
+
+Techniques, each keeping every call correct:
+  prefix    every assistant call of a seed becomes an answer of its own (the conversation up to it)
+  rename    entity names (files, folders, free-text values) replaced consistently across all turns
+  rephrase  user turns of file-system calls re-worded from grammars/ (direct forms only, so what they
+            refer to stays resolvable)
+  continue  the file system implied by the seed is rebuilt, the seed replayed on it, and new legal
+            turns planned after it by the simulator
+Seeds whose tools the simulator does not model get prefix and rename only.  All rows derived from one
+seed land on the same side of the train/test split.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import grammar as grammar_mod
+from .config import config_yaml
+from .forms import SURFACE_STYLES
+from .fs import Dir, FileSystem, IllegalCall
+from .outdir import RowWriter, Staged, prepare
+from .planner import Action, Discourse, pick
+from .forms import FORMS
+from .rng import Rand
+from .serialize import call_turn
+from .validate import FS_TOOLS, Validator, fs_tools_in, load_job, read_rows
+from .world import _fill, new_file_name, new_folder_name
+
+NAME_ARGS = {"cd": ("folder",), "cat": ("file_name",), "mkdir": ("dir_name",), "touch": ("file_name",),
+             "rm": ("file_name",), "cp": ("source", "destination"), "mv": ("source", "destination")}
+TECHNIQUES = ("original", "prefix", "rename", "rephrase", "continue")
+
+
+class AugmentError(ValueError):
+    """Bad input or options; one line for the user."""
+
+
+@dataclass
+class Seed:
+    line: int
+    users: list[str]  # user texts, one per exchange; the last is the request
+    calls: list[tuple[str, dict]]  # the call answering each user text (the last is the answer)
+    modeled: bool  # every call is a file-system tool the simulator models
+
+
+@dataclass
+class AugmentResult:
+    out: Path
+    rows: dict[str, int] = field(default_factory=lambda: {"train": 0, "test": 0})
+    by_technique: dict[str, int] = field(default_factory=lambda: {t: 0 for t in TECHNIQUES})
+    seeds: int = 0
+    unmodeled_seeds: int = 0
+    skipped: list[str] = field(default_factory=list)
+    sides_of_seed: dict[int, set] = field(default_factory=dict)  # seed line -> sides its rows went to
+
+
+def to_row(users: list[str], calls: list[tuple[str, dict]]) -> tuple[str, str]:
+    msgs = []
+    for text, (tool, args) in zip(users[:-1], calls[:-1]):
+        msgs.append({"role": "user", "content": text})
+        msgs.append(call_turn(tool, args))
+    msgs.append({"role": "user", "content": users[-1]})
+    name, params = calls[-1]
+    return json.dumps(msgs, ensure_ascii=False), json.dumps({"name": name, "parameters": params}, ensure_ascii=False)
+
+
+# ---- reading and checking seeds ----------------------------------------------------------------------
+def load_seeds(path: Path, job: Path, skip_invalid: bool) -> tuple[list[Seed], dict, list[str]]:
+    problems: list = []
+    specs = load_job(job, problems)
+    if specs is None or any(p.severity == "error" for p in problems):
+        raise AugmentError(problems[0].human() if problems else f"{job}: unusable job description")
+    v = Validator(specs, min_rows=0)
+    v.check_file(path, "seed")
+    v.finish()
+    errors = [p for p in v.sorted_problems() if p.severity == "error" and p.code not in ("D001",)]
+    if any(p.line == 0 for p in errors):
+        raise AugmentError(next(p for p in errors if p.line == 0).human())
+    bad_lines = {p.line for p in errors}
+    report = [p.human() for p in errors]
+    if bad_lines and not skip_invalid:
+        raise AugmentError("\n".join(report + [f"{len(bad_lines)} invalid seed line(s); fix them or pass "
+                                               f"--skip-invalid"]))
+    modeled_tools = fs_tools_in(specs)
+    seeds = []
+    for n, row in read_rows(path, []):
+        if n in bad_lines:
+            continue
+        turns = json.loads(row["question"])
+        ans = json.loads(row["answer"])
+        users = [t["content"] for t in turns if t["role"] == "user"]
+        calls = [(t["tool_calls"][0]["function"]["name"], t["tool_calls"][0]["function"]["arguments"])
+                 for t in turns if t["role"] == "assistant"]
+        calls.append((ans["name"], ans["parameters"]))
+        seeds.append(Seed(n, users, calls, all(c[0] in modeled_tools for c in calls)))
+    if not seeds:
+        raise AugmentError(f"{path}: no valid seed conversations")
+    return seeds, specs, report
+
+
+# ---- rename: one consistent substitution per conversation -------------------------------------------
+def _entities(seed: Seed, specs) -> list[str]:
+    """Values to rename: file-system names, and free-text (non-enum) strings the user actually said."""
+    said = " ".join(seed.users)
+    names: list[str] = []
+    pinned: set[str] = set()  # values also used where they cannot change (an enum, a const, ...)
+    for tool, args in seed.calls:
+        keys = NAME_ARGS.get(tool, ()) if tool in FS_TOOLS and tool in specs else ()
+        props = specs[tool].properties if tool in specs else {}
+        for k, v in args.items():
+            if not isinstance(v, str):
+                continue
+            free = isinstance(props.get(k), dict) and "enum" not in props[k] and "const" not in props[k] \
+                and props[k].get("type", "string") == "string"
+            if v in ("..", ".", "/", "~") or "/" in v or not (k in keys or (free and v in said and len(v) >= 2)):
+                pinned.add(v)
+            elif v not in names:
+                names.append(v)
+    return [v for v in names if v not in pinned]
+
+
+def _boundary(name: str) -> re.Pattern:
+    return re.compile(r"(?<![\w.\-])" + re.escape(name) + r"(?![\w\-]|\.\w)")
+
+
+def _fresh(old: str, taken: set, r: Rand, is_dir: bool) -> str:
+    if old.isdigit():
+        for _ in range(50):
+            new = "".join(str(r.below(10)) for _ in old)
+            if new not in taken and new != old:
+                return new
+    if is_dir or "." not in old.lstrip("."):
+        if not is_dir and not re.fullmatch(r"[a-z0-9_\-]+", old):  # a free-text value: keep its shape
+            word = _fill("{w}", r)
+            return word.capitalize() if old[:1].isupper() else word
+        return new_folder_name(taken, r)
+    return new_file_name(taken, r, like=old)
+
+
+def rename(seed: Seed, specs, r: Rand) -> Seed | None:
+    names = _entities(seed, specs)
+    if not names:
+        return None
+    dirs = {a.get("folder") for t, a in seed.calls if t == "cd"} | {a.get("dir_name") for t, a in seed.calls if t == "mkdir"}
+    taken = set(names)
+    mapping = {}
+    for old in names:
+        new = _fresh(old, taken, r, old in dirs)
+        taken.add(new)
+        mapping[old] = new
+    users = list(seed.users)
+    for old in sorted(mapping, key=len, reverse=True):
+        pat = _boundary(old)
+        users = [pat.sub(mapping[old].replace("\\", "\\\\"), u) for u in users]
+    calls = [(t, {k: mapping.get(v, v) if isinstance(v, str) else v for k, v in a.items()}) for t, a in seed.calls]
+    return Seed(seed.line, users, calls, seed.modeled)
+
+
+# ---- rephrase: re-word direct requests of modeled tools ---------------------------------------------
+def _form_for(tool: str, args: dict, known_dirs: set) -> tuple[str, dict] | None:
+    if tool == "ls":
+        return ("ls.hidden" if args.get("a") is True else "ls.plain"), {}
+    if tool == "cd":
+        return ("cd.up", {}) if args.get("folder") == ".." else ("cd.direct", {"folder": args["folder"]})
+    if tool == "cat":
+        return "cat.direct", {"file": args["file_name"]}
+    if tool in ("mkdir", "touch"):
+        return f"{tool}.direct", {"name": args["dir_name" if tool == "mkdir" else "file_name"]}
+    if tool == "rm":
+        return "rm.direct", {"target": args["file_name"]}
+    if tool in ("cp", "mv"):
+        src, dst = args["source"], args["destination"]
+        if dst in known_dirs:
+            return f"{tool}.into", {"src": src, "dst": dst}
+        if "." in dst.lstrip(".") and "." in src.lstrip("."):
+            return f"{tool}.rename", {"src": src, "dst": dst}
+    return None
+
+
+def rephrase(seed: Seed, g: grammar_mod.Grammar, modeled: set, r: Rand) -> Seed | None:
+    users = list(seed.users)
+    known_dirs: set = set()
+    changed = False
+    for i, (tool, args) in enumerate(seed.calls):
+        values = [v for v in args.values() if isinstance(v, str) and v != ".."]
+        direct = all(v in seed.users[i] for v in values)
+        spec = _form_for(tool, args, known_dirs) if tool in modeled and direct else None
+        if spec and spec[0] in g.forms and r.chance(0.7):
+            form, slots = spec
+            subject = next(iter(slots.values()), None)
+            if subject is not None:
+                slots["kind"] = g.lexicon.kind(subject, subject in known_dirs)
+            text, _ = g.render(form, r.choice(SURFACE_STYLES), slots, r)
+            changed |= text != users[i]
+            users[i] = text
+        if tool == "mkdir":
+            known_dirs.add(args.get("dir_name"))
+        elif tool == "cd":
+            known_dirs = set()  # a new folder: what we knew was about the old one
+    return Seed(seed.line, users, seed.calls, seed.modeled) if changed else None
+
+
+# ---- continue: rebuild the implied file system and plan new turns on it -----------------------------
+def implied_tree(seed: Seed, r: Rand) -> Dir | None:
+    """A starting tree on which every call of the seed is legal, with some filler; None if there is none."""
+    root = Dir("home")
+    here: list[str] = []
+    state: dict[tuple, str] = {}  # (path, name) -> 'file' | 'dir' | 'gone' as seen so far
+    made: set[tuple] = set()  # folders created during the conversation: nothing in them is initial
+    need: list[tuple[tuple, str, str]] = []
+
+    def require(name: str, kind: str) -> bool:
+        key = (tuple(here), name)
+        s = state.get(key)
+        if s is None:
+            if any(tuple(here[:i]) in made for i in range(len(here) + 1)):
+                return False
+            need.append((tuple(here), name, kind))
+            state[key] = kind
+            return True
+        return s == kind
+
+    for tool, a in seed.calls:
+        if tool == "cd":
+            f = a["folder"]
+            if f == "..":
+                if not here:
+                    return None
+                here.pop()
+                continue
+            if not require(f, "dir"):
+                return None
+            here.append(f)
+        elif tool == "cat":
+            if not require(a["file_name"], "file"):
+                return None
+        elif tool == "rm":
+            n = a["file_name"]
+            s = state.get((tuple(here), n))
+            if s == "gone" or (s is None and not require(n, "file" if "." in n.lstrip(".") else "dir")):
+                return None
+            state[(tuple(here), n)] = "gone"
+        elif tool in ("mkdir", "touch"):
+            n = a["dir_name" if tool == "mkdir" else "file_name"]
+            if state.get((tuple(here), n)) in ("file", "dir"):
+                return None
+            state[(tuple(here), n)] = "dir" if tool == "mkdir" else "file"
+            if tool == "mkdir":
+                made.add(tuple(here) + (n,))
+        elif tool in ("cp", "mv"):
+            s, d = a["source"], a["destination"]
+            kind = state.get((tuple(here), s)) or ("file" if "." in s.lstrip(".") else "dir")
+            if kind == "gone" or not require(s, kind) or state.get((tuple(here), d)) == "file":
+                return None
+            if state.get((tuple(here), d)) != "dir":
+                state[(tuple(here), d)] = kind
+            if tool == "mv":
+                state[(tuple(here), s)] = "gone"
+    mentioned = {v for _, a in seed.calls for v in a.values() if isinstance(v, str)}
+    for path, name, kind in need:
+        d = root
+        for part in path:
+            d = d.children[part] if isinstance(d.children.get(part), Dir) else d.add_dir(part)
+        if kind == "dir":
+            if not isinstance(d.children.get(name), Dir):
+                d.add_dir(name)
+        else:
+            d.add_file(name, f"Contents of {name}.")
+    # filler at the root so the continuation has something to work with
+    for _ in range(2 + r.below(3)):
+        n = new_file_name(set(root.children) | mentioned, r)
+        root.add_file(n, f"Contents of {n}.")
+    n = new_folder_name(set(root.children) | mentioned, r)
+    root.add_dir(n).add_file(new_file_name(mentioned, r), "")
+    return root
+
+
+def _guess_form(tool: str, args: dict, fs: FileSystem) -> str:
+    if tool in ("cp", "mv"):
+        return f"{tool}.into" if fs.is_dir(args["destination"]) else f"{tool}.rename"
+    if tool == "ls":
+        return "ls.hidden" if args.get("a") else "ls.plain"
+    if tool == "cd" and args.get("folder") == "..":
+        return "cd.up"
+    return f"{tool}.direct"
+
+
+def continuation(seed: Seed, g: grammar_mod.Grammar, forms: list[str], r: Rand) -> Seed | None:
+    start = implied_tree(seed, r)
+    if start is None:
+        return None
+    fs = FileSystem(start)
+    d = Discourse()
+    try:
+        for tool, args in seed.calls:
+            form = _guess_form(tool, args, fs)
+            path = fs.path()
+            fs.apply(tool, args)
+            d.record(Action(form, tool, args, {}), path)
+    except IllegalCall:
+        return None
+    users, calls = list(seed.users), list(seed.calls)
+    for _ in range(1 + r.below(3)):
+        action = pick(forms, fs, d, r)
+        if action is None:
+            return None
+        slots = dict(action.slots)
+        if action.subject is not None:
+            slots["kind"] = g.lexicon.kind(*action.subject)
+        if "ordinal" in slots:
+            slots["ordinal"] = g.lexicon.ordinals.get(slots["ordinal"], f"number {slots['ordinal']}")
+        text, _ = g.render(action.form, r.choice(SURFACE_STYLES), slots, r)
+        users.append(text)
+        calls.append((action.tool, action.args))
+        path = fs.path()
+        fs.apply(action.tool, action.args)
+        d.record(action, path)
+    return Seed(seed.line, users, calls, seed.modeled)
+
+
+# ---- the run -----------------------------------------------------------------------------------------
+def _derived(seed: Seed, si: int, opts, specs, g, forms, modeled: set):
+    """Rows of one seed in a fixed order: the original, its prefixes, then seeded variants, forever."""
+    yield "original", seed
+    for k in range(1, len(seed.calls)):
+        yield "prefix", Seed(seed.line, seed.users[:k], seed.calls[:k], seed.modeled)
+    techniques = ["rename"] + (["rephrase", "continue"] if seed.modeled and g is not None else [])
+    v = 0
+    while True:
+        v += 1
+        r = Rand(opts["seed"], 0xA06, si, v)
+        cut = 1 + r.below(len(seed.calls))  # base: the whole seed or one of its prefixes
+        base = Seed(seed.line, seed.users[:cut], seed.calls[:cut], seed.modeled)
+        tech = techniques[v % len(techniques)]
+        out = None
+        if tech == "rename":
+            out = rename(base, specs, r)
+        elif tech == "rephrase":
+            out = rephrase(base, g, modeled, r)
+            if out is not None and r.chance(0.5):
+                out = rename(out, specs, r) or out
+        elif tech == "continue":
+            renamed = rename(base, specs, r) if r.chance(0.5) else None
+            out = continuation(renamed or base, g, forms, r)
+        yield tech, out
+
+
+def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test_fraction: float = 0.2,
+        fmt: str = "jsonl", skip_invalid: bool = False, grammars: Path | None = None,
+        student: str | None = None, teacher: str | None = None, force: bool = False) -> tuple[AugmentResult, list[str]]:
+    if n <= 0:
+        raise AugmentError(f"--n must be a positive number of rows (got {n})")
+    if not 0 <= test_fraction < 1:
+        raise AugmentError(f"--test-fraction must be in [0, 1) (got {test_fraction})")
+    if fmt not in ("jsonl", "csv"):
+        raise AugmentError(f"--format must be 'jsonl' or 'csv' (got {fmt!r})")
+    if not seed_file.is_file():
+        raise AugmentError(f"{seed_file}: no such file")
+    if not job.is_file():
+        raise AugmentError(f"{job}: no such file (give --job job_description.json)")
+    seeds, specs, report = load_seeds(seed_file, job, skip_invalid)
+    config = config_yaml(student, teacher)
+    g = grammar_mod.load(grammars)
+    modeled = fs_tools_in(specs)
+    forms = [f for f in g.forms if FORMS[f].tool in modeled]
+    prepare(out, force)
+
+    # whole seeds are assigned to a side: a seeded permutation, at least one seed per side when possible
+    order = Rand(seed, 0x5EED).shuffled(list(range(len(seeds))))
+    n_test = 0 if test_fraction == 0 or len(seeds) < 2 else max(1, round(len(seeds) * test_fraction))
+    side = {si: ("test" if pos < n_test else "train") for pos, si in enumerate(order)}
+
+    res = AugmentResult(out, seeds=len(seeds), unmodeled_seeds=sum(not s.modeled for s in seeds))
+    stage = Staged(out)
+    writers = {s: RowWriter(stage.path(f"{s}.{fmt}"), fmt) for s in ("train", "test")}
+    streams = [_derived(s, si, {"seed": seed}, specs, g, forms, modeled) for si, s in enumerate(seeds)]
+    seen: set[bytes] = set()
+    misses = [0] * len(seeds)
+    written = 0
+    try:
+        while written < n and any(m < 200 for m in misses):
+            progress = False
+            for si, stream in enumerate(streams):
+                if written >= n or misses[si] >= 200:
+                    continue
+                tech, derived = next(stream)
+                if derived is None:
+                    misses[si] += 1
+                    continue
+                q, a = to_row(derived.users, derived.calls)
+                key = hashlib.blake2b(q.encode(), digest_size=12).digest()
+                if key in seen:
+                    misses[si] += 1
+                    continue
+                seen.add(key)
+                misses[si] = 0
+                writers[side[si]].write(q, a)
+                res.sides_of_seed.setdefault(seeds[si].line, set()).add(side[si])
+                res.by_technique[tech] += 1
+                written += 1
+                progress = True
+            if not progress and all(m >= 200 for m in misses):
+                break
+        for w in writers.values():
+            w.close()
+        job_text = job.read_text(encoding="utf-8")
+        stage.text("job_description.json", job_text if job_text.endswith("\n") else job_text + "\n")
+        stage.text("config.yaml", config)
+        stage.commit()
+    except BaseException:
+        for w in writers.values():
+            w.close()
+        stage.discard()
+        raise
+    res.rows = {s: w.rows for s, w in writers.items()}
+    if written < n:
+        res.skipped.append(f"only {written} distinct rows could be made from {len(seeds)} seed(s)")
+    return res, report
