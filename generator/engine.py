@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .forms import FORMS, SURFACE_STYLES
 from .fs import Dir, FileSystem
 from .grammar import Grammar
-from .planner import Action, Discourse, candidates, pick
+from .planner import Action, Discourse, choose, pick
 from .rng import Rand
 from .world import make_tree
 
@@ -110,11 +110,8 @@ class Engine:
             path = fs.path()
             fs.apply(action.tool, action.args)
             d.record(action, path)
-        final = None
-        options = candidates(want, fs, d, r)
-        if options:
-            final = r.choice(options)
-        else:
+        final = choose(want, fs, d, r)
+        if final is None:
             same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
                          if side != "test" or self.g.has_held_out(f)]
             final = pick(same_kind, fs, d, r) or pick(self.forms, fs, d, r)

@@ -21,13 +21,25 @@ class IllegalCall(ValueError):
 
 
 class Dir:
-    __slots__ = ("name", "parent", "children")
+    """A folder.  Its contents may be *pending*: a pure function (fill, args) that makes them on first
+    look, so a generated world only builds the folders a conversation actually visits; a clone of a
+    pending folder shares the recipe, which yields the same contents whenever it is run."""
+    __slots__ = ("name", "parent", "_children", "_pending")
 
-    def __init__(self, name: str, parent: "Dir | None" = None) -> None:
+    def __init__(self, name: str, parent: "Dir | None" = None, pending: tuple | None = None) -> None:
         self.name = name
         self.parent = parent
         # name -> Dir (a folder) or str (a file's content); insertion order is listing order
-        self.children: dict[str, "Dir | str"] = {}
+        self._children: dict[str, "Dir | str"] = {}
+        self._pending = pending
+
+    @property
+    def children(self) -> dict[str, "Dir | str"]:
+        if self._pending is not None:
+            fill, args = self._pending
+            self._pending = None
+            fill(self, *args)
+        return self._children
 
     def add_dir(self, name: str) -> "Dir":
         d = Dir(name, self)
@@ -38,9 +50,9 @@ class Dir:
         self.children[name] = content
 
     def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
-        d = Dir(self.name if name is None else name, parent)
-        for k, v in self.children.items():
-            d.children[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+        d = Dir(self.name if name is None else name, parent, self._pending)
+        for k, v in self._children.items():
+            d._children[k] = v.clone(parent=d) if isinstance(v, Dir) else v
         return d
 
     def to_gorilla(self) -> dict:

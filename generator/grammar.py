@@ -40,27 +40,34 @@ class Template:
     path: str
     line: int
     jinja: jinja2.Template = field(compare=False, repr=False)
+    nodes: tuple | None = field(default=None, compare=False, repr=False)  # direct renderer, when possible
 
 
 # ---- the line syntax: (a|b) alternatives, [x] optional, {{ }} / {% %} passed through to Jinja ------
+# A line is parsed into Jinja source (what the sandbox renders and `grammar check` verifies) and, when it
+# uses nothing but this syntax and plain {{ slot }}s, into a small node tree that `render` walks directly:
+# the same text from the same random draws, without Jinja's per-render set-up in the hot loop.  Nodes:
+# a str, ("s", slot), ("a", [branch nodes, ...]) for alternatives, ("o", nodes) for an optional part.
 class _Parser:
     def __init__(self, text: str) -> None:
         self.s = text
         self.i = 0
         self.n_groups = 0
+        self.simple = True  # no Jinja beyond plain slots
 
     def fail(self, msg: str) -> None:
         raise GrammarError(f"column {self.i + 1}: {msg}")
 
-    def parse(self, closers: str = "", opened_at: int = 0) -> tuple[list[str], list[set[str]]]:
-        """Parse until one of `closers`; returns the branches (split on top-level '|') as Jinja text,
-        each with the set of slots it always renders."""
-        branches, sure = [[]], [set()]
+    def parse(self, closers: str = "", opened_at: int = 0):
+        """Parse until one of `closers`; returns the branches (split on top-level '|'), each as
+        (Jinja text, slots it always renders, nodes)."""
+        jin, sure, nodes = [[]], [set()], [[]]
         s = self.s
         while self.i < len(s):
             c = s[self.i]
             if c == "\\" and self.i + 1 < len(s):
-                branches[-1].append(s[self.i + 1])
+                jin[-1].append(s[self.i + 1])
+                nodes[-1].append(s[self.i + 1])
                 self.i += 2
             elif s.startswith("{{", self.i) or s.startswith("{%", self.i) or s.startswith("{#", self.i):
                 end = {"{{": "}}", "{%": "%}", "{#": "#}"}[s[self.i:self.i + 2]]
@@ -71,54 +78,95 @@ class _Parser:
                 m = re.fullmatch(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}", chunk)
                 if m:
                     sure[-1].add(m.group(1))
-                branches[-1].append(chunk)
+                    nodes[-1].append(("s", m.group(1)))
+                else:
+                    self.simple = False
+                jin[-1].append(chunk)
                 self.i = j + 2
             elif c == "(":
                 self.i += 1
-                inner, inner_sure = self.parse(")", self.i)
+                inner = self.parse(")", self.i)
                 if len(inner) == 1:  # plain parentheses in the text
-                    branches[-1].append("(" + inner[0] + ")")
-                    sure[-1] |= inner_sure[0]
+                    jin[-1].append("(" + inner[0][0] + ")")
+                    sure[-1] |= inner[0][1]
+                    nodes[-1] += ["("] + inner[0][2] + [")"]
                 else:
                     self.n_groups += 1
                     v = f"_g{self.n_groups}"
                     out = f"{{% with {v} = _k({len(inner)}) %}}"
                     for k, b in enumerate(inner):
-                        out += ("{% if " if k == 0 else "{% elif ") + f"{v} == {k} %}}{b}"
+                        out += ("{% if " if k == 0 else "{% elif ") + f"{v} == {k} %}}{b[0]}"
                     out += "{% endif %}{% endwith %}"
-                    branches[-1].append(out)
-                    sure[-1] |= set.intersection(*inner_sure)
+                    jin[-1].append(out)
+                    sure[-1] |= set.intersection(*(b[1] for b in inner))
+                    nodes[-1].append(("a", [b[2] for b in inner]))
             elif c == "[":
                 self.i += 1
-                inner, _ = self.parse("]", self.i)
+                inner = self.parse("]", self.i)
                 if len(inner) != 1:
                     self.fail("'|' inside [optional] text; use [(a|b)]")
-                branches[-1].append("{% if _k(2) %}" + inner[0] + "{% endif %}")
+                jin[-1].append("{% if _k(2) %}" + inner[0][0] + "{% endif %}")
+                nodes[-1].append(("o", inner[0][2]))
             elif c in closers:
                 self.i += 1
-                return ["".join(b) for b in branches], sure
+                return [("".join(j), su, n) for j, su, n in zip(jin, sure, nodes)]
             elif c in ")]":
                 self.fail(f"unmatched '{c}'")
             elif c == "|" and closers == ")":
-                branches.append([])
+                jin.append([])
                 sure.append(set())
+                nodes.append([])
                 self.i += 1
             else:
-                branches[-1].append(c)
+                jin[-1].append(c)
+                nodes[-1].append(c)
                 self.i += 1
         if closers:
             self.i = opened_at - 1
             self.fail(f"'{'(' if closers == ')' else '['}' is never closed with '{closers}'")
-        return ["".join(b) for b in branches], sure
+        return [("".join(j), su, n) for j, su, n in zip(jin, sure, nodes)]
 
 
-def compile_line(text: str) -> tuple[str, set[str]]:
-    """Template line -> (Jinja source, slots present in every rendering)."""
+def _merge(nodes: list) -> tuple:
+    """Join neighbouring characters into strings: fewer nodes to walk."""
+    out: list = []
+    for n in nodes:
+        if isinstance(n, str):
+            if out and isinstance(out[-1], str):
+                out[-1] += n
+            else:
+                out.append(n)
+        elif n[0] == "a":
+            out.append(("a", tuple(_merge(b) for b in n[1])))
+        elif n[0] == "o":
+            out.append(("o", _merge(n[1])))
+        else:
+            out.append(n)
+    return tuple(out)
+
+
+def compile_line(text: str) -> tuple[str, set[str], tuple | None]:
+    """Template line -> (Jinja source, slots present in every rendering, nodes for the direct renderer
+    or None when the line needs Jinja itself)."""
     p = _Parser(text)
-    branches, sure = p.parse()
+    branches = p.parse()
     if len(branches) != 1:
         raise GrammarError("column 1: '|' outside of a (group)")
-    return branches[0], sure[0]
+    jinja_src, sure, nodes = branches[0]
+    return jinja_src, sure, (_merge(nodes) if p.simple else None)
+
+
+def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
+    """Walk a node tree: the direct renderer for lines that need no Jinja."""
+    for n in nodes:
+        if n.__class__ is str:
+            out.append(n)
+        elif n[0] == "s":
+            out.append(str(slots[n[1]]))
+        elif n[0] == "a":
+            render_nodes(n[1][k(len(n[1]))], slots, k, out)
+        elif k(2):
+            render_nodes(n[1], slots, k, out)
 
 
 _STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
@@ -199,7 +247,12 @@ class Grammar:
                noise: str = "none") -> tuple[str, Template]:
         """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them."""
         t = r.choice(self._pool(form, surface, side))
-        text = t.jinja.render(slots, _k=r.below)
+        if t.nodes is not None:
+            out: list[str] = []
+            render_nodes(t.nodes, slots, r.below, out)
+            text = "".join(out)
+        else:
+            text = t.jinja.render(slots, _k=r.below)
         text = _SPACE_PUNCT.sub(r"\1", _SPACES.sub(" ", text)).strip()
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)
@@ -323,7 +376,7 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                     continue
                 surface, body = m.group(1), m.group(2)
             try:
-                source, sure = compile_line(body)
+                source, sure, nodes = compile_line(body)
             except GrammarError as e:
                 errors.append(f"{where}: {e}")
                 continue
@@ -359,7 +412,7 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                 errors.append(f"{where}: template fails to render: {type(e).__name__}: {e}")
                 continue
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
-            templates.append(Template(tid, form, surface, body, str(path), n, jt))
+            templates.append(Template(tid, form, surface, body, str(path), n, jt, nodes))
     present = {t.form for t in templates}
     absent = [f for f in FORMS if f not in present]
     if absent:

@@ -85,118 +85,271 @@ def _sources(fs: FileSystem, r: Rand) -> list[str]:
     return files if files and r.chance(0.8) else fs.names()
 
 
-def candidates(form: str, fs: FileSystem, d: Discourse, r: Rand) -> list[Action]:
-    """Every legal way to play `form` now (new names are drawn from r)."""
-    f = FORMS[form]
-    tool = f.tool
-    out: list[Action] = []
-    prev = d.prev if d.prev_path == fs.path() else None
-    if form == "ls.plain":
-        out.append(Action(form, tool, {}, {}))
-    elif form == "ls.hidden":
-        out.append(Action(form, tool, {"a": True}, {}))
-    elif form == "cd.direct":
-        out += [Action(form, tool, {"folder": n}, {"folder": n}, (n, True)) for n in fs.dirs()]
-    elif form == "cd.up":
-        if not fs.at_root():
-            out.append(Action(form, tool, {"folder": ".."}, {}))
-    elif form == "cd.it":
-        it = d.it(fs)
-        if it and it[1]:
-            out.append(Action(form, tool, {"folder": it[0]}, {}, it))
-    elif form == "cat.direct":
-        out += [Action(form, tool, {"file_name": n}, {"file": n}, (n, False)) for n in fs.files()]
-    elif form == "cat.it":
-        it = d.it(fs)
-        if it and not it[1] and prev and prev.tool == "touch":
-            out.append(Action(form, tool, {"file_name": it[0]}, {}, it))
-    elif form == "cat.same":
-        if prev and prev.tool == "cat":
-            out += [Action(form, tool, {"file_name": n}, {"file": n}, (n, False))
-                    for n in fs.files() if n != prev.args["file_name"]]
-    elif form == "cat.copy":
-        if prev and prev.form in ("cp.rename",) and fs.is_file(prev.args["destination"]):
-            n = prev.args["destination"]
-            out.append(Action(form, tool, {"file_name": n}, {}, (n, False)))
-    elif form in ("mkdir.direct", "mkdir.same"):
-        if form == "mkdir.direct" or (prev and prev.tool == "mkdir"):
-            n = new_folder_name(fs.cwd.children, r)
-            out.append(Action(form, tool, {"dir_name": n}, {"name": n}, (n, True)))
-    elif form in ("touch.direct", "touch.same"):
-        if form == "touch.direct" or (prev and prev.tool == "touch"):
-            like = prev.args["file_name"] if form == "touch.same" else None
-            n = new_file_name(fs.cwd.children, r, like)
-            out.append(Action(form, tool, {"file_name": n}, {"name": n}, (n, False)))
-    elif form == "rm.direct":
-        out += [Action(form, tool, {"file_name": n}, {"target": n}, _subject(fs, n)) for n in fs.names()]
-    elif form == "rm.it":
-        it = d.it(fs)
-        if it:
-            out.append(Action(form, tool, {"file_name": it[0]}, {}, it))
-    elif form == "rm.same":
-        if prev and prev.tool == "rm":
-            out += [Action(form, tool, {"file_name": n}, {"target": n}, _subject(fs, n)) for n in fs.names()]
-    elif form == "rm.ordinal":
-        here = fs.path()
-        for kind_list, is_dir in ((d.touched, False), (d.made, True)):
-            if len(kind_list) < 2 or len({n for _, n in kind_list}) != len(kind_list):
-                continue
-            for pos, (path, n) in enumerate(kind_list, 1):
-                if path == here and (path, n) not in d.gone and fs.has(n) and fs.is_dir(n) == is_dir:
-                    out.append(Action(form, tool, {"file_name": n}, {"ordinal": pos}, (n, is_dir)))
-    elif form in ("cp.into", "mv.into"):
-        for src in _sources(fs, r):
-            for dst in fs.dirs():
-                if _movable_into(fs, src, dst):
-                    out.append(Action(form, tool, {"source": src, "destination": dst},
-                                      {"src": src, "dst": dst}, _subject(fs, src)))
-    elif form in ("cp.rename", "mv.rename"):
-        for src in _sources(fs, r):
-            is_dir = fs.is_dir(src)
-            dst = new_folder_name(fs.cwd.children, r) if is_dir else new_file_name(fs.cwd.children, r, src)
-            out.append(Action(form, tool, {"source": src, "destination": dst},
-                              {"src": src, "dst": dst}, (src, is_dir)))
-    elif form in ("cp.it_into", "mv.it_into"):
-        it = d.it(fs)
-        if it:
-            out += [Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
-                    for dst in fs.dirs() if _movable_into(fs, it[0], dst)]
-    elif form == "mv.it_rename":
-        it = d.it(fs)
-        if it:
-            dst = new_folder_name(fs.cwd.children, r) if it[1] else new_file_name(fs.cwd.children, r, it[0])
-            out.append(Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it))
-    elif form in ("cp.same", "mv.same"):
-        if prev and prev.tool == tool and prev.form in (f"{tool}.into", f"{tool}.it_into", f"{tool}.same",
-                                                        "cp.into_made", "mv.copied_into_made"):
-            dst = prev.args["destination"]
-            if fs.is_dir(dst):
-                out += [Action(form, tool, {"source": s, "destination": dst}, {"src": s}, _subject(fs, s))
-                        for s in fs.names() if s != prev.args["source"] and _movable_into(fs, s, dst)]
-    elif form == "cp.into_made":
-        made = d.made_folder(fs)
-        if made:
-            out += [Action(form, tool, {"source": s, "destination": made}, {"src": s}, _subject(fs, s))
-                    for s in fs.files() if _movable_into(fs, s, made)]
-    elif form == "mv.copied_into_made":
-        made = d.made_folder(fs)
-        if made and prev and prev.tool == "cp":
-            s = prev.args["source"]
-            if fs.has(s) and _movable_into(fs, s, made):
-                out.append(Action(form, tool, {"source": s, "destination": made}, {}, _subject(fs, s)))
-    else:
-        raise KeyError(form)
-    return out
+def _new_name_for(fs: FileSystem, name: str, is_dir: bool, r: Rand) -> str:
+    return new_folder_name(fs.cwd.children, r) if is_dir else new_file_name(fs.cwd.children, r, name)
 
 
-def pick(forms: list[str], fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
-    """A random legal action among `forms`: first a tool, then a form of it, then a way to play it."""
-    by_tool: dict[str, list[list[Action]]] = {}
-    for form in forms:
-        c = candidates(form, fs, d, r)
-        if c:
-            by_tool.setdefault(FORMS[form].tool, []).append(c)
-    if not by_tool:
+# Each play_<form>(fs, discourse, prev, r) returns one uniformly chosen legal Action, or None when the form
+# cannot be played now.  `prev` is the previous action when it happened in this folder.  Only the chosen
+# play is built, and new names are drawn only for it: the planner runs in the hot loop.
+def _one(r: Rand, options: list, build) -> Action | None:
+    return build(r.choice(options)) if options else None
+
+
+def _first_legal(r: Rand, options: list, ok) -> object | None:
+    """A uniformly chosen option that passes `ok`, testing as few as possible (lazy Fisher-Yates)."""
+    options = list(options)
+    while options:
+        i = r.below(len(options))
+        o = options[i]
+        if ok(o):
+            return o
+        options[i] = options[-1]
+        options.pop()
+    return None
+
+
+def play_ls_plain(fs, d, prev, r):
+    return Action("ls.plain", "ls", {}, {})
+
+
+def play_ls_hidden(fs, d, prev, r):
+    return Action("ls.hidden", "ls", {"a": True}, {})
+
+
+def play_cd_direct(fs, d, prev, r):
+    dirs = fs.dirs()
+    return _one(r, dirs, lambda n: Action("cd.direct", "cd", {"folder": n}, {"folder": n}, (n, True)))
+
+
+def play_cd_up(fs, d, prev, r):
+    return None if fs.at_root() else Action("cd.up", "cd", {"folder": ".."}, {})
+
+
+def play_cd_it(fs, d, prev, r):
+    it = d.it(fs)
+    return Action("cd.it", "cd", {"folder": it[0]}, {}, it) if it and it[1] else None
+
+
+def play_cat_direct(fs, d, prev, r):
+    return _one(r, fs.files(),
+                lambda n: Action("cat.direct", "cat", {"file_name": n}, {"file": n}, (n, False)))
+
+
+def play_cat_it(fs, d, prev, r):
+    it = d.it(fs)
+    if it and not it[1] and prev and prev.tool == "touch":
+        return Action("cat.it", "cat", {"file_name": it[0]}, {}, it)
+    return None
+
+
+def play_cat_same(fs, d, prev, r):
+    if not (prev and prev.tool == "cat"):
         return None
-    tool = r.choice(sorted(by_tool))
-    return r.choice(r.choice(by_tool[tool]))
+    files = [n for n in fs.files() if n != prev.args["file_name"]]
+    return _one(r, files,
+                lambda n: Action("cat.same", "cat", {"file_name": n}, {"file": n}, (n, False)))
+
+
+def play_cat_copy(fs, d, prev, r):
+    if prev and prev.form == "cp.rename" and fs.is_file(prev.args["destination"]):
+        n = prev.args["destination"]
+        return Action("cat.copy", "cat", {"file_name": n}, {}, (n, False))
+    return None
+
+
+def _make(form: str, tool: str, fs, prev, r):
+    if form.endswith(".same") and not (prev and prev.tool == tool):
+        return None
+    if tool == "mkdir":
+        n = new_folder_name(fs.cwd.children, r)
+        return Action(form, tool, {"dir_name": n}, {"name": n}, (n, True))
+    like = prev.args["file_name"] if form.endswith(".same") else None
+    n = new_file_name(fs.cwd.children, r, like)
+    return Action(form, tool, {"file_name": n}, {"name": n}, (n, False))
+
+
+def play_mkdir_direct(fs, d, prev, r):
+    return _make("mkdir.direct", "mkdir", fs, prev, r)
+
+
+def play_mkdir_same(fs, d, prev, r):
+    return _make("mkdir.same", "mkdir", fs, prev, r)
+
+
+def play_touch_direct(fs, d, prev, r):
+    return _make("touch.direct", "touch", fs, prev, r)
+
+
+def play_touch_same(fs, d, prev, r):
+    return _make("touch.same", "touch", fs, prev, r)
+
+
+def play_rm_direct(fs, d, prev, r):
+    return _one(r, fs.names(),
+                lambda n: Action("rm.direct", "rm", {"file_name": n}, {"target": n}, _subject(fs, n)))
+
+
+def play_rm_it(fs, d, prev, r):
+    it = d.it(fs)
+    return Action("rm.it", "rm", {"file_name": it[0]}, {}, it) if it else None
+
+
+def play_rm_same(fs, d, prev, r):
+    if not (prev and prev.tool == "rm"):
+        return None
+    return _one(r, fs.names(),
+                lambda n: Action("rm.same", "rm", {"file_name": n}, {"target": n}, _subject(fs, n)))
+
+
+def play_rm_ordinal(fs, d, prev, r):
+    here = fs.path()
+    options = []
+    for made_list, is_dir in ((d.touched, False), (d.made, True)):
+        if len(made_list) < 2 or len({n for _, n in made_list}) != len(made_list):
+            continue  # with a repeated name, "the second one" could mean two things
+        for pos, (path, n) in enumerate(made_list, 1):
+            if path == here and (path, n) not in d.gone and fs.has(n) and fs.is_dir(n) == is_dir:
+                options.append((n, pos, is_dir))
+    return _one(r, options,
+                lambda o: Action("rm.ordinal", "rm", {"file_name": o[0]}, {"ordinal": o[1]}, (o[0], o[2])))
+
+
+def _into(form: str, tool: str, fs, r):
+    dirs = fs.dirs()
+    # checking a pair looks inside the target folder, so only the pairs actually tried are checked
+    p = _first_legal(r, [(s, t) for s in _sources(fs, r) for t in dirs], lambda p: _movable_into(fs, *p))
+    if p is None:
+        return None
+    return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, _subject(fs, p[0]))
+
+
+def _rename(form: str, tool: str, fs, r):
+    srcs = _sources(fs, r)
+    if not srcs:
+        return None
+    src = r.choice(srcs)
+    is_dir = fs.is_dir(src)
+    dst = _new_name_for(fs, src, is_dir, r)
+    return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
+
+
+def play_cp_into(fs, d, prev, r):
+    return _into("cp.into", "cp", fs, r)
+
+
+def play_mv_into(fs, d, prev, r):
+    return _into("mv.into", "mv", fs, r)
+
+
+def play_cp_rename(fs, d, prev, r):
+    return _rename("cp.rename", "cp", fs, r)
+
+
+def play_mv_rename(fs, d, prev, r):
+    return _rename("mv.rename", "mv", fs, r)
+
+
+def _it_into(form: str, tool: str, fs, d, r):
+    it = d.it(fs)
+    if not it:
+        return None
+    t = _first_legal(r, fs.dirs(), lambda t: _movable_into(fs, it[0], t))
+    return None if t is None else Action(form, tool, {"source": it[0], "destination": t}, {"dst": t}, it)
+
+
+def play_cp_it_into(fs, d, prev, r):
+    return _it_into("cp.it_into", "cp", fs, d, r)
+
+
+def play_mv_it_into(fs, d, prev, r):
+    return _it_into("mv.it_into", "mv", fs, d, r)
+
+
+def play_mv_it_rename(fs, d, prev, r):
+    it = d.it(fs)
+    if not it:
+        return None
+    dst = _new_name_for(fs, it[0], it[1], r)
+    return Action("mv.it_rename", "mv", {"source": it[0], "destination": dst}, {"dst": dst}, it)
+
+
+_INTO_FORMS = {"cp": ("cp.into", "cp.it_into", "cp.same", "cp.into_made"),
+               "mv": ("mv.into", "mv.it_into", "mv.same", "mv.copied_into_made")}
+
+
+def _same_into(form: str, tool: str, fs, prev, r):
+    if not (prev and prev.tool == tool and prev.form in _INTO_FORMS[tool]):
+        return None
+    dst = prev.args["destination"]
+    if not fs.is_dir(dst):
+        return None
+    srcs = [s for s in fs.names() if s != prev.args["source"] and _movable_into(fs, s, dst)]
+    return _one(r, srcs,
+                lambda s: Action(form, tool, {"source": s, "destination": dst}, {"src": s}, _subject(fs, s)))
+
+
+def play_cp_same(fs, d, prev, r):
+    return _same_into("cp.same", "cp", fs, prev, r)
+
+
+def play_mv_same(fs, d, prev, r):
+    return _same_into("mv.same", "mv", fs, prev, r)
+
+
+def play_cp_into_made(fs, d, prev, r):
+    made = d.made_folder(fs)
+    if not made:
+        return None
+    srcs = [s for s in fs.files() if _movable_into(fs, s, made)]
+    return _one(r, srcs,
+                lambda s: Action("cp.into_made", "cp", {"source": s, "destination": made}, {"src": s}, (s, False)))
+
+
+def play_mv_copied_into_made(fs, d, prev, r):
+    made = d.made_folder(fs)
+    if made and prev and prev.tool == "cp":
+        s = prev.args["source"]
+        if fs.has(s) and _movable_into(fs, s, made):
+            return Action("mv.copied_into_made", "mv", {"source": s, "destination": made}, {}, _subject(fs, s))
+    return None
+
+
+PLAYS = {name: globals()["play_" + name.replace(".", "_")] for name in FORMS}
+
+
+def choose(form: str, fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
+    """One legal way to play `form` now, chosen uniformly, or None."""
+    prev = d.prev if d.prev is not None and d.prev_path == fs.path() else None
+    return PLAYS[form](fs, d, prev, r)
+
+
+_GROUPED: dict[tuple, list[tuple[str, ...]]] = {}
+
+
+def pick(forms, fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
+    """A random legal action among `forms`: a tool uniformly among those with a legal form, then a form
+    of it uniformly among the playable ones.  Trying them in a random order and taking the first that
+    plays gives the same distribution as listing all, at a fraction of the cost."""
+    key = tuple(forms)
+    groups = _GROUPED.get(key)
+    if groups is None:
+        by_tool: dict[str, list[str]] = {}
+        for form in forms:
+            by_tool.setdefault(FORMS[form].tool, []).append(form)
+        groups = _GROUPED[key] = [tuple(by_tool[t]) for t in sorted(by_tool)]
+    prev = d.prev if d.prev is not None and d.prev_path == fs.path() else None
+    tools = list(groups)
+    while tools:  # lazy Fisher-Yates over tools, then over the tool's forms
+        i = r.below(len(tools))
+        left = list(tools[i])
+        while left:
+            j = r.below(len(left))
+            a = PLAYS[left[j]](fs, d, prev, r)
+            if a is not None:
+                return a
+            left[j] = left[-1]
+            left.pop()
+        tools[i] = tools[-1]
+        tools.pop()
+    return None

@@ -1,38 +1,50 @@
-"""Per-conversation randomness derived from (seed, index).
+"""Per-conversation randomness derived from (seed, index, ...).
 
-numpy's PCG64 is specified bit-for-bit, so the same (seed, index) gives the same stream on every
-machine and in every worker process.  Draws are taken in blocks because single numpy scalar draws
-cost about a microsecond each.
+A splitmix64 stream in plain Python integers: specified bit-for-bit, so the same key gives the same
+draws on every machine and in every worker process, and creating one costs nothing (a conversation,
+a folder or a split block can each have its own without a shared stream).
 """
 from __future__ import annotations
 
-import numpy as np
+_M = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
 
-_BLOCK = 256
+
+def _mix(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
+    return z ^ (z >> 31)
 
 
 class Rand:
-    __slots__ = ("_gen", "_buf", "_pos")
+    __slots__ = ("_s",)
 
     def __init__(self, *key: int) -> None:
-        self._gen = np.random.Generator(np.random.PCG64(list(key)))
-        self._buf: list[float] = []
-        self._pos = 0
+        s = 0x6A09E667F3BCC909
+        for k in key:
+            s = _mix((s ^ (k & _M)) + _GOLDEN & _M)
+        self._s = s
+
+    def _next(self) -> int:
+        self._s = s = (self._s + _GOLDEN) & _M
+        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _M
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
+        return z ^ (z >> 31)
+
+    def key(self) -> int:
+        """A raw 64-bit draw, to seed an independent stream (Rand(r.key()))."""
+        return self._next()
 
     def random(self) -> float:
-        if self._pos >= len(self._buf):
-            self._buf = self._gen.random(_BLOCK).tolist()
-            self._pos = 0
-        x = self._buf[self._pos]
-        self._pos += 1
-        return x
+        """A uniform float in [0, 1)."""
+        return (self._next() >> 11) * (1.0 / (1 << 53))
 
     def below(self, n: int) -> int:
-        """A uniform integer in [0, n)."""
-        return min(int(self.random() * n), n - 1)
+        """A uniform integer in [0, n) (multiply-shift; the bias is below 2**-40 for any n used here)."""
+        return (self._next() * n) >> 64
 
     def choice(self, seq):
-        return seq[self.below(len(seq))]
+        return seq[(self._next() * len(seq)) >> 64]
 
     def chance(self, p: float) -> bool:
         return self.random() < p

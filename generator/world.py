@@ -6,9 +6,10 @@ own Rand.  Nothing here knows about tools, phrasing or JSON.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from .fs import Dir, valid_name
+from .fs import Dir
 from .rng import Rand
 
 
@@ -62,6 +63,7 @@ THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "archive": (("archive", "backup", "old", "downloads", "tmp"),
                 ("{w}_backup.zip", "{w}_{y}.tar.gz", "{w}.log", "export_{n}.csv", "{w}_old.txt")),
 }
+_THEME_NAMES = tuple(THEMES)
 HIDDEN_FILES = (".bashrc", ".gitignore", ".env", ".profile", ".vimrc", ".editorconfig", ".npmrc",
                 ".DS_Store", ".zshrc", ".netrc")
 HIDDEN_DIRS = (".config", ".cache", ".ssh", ".git", ".local", ".vscode")
@@ -70,31 +72,45 @@ SUB_FOLDERS = ("{w}", "{w}_{y}", "{w}-app", "{w}_old", "drafts", "final", "share
 ROOT_NAMES = ("home", "workspace", "{p}", "{p}_files", "documents", "projects_root")
 
 
+_HOLES = re.compile(r"(\{[wpnyq]\})")
+_SHAPES: dict[str, tuple[str, ...]] = {}
+
+
 def _fill(shape: str, r: Rand) -> str:
+    """A name from a shape: {w} a pool word, {p} a first name, {n} a number, {y} a year, {q} a quarter."""
+    parts = _SHAPES.get(shape)
+    if parts is None:
+        parts = _SHAPES[shape] = tuple(x for x in _HOLES.split(shape) if x)
     p = pools()
-    out = shape
-    if "{w}" in out:
-        out = out.replace("{w}", r.choice(p["word"]))
-    if "{p}" in out:
-        out = out.replace("{p}", r.choice(p["person"]))
-    if "{n}" in out:
-        out = out.replace("{n}", str(1000 + r.below(9000)))
-    if "{y}" in out:
-        out = out.replace("{y}", str(2015 + r.below(11)))
-    if "{q}" in out:
-        out = out.replace("{q}", str(1 + r.below(4)))
-    return out
+    out = []
+    for part in parts:
+        if part == "{w}":
+            out.append(r.choice(p["word"]))
+        elif part == "{p}":
+            out.append(r.choice(p["person"]))
+        elif part == "{n}":
+            out.append(str(1000 + r.below(9000)))
+        elif part == "{y}":
+            out.append(str(2015 + r.below(11)))
+        elif part == "{q}":
+            out.append(str(1 + r.below(4)))
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:
+    # pool words and shapes hold no forbidden character (a test checks), so names need no validation here
     for _ in range(8):
         name = _fill(r.choice(shape_choices), r)
-        if name not in taken and valid_name(name):
+        if name not in taken:
             return name
     return None
 
 
-def _populate(d: Dir, theme: str, depth_left: int, r: Rand) -> None:
+def _populate(d: Dir, theme: str, depth_left: int, key: int) -> None:
+    """Fill folder `d` (called on its first look; `key` alone decides what it holds)."""
+    r = Rand(key)
     folders, files = THEMES[theme]
     for _ in range(1 + r.below(4)):
         name = _unique(files, d.children, r)
@@ -108,7 +124,8 @@ def _populate(d: Dir, theme: str, depth_left: int, r: Rand) -> None:
         for _ in range(r.below(3) if depth_left < 3 else 1 + r.below(2)):
             name = _unique(SUB_FOLDERS, d.children, r)
             if name:
-                _populate(d.add_dir(name), theme if r.chance(0.7) else r.choice(tuple(THEMES)), depth_left - 1, r)
+                sub_theme = theme if r.chance(0.7) else r.choice(_THEME_NAMES)
+                d.children[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key())))
 
 
 def make_tree(r: Rand) -> Dir:
@@ -120,7 +137,8 @@ def make_tree(r: Rand) -> Dir:
         name = _unique(THEMES[theme][0], root.children, r)
         if name:
             # the first folder always reaches full depth so every tree really is `depth` levels deep
-            _populate(root.add_dir(name), theme, depth - 1 if i == 0 else r.below(depth), r)
+            depth_left = depth - 1 if i == 0 else r.below(depth)
+            root.children[name] = Dir(name, root, (_populate, (theme, depth_left, r.key())))
     loose = r.sample(tuple(THEMES), 2)
     for theme in loose:
         name = _unique(THEMES[theme][1], root.children, r)

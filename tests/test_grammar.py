@@ -48,13 +48,13 @@ def test_copy_and_move_phrasings_cannot_be_confused():
 
 
 def test_line_syntax_alternatives_optional_and_literal_brackets():
-    src, sure = compile_line("(show|print) [me ]{{ file }} \\(now\\) (please)")
+    src, sure, _ = compile_line("(show|print) [me ]{{ file }} \\(now\\) (please)")
     assert sure == {"file"}
     from jinja2.sandbox import ImmutableSandboxedEnvironment
     t = ImmutableSandboxedEnvironment().from_string(src)
     outs = {t.render(file="x.txt", _k=lambda n, c=iter(range(10)): next(c) % n) for _ in range(1)}
     assert all("x.txt (now) (please)" in o for o in outs)
-    _, sure = compile_line("(open {{ file }}|show it)")
+    _, sure, _ = compile_line("(open {{ file }}|show it)")
     assert sure == set()  # the slot is not in every alternative
 
 
@@ -107,3 +107,31 @@ def test_custom_grammar_adds_a_phrasing_by_adding_a_line(tmp_path):
     r = mtgen("generate", "--n", "400", "--out", tmp_path / "out", "--grammars", d, "--tools", "cat,cd,ls")
     assert r.returncode == 0, r.stderr
     assert "zzz" in (tmp_path / "out" / "train.jsonl").read_text()
+
+
+def test_direct_renderer_matches_the_jinja_sandbox_on_every_shipped_line():
+    """Lines without Jinja of their own are rendered by walking their nodes; the text must be exactly
+    what the sandboxed Jinja template gives for the same random draws."""
+    from generator.forms import SLOT_SAMPLES
+    from generator.grammar import render_nodes
+    g = load()
+    direct = 0
+    for t in g.templates:
+        if t.nodes is None:
+            continue
+        direct += 1
+        slots = {s: SLOT_SAMPLES[s] for s in FORMS[t.form].slots}
+        for i in range(12):
+            a, b = Rand(i, 7), Rand(i, 7)
+            out = []
+            render_nodes(t.nodes, slots, a.below, out)
+            assert "".join(out) == t.jinja.render(slots, _k=b.below), t.source
+            assert a.random() == b.random()  # the same number of draws was used
+    assert direct == len(g.templates)  # every shipped line takes the fast path
+
+
+def test_a_line_with_its_own_jinja_goes_through_the_sandbox():
+    _, _, nodes = compile_line("Show {{ file | upper }}")
+    assert nodes is None
+    _, _, nodes = compile_line("Show {{ file }}")
+    assert nodes == ("Show ", ("s", "file"))
