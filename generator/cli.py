@@ -4,6 +4,7 @@ Exit codes scripts can trust: 0 success, 1 problems found (check commands), 2 ba
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -53,6 +54,10 @@ def generate(
     force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder, replacing the dataset files."),
     emit_state: bool = typer.Option(False, "--emit-state", help="Also write {train,test}.state.jsonl: each row's index and "
                                     "starting file-system tree (GorillaFileSystem layout), for replay and exports."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes [default: one per core; runs under "
+                                          "2,000 rows use one]. The output is byte-identical for every count."),
+    shard: str = typer.Option("1/1", "--shard", help="K/N: write only the K-th of N consecutive slices of the output "
+                              "rows; the N outputs concatenated in order equal the unsharded run."),
 ) -> None:
     """Write train/test rows, job_description.json and config.yaml into OUT, ready to upload.
 
@@ -62,7 +67,11 @@ def generate(
         fail(f"--split-by must be 'conversation' or 'template' (got {split_by!r})")
     if fmt not in ("jsonl", "csv"):
         fail(f"--format must be 'jsonl' or 'csv' (got {fmt!r})")
-    opts = GenerateOptions(out=out, n=n, train=train, test=test, seed=seed, format=fmt, tools=tools,
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", shard)
+    if not m:
+        fail(f"--shard must look like K/N, e.g. 2/8 (got {shard!r})")
+    shard_k, shard_n = int(m.group(1)) - 1, int(m.group(2))
+    opts = GenerateOptions(out=out, n=n, workers=workers, shard=(shard_k, shard_n), train=train, test=test, seed=seed, format=fmt, tools=tools,
                            test_fraction=test_fraction, split_by=split_by, min_turns=min_turns,
                            max_turns=max_turns, context_share=context_share, noise=noise, student=student,
                            teacher=teacher, grammars=grammars, force=force,

@@ -43,7 +43,7 @@ class Turn:
 class Dialogue:
     index: int
     turns: tuple[Turn, ...]  # the last one is the request to answer; its call is the answer
-    start: Dir  # the starting tree, for exports that replay the conversation
+    start: Dir  # the starting tree, for exports that replay the conversation (the final one if not kept)
 
     @property
     def answer(self) -> Turn:
@@ -53,8 +53,9 @@ class Dialogue:
 class Engine:
     """Compiled once per run; `conversation(index, side)` is then a pure function."""
 
-    def __init__(self, settings: Settings, grammar: Grammar) -> None:
+    def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True) -> None:
         self.s = settings
+        self.keep_start = keep_start  # keep an untouched copy of each starting tree (for exports)
         self.g = grammar
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
@@ -92,7 +93,7 @@ class Engine:
         if side == "test" and not self.g.has_held_out(want):
             want = next((f for f in self.contextual + self.direct if self.g.has_held_out(f)), want)
         start = make_tree(r)
-        fs = FileSystem(start.clone())
+        fs = FileSystem(start.clone() if self.keep_start else start)
         d = Discourse()
         setup = list(FORMS[want].setup) if self.setups_ok.get(want) else []
         turns: list[Turn] = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +13,10 @@ from pydantic import BaseModel
 
 from . import grammar as grammar_mod
 from .config import config_yaml
-from .engine import Engine, Settings
-from .forms import FORMS
+from . import produce
+from .engine import Settings
 from .outdir import RowWriter, Staged, prepare
-from .serialize import to_row
-from .split import side_of
+from .produce import Job
 from .tools import job_description, parse_tool_list
 
 MIN_SPLIT_ROWS = 20  # the platform refuses a split with fewer rows
@@ -45,6 +45,8 @@ class GenerateOptions(BaseModel):
     grammars: Path | None = None
     force: bool = False
     emit_state: bool = False
+    workers: int | None = None  # None: one per core, or one for small runs
+    shard: tuple[int, int] = (0, 1)  # (k, n): write the k-th (from 0) of n slices
 
     def quotas(self) -> tuple[int | None, int | None, int | None, float]:
         """(total, train, test, test fraction) after checking the options; raises UsageError."""
@@ -58,6 +60,10 @@ class GenerateOptions(BaseModel):
             raise UsageError(f"--context-share must be in [0, 1] (got {self.context_share})")
         if not 0.0 <= self.noise <= 1.0:
             raise UsageError(f"--noise must be in [0, 1] (got {self.noise})")
+        if self.workers is not None and self.workers < 1:
+            raise UsageError(f"--workers must be >= 1 (got {self.workers})")
+        if not (self.shard[1] >= 1 and 0 <= self.shard[0] < self.shard[1]):
+            raise UsageError(f"--shard must be K/N with 1 <= K <= N (got {self.shard[0] + 1}/{self.shard[1]})")
         if self.min_turns < 0 or self.max_turns < self.min_turns or self.max_turns > 50:
             raise UsageError(f"--min-turns/--max-turns must satisfy 0 <= min <= max <= 50 "
                              f"(got {self.min_turns}, {self.max_turns})")
@@ -105,13 +111,17 @@ def run(opts: GenerateOptions) -> Summary:
             check_teacher(opts.teacher)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    g = grammar_mod.load(opts.grammars)
+    grammar_mod.load(opts.grammars)  # fail early, in this process, on a bad grammar
     settings = Settings(seed=opts.seed, tools=tools, min_prior=max(opts.min_turns, 0),
                         max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise)
-    engine = Engine(settings, g)
-    by_template = opts.split_by == "template"
-    if by_template:
-        g.hold_out(max(fraction, 0.05), opts.seed)
+    job = Job(settings, str(opts.grammars) if opts.grammars else None, fraction, opts.split_by == "template",
+              opts.emit_state)
+    goal = total if total is not None else want_train + want_test
+    k, n_shards = opts.shard
+    lo, hi = goal * k // n_shards, goal * (k + 1) // n_shards  # this shard's slice of the output rows
+    workers = opts.workers
+    if workers is None:  # a pool costs more than it saves on small runs
+        workers = (os.cpu_count() or 1) if goal >= 2000 else 1
     prepare(opts.out, opts.force)
 
     ext = opts.format
@@ -121,35 +131,35 @@ def run(opts: GenerateOptions) -> Summary:
     states = {s: open(stage.path(f"{s}.state.jsonl"), "w", encoding="utf-8") for s in ("train", "test")} \
         if opts.emit_state else {}
     quota = {"train": want_train, "test": want_test}
-    goal = total if total is not None else want_train + want_test
+    taken = {"train": 0, "test": 0}
     seen: set[bytes] = set()
-    progress = _progress(goal)
-    task = progress.add_task("generating", total=goal) if progress else None
+    progress = _progress(hi - lo)
+    task = progress.add_task("generating", total=hi - lo) if progress else None
+    stream = produce.rows(job, workers)
     try:
-        index, written = 0, 0
+        position = 0  # rows accepted so far, across both splits: the unsharded output's row number
         limit = 50 * goal + 1000
-        while written < goal:
-            if index >= limit:
-                raise UsageError(f"only {written} distinct conversations found in {limit} tries; "
+        for row in stream:
+            if position >= hi:
+                break
+            if row.index >= limit:
+                raise UsageError(f"only {position} distinct conversations found in {limit} tries; "
                                  f"allow more tools or longer conversations (--max-turns)")
-            side = side_of(index, opts.seed, fraction)
-            if quota[side] is not None and writers[side].rows >= quota[side]:
-                index += 1
+            if quota[row.side] is not None and taken[row.side] >= quota[row.side]:
                 continue
-            d = engine.conversation(index, side if by_template else "any")
-            index += 1
-            question, answer = to_row(d)
-            key = hashlib.blake2b(question.encode(), digest_size=12).digest()
+            key = hashlib.blake2b(row.question.encode(), digest_size=12).digest()
             if key in seen:
                 summary.skipped_duplicates += 1
                 continue
             seen.add(key)
-            writers[side].write(question, answer)
+            taken[row.side] += 1
+            position += 1
+            if position <= lo:
+                continue  # before this shard's slice: counted and remembered, not written
+            writers[row.side].write(row.question, row.answer)
             if states:
-                states[side].write(json.dumps({"index": d.index, "root": d.start.name,
-                                               "initial_config": d.start.to_gorilla()}) + "\n")
-            written += 1
-            summary.contextual += FORMS[d.answer.form].contextual
+                states[row.side].write(row.state + "\n")
+            summary.contextual += row.contextual
             if progress:
                 progress.advance(task)
         for w in [*writers.values(), *states.values()]:
@@ -168,11 +178,12 @@ def run(opts: GenerateOptions) -> Summary:
         stage.discard()
         raise
     finally:
+        stream.close()
         if progress:
             progress.stop()
     for s in ("train", "test"):
         summary.rows[s] = writers[s].rows
-        if writers[s].rows < MIN_SPLIT_ROWS:
+        if writers[s].rows < MIN_SPLIT_ROWS and n_shards == 1:
             summary.warnings.append(f"{s} split has {writers[s].rows} rows; the platform needs at least "
                                     f"{MIN_SPLIT_ROWS}")
     return summary

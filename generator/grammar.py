@@ -31,7 +31,7 @@ class GrammarError(ValueError):
     """A grammar folder that cannot be used; the message names file and line."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Template:
     id: str  # stable across edits elsewhere in the file: hash of form and text
     form: str
@@ -39,8 +39,16 @@ class Template:
     source: str  # the line as written
     path: str
     line: int
-    jinja: jinja2.Template = field(compare=False, repr=False)
-    nodes: tuple | None = field(default=None, compare=False, repr=False)  # direct renderer, when possible
+    jinja_source: str
+    nodes: tuple | None = None  # the direct renderer's tree, for lines that need no Jinja of their own
+    _compiled: jinja2.Template | None = field(default=None, repr=False)
+
+    @property
+    def jinja(self) -> jinja2.Template:
+        """The line as a template of Jinja2's immutable sandbox (compiled on first use)."""
+        if self._compiled is None:
+            self._compiled = _env().from_string(self.jinja_source)
+        return self._compiled
 
 
 # ---- the line syntax: (a|b) alternatives, [x] optional, {{ }} / {% %} passed through to Jinja ------
@@ -156,6 +164,21 @@ def compile_line(text: str) -> tuple[str, set[str], tuple | None]:
     return jinja_src, sure, (_merge(nodes) if p.simple else None)
 
 
+def _slots_in(nodes) -> set[str]:
+    out: set[str] = set()
+    for n in nodes:
+        if n.__class__ is str:
+            continue
+        if n[0] == "s":
+            out.add(n[1])
+        elif n[0] == "a":
+            for b in n[1]:
+                out |= _slots_in(b)
+        else:
+            out |= _slots_in(n[1])
+    return out
+
+
 def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
     """Walk a node tree: the direct renderer for lines that need no Jinja."""
     for n in nodes:
@@ -253,7 +276,11 @@ class Grammar:
             text = "".join(out)
         else:
             text = t.jinja.render(slots, _k=r.below)
-        text = _SPACE_PUNCT.sub(r"\1", _SPACES.sub(" ", text)).strip()
+        if "  " in text or "\t" in text or "\n" in text:
+            text = _SPACES.sub(" ", text)
+        if " ." in text or " ?" in text or " ," in text or " !" in text or " ;" in text:
+            text = _SPACE_PUNCT.sub(r"\1", text)
+        text = text.strip()
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)
         return text, t
@@ -380,15 +407,18 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
             except GrammarError as e:
                 errors.append(f"{where}: {e}")
                 continue
-            try:
-                ast = env.parse(source)
-                jt = env.from_string(source)
-            except jinja2.TemplateSyntaxError as e:
-                errors.append(f"{where}: template syntax error: {e.message}")
-                continue
             spec = FORMS[form]
-            used = meta.find_undeclared_variables(ast) - {"_k"} - {v for v in meta.find_undeclared_variables(ast)
-                                                                 if v.startswith("_g")}
+            jt = None
+            if nodes is not None:  # plain line: its slots are in its nodes, no Jinja needed to check it
+                used = _slots_in(nodes)
+            else:
+                try:
+                    ast = env.parse(source)
+                    jt = env.from_string(source)
+                except jinja2.TemplateSyntaxError as e:
+                    errors.append(f"{where}: template syntax error: {e.message}")
+                    continue
+                used = {v for v in meta.find_undeclared_variables(ast) if v != "_k" and not v.startswith("_g")}
             unknown = sorted(used - set(spec.slots))
             if unknown:
                 errors.append(f"{where}: unknown slot '{unknown[0]}' for [{form}] "
@@ -405,14 +435,15 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                 continue
             seen[key] = where
             # a sample rendering: catches runtime errors (sandbox refusals, filters on wrong types)
-            try:
-                jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: k - 1)
-                jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: 0)
-            except Exception as e:  # noqa: BLE001 - any failure of an untrusted template is a report
-                errors.append(f"{where}: template fails to render: {type(e).__name__}: {e}")
-                continue
+            if jt is not None:
+                try:
+                    jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: k - 1)
+                    jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: 0)
+                except Exception as e:  # noqa: BLE001 - any failure of an untrusted template is a report
+                    errors.append(f"{where}: template fails to render: {type(e).__name__}: {e}")
+                    continue
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
-            templates.append(Template(tid, form, surface, body, str(path), n, jt, nodes))
+            templates.append(Template(tid, form, surface, body, str(path), n, source, nodes, jt))
     present = {t.form for t in templates}
     absent = [f for f in FORMS if f not in present]
     if absent:

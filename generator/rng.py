@@ -39,12 +39,19 @@ class Rand:
         """A uniform float in [0, 1)."""
         return (self._next() >> 11) * (1.0 / (1 << 53))
 
+    # below() and choice() repeat _next()'s body: they are the hottest calls of the generator
     def below(self, n: int) -> int:
         """A uniform integer in [0, n) (multiply-shift; the bias is below 2**-40 for any n used here)."""
-        return (self._next() * n) >> 64
+        self._s = s = (self._s + _GOLDEN) & _M
+        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _M
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
+        return ((z ^ (z >> 31)) * n) >> 64
 
     def choice(self, seq):
-        return seq[(self._next() * len(seq)) >> 64]
+        self._s = s = (self._s + _GOLDEN) & _M
+        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _M
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
+        return seq[((z ^ (z >> 31)) * len(seq)) >> 64]
 
     def chance(self, p: float) -> bool:
         return self.random() < p

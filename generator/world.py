@@ -73,30 +73,21 @@ ROOT_NAMES = ("home", "workspace", "{p}", "{p}_files", "documents", "projects_ro
 
 
 _HOLES = re.compile(r"(\{[wpnyq]\})")
-_SHAPES: dict[str, tuple[str, ...]] = {}
+_SHAPES: dict[str, tuple] = {}
+_NUMBERS = {"{n}": tuple(map(str, range(1000, 10000))), "{y}": tuple(map(str, range(2015, 2026))),
+            "{q}": ("1", "2", "3", "4")}
 
 
 def _fill(shape: str, r: Rand) -> str:
     """A name from a shape: {w} a pool word, {p} a first name, {n} a number, {y} a year, {q} a quarter."""
     parts = _SHAPES.get(shape)
-    if parts is None:
-        parts = _SHAPES[shape] = tuple(x for x in _HOLES.split(shape) if x)
-    p = pools()
-    out = []
-    for part in parts:
-        if part == "{w}":
-            out.append(r.choice(p["word"]))
-        elif part == "{p}":
-            out.append(r.choice(p["person"]))
-        elif part == "{n}":
-            out.append(str(1000 + r.below(9000)))
-        elif part == "{y}":
-            out.append(str(2015 + r.below(11)))
-        elif part == "{q}":
-            out.append(str(1 + r.below(4)))
-        else:
-            out.append(part)
-    return "".join(out)
+    if parts is None:  # each hole becomes the tuple it is drawn from; literal text stays a str
+        p = pools()
+        table = {"{w}": p["word"], "{p}": p["person"], **_NUMBERS}
+        parts = _SHAPES[shape] = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
+    if len(parts) == 1 and parts[0].__class__ is str:
+        return parts[0]
+    return "".join(x if x.__class__ is str else r.choice(x) for x in parts)
 
 
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:

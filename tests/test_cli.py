@@ -22,6 +22,9 @@ from helpers import mtgen
     (["--student", "Mistral-7B"], "student model 'Mistral-7B' is not supported"),
     (["--teacher", "gpt-4o"], "teacher model 'gpt-4o' is not supported"),
     (["--bogus"], "No such option: --bogus"),
+    (["--workers", "0"], "--workers must be >= 1 (got 0)"),
+    (["--shard", "4/3"], "--shard must be K/N with 1 <= K <= N (got 4/3)"),
+    (["--shard", "half"], "--shard must look like K/N"),
 ])
 def test_bad_options_exit_2_with_one_line(tmp_path, args, message):
     out = tmp_path / "out"
@@ -85,6 +88,6 @@ def test_help_documents_every_option_with_defaults():
     assert r.returncode == 0
     for opt in ("--n", "--seed", "--out", "--train", "--test", "--test-fraction", "--split-by", "--format",
                 "--tools", "--min-turns", "--max-turns", "--context-share", "--noise", "--student", "--teacher",
-                "--grammars", "--force", "--emit-state"):
+                "--grammars", "--force", "--emit-state", "--workers", "--shard"):
         assert opt in r.stdout, opt
     assert "default: 0.2" in r.stdout.replace("[", "").replace("]", "")

@@ -213,3 +213,25 @@ def test_readme_sample_is_real_output(default_run):
     readme = (ROOT / "README.md").read_text()
     line = (default_run / "train.jsonl").read_text().splitlines()[14]
     assert line in readme
+
+
+def test_output_is_identical_for_any_worker_count_and_shards_concatenate(tmp_path):
+    base = ["generate", "--n", "300", "--seed", "6", "--split-by", "template"]
+    assert mtgen(*base, "--workers", "1", "--out", tmp_path / "w1").returncode == 0
+    assert mtgen(*base, "--workers", "3", "--out", tmp_path / "w3").returncode == 0
+    for k in (1, 2, 3):
+        r = mtgen(*base, "--workers", "2", "--shard", f"{k}/3", "--out", tmp_path / f"s{k}")
+        assert r.returncode == 0, r.stderr
+    for split in ("train", "test"):
+        one = (tmp_path / "w1" / f"{split}.jsonl").read_bytes()
+        assert (tmp_path / "w3" / f"{split}.jsonl").read_bytes() == one
+        assert b"".join((tmp_path / f"s{k}" / f"{split}.jsonl").read_bytes() for k in (1, 2, 3)) == one
+    sizes = [len(read_rows(tmp_path / f"s{k}" / "train.jsonl")) + len(read_rows(tmp_path / f"s{k}" / "test.jsonl"))
+             for k in (1, 2, 3)]
+    assert sizes == [100, 100, 100]
+
+
+def test_emit_state_does_not_change_the_rows(tmp_path, default_run):
+    assert mtgen("generate", "--n", "500", "--seed", "1", "--out", tmp_path / "d").returncode == 0
+    for split in ("train", "test"):
+        assert (tmp_path / "d" / f"{split}.jsonl").read_bytes() == (default_run / f"{split}.jsonl").read_bytes()

@@ -1,0 +1,88 @@
+"""Rows in index order, from one process or many.
+
+Conversation i depends only on (seed, i), so workers can make any range of indices; results are taken
+back in index order, which makes the output byte-identical for every worker count.  A worker rebuilds
+the engine once from a picklable Job.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+from collections import deque
+from dataclasses import dataclass
+from typing import Iterator
+
+from . import grammar as grammar_mod
+from .engine import Engine, Settings
+from .forms import FORMS
+from .serialize import to_row
+from .split import side_of
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Job:
+    settings: Settings
+    grammar_dir: str | None
+    test_fraction: float
+    by_template: bool
+    emit_state: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    index: int
+    side: str
+    question: str
+    answer: str
+    contextual: bool
+    state: str | None  # the starting tree as a JSON line, with --emit-state
+
+
+_engine: Engine | None = None
+_job: Job | None = None
+
+
+def _init(job: Job) -> None:
+    global _engine, _job
+    g = grammar_mod.load(job.grammar_dir)
+    if job.by_template:
+        g.hold_out(max(job.test_fraction, 0.05), job.settings.seed)
+    _engine, _job = Engine(job.settings, g, keep_start=job.emit_state), job
+
+
+def make_rows(start: int, end: int) -> list[Row]:
+    job, engine = _job, _engine
+    seed, fraction = job.settings.seed, job.test_fraction
+    out = []
+    for i in range(start, end):
+        side = side_of(i, seed, fraction)
+        d = engine.conversation(i, side if job.by_template else "any")
+        q, a = to_row(d)
+        state = json.dumps({"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()}) \
+            if job.emit_state else None
+        out.append(Row(i, side, q, a, FORMS[d.answer.form].contextual, state))
+    return out
+
+
+def rows(job: Job, workers: int = 1) -> Iterator[Row]:
+    """Every row from index 0 on, in order, forever (the caller stops)."""
+    if workers <= 1:
+        _init(job)
+        start = 0
+        while True:
+            yield from make_rows(start, start + CHUNK)
+            start += CHUNK
+    ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar)
+    with ctx.Pool(workers, initializer=_init, initargs=(job,)) as pool:
+        pending: deque = deque()
+        start = 0
+        try:
+            while True:
+                while len(pending) < 2 * workers:  # bounded read-ahead keeps memory flat
+                    pending.append(pool.apply_async(make_rows, (start, start + CHUNK)))
+                    start += CHUNK
+                yield from pending.popleft().get()
+        finally:
+            pool.terminate()
