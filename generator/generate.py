@@ -1,7 +1,6 @@
 """`mtgen generate`: conversations -> deduplicated, split rows -> an upload-ready folder."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -15,6 +14,7 @@ from . import grammar as grammar_mod
 from .config import config_yaml
 from . import produce
 from .engine import Settings
+from .hashset import DigestSet
 from .outdir import RowWriter, Staged, prepare
 from .produce import Job
 from .tools import job_description, parse_tool_list
@@ -132,7 +132,7 @@ def run(opts: GenerateOptions) -> Summary:
         if opts.emit_state else {}
     quota = {"train": want_train, "test": want_test}
     taken = {"train": 0, "test": 0}
-    seen: set[bytes] = set()
+    seen = DigestSet()
     progress = _progress(hi - lo)
     task = progress.add_task("generating", total=hi - lo) if progress else None
     stream = produce.rows(job, workers)
@@ -147,11 +147,9 @@ def run(opts: GenerateOptions) -> Summary:
                                  f"allow more tools or longer conversations (--max-turns)")
             if quota[row.side] is not None and taken[row.side] >= quota[row.side]:
                 continue
-            key = hashlib.blake2b(row.question.encode(), digest_size=12).digest()
-            if key in seen:
+            if not seen.add(DigestSet.digest(row.question)):
                 summary.skipped_duplicates += 1
                 continue
-            seen.add(key)
             taken[row.side] += 1
             position += 1
             if position <= lo:
