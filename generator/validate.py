@@ -114,6 +114,52 @@ class ToolSpec:
     validator: jsonschema.protocols.Validator
     properties: dict
     required: list
+    quick: "QuickCheck | None" = None
+
+
+# Keywords whose meaning QuickCheck reproduces exactly; a schema using anything else is left to jsonschema.
+_QUICK_KEYS = {"type", "enum", "description", "default", "title", "examples", "minimum", "maximum"}
+_QUICK_TYPES = {"string": lambda v: isinstance(v, str),
+                "boolean": lambda v: isinstance(v, bool),
+                "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+                or (isinstance(v, float) and v.is_integer()),
+                "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+class QuickCheck:
+    """A fast yes for the common flat schema (typed properties, enums, bounds, required, no extras).
+    It only ever says 'certainly valid'; on anything else jsonschema decides and explains."""
+
+    def __init__(self, params: dict) -> None:
+        self.props = {}
+        for k, p in params.get("properties", {}).items():
+            if not isinstance(p, dict) or not set(p) <= _QUICK_KEYS or p.get("type") not in _QUICK_TYPES:
+                raise ValueError("not a flat schema")
+            if ("minimum" in p or "maximum" in p) and p["type"] not in ("integer", "number"):
+                raise ValueError("bounds on a non-number")
+            enum = p.get("enum")
+            if enum is not None and not all(isinstance(e, str) for e in enum):
+                raise ValueError("only string enums are checked quickly")  # 1 == True pitfalls
+            self.props[k] = (_QUICK_TYPES[p["type"]], frozenset(enum) if enum is not None else None,
+                             p.get("minimum"), p.get("maximum"))
+        extra = set(params) - {"type", "properties", "required", "additionalProperties", "description", "title"}
+        if extra or params.get("additionalProperties", False) is not False:
+            raise ValueError("not a flat schema")
+        self.required = tuple(params.get("required", ()))
+
+    def ok(self, args) -> bool:
+        if not isinstance(args, dict):
+            return False
+        props = self.props
+        for k, v in args.items():
+            p = props.get(k)
+            if p is None or not p[0](v):
+                return False
+            if p[1] is not None and v not in p[1]:
+                return False
+            if (p[2] is not None and v < p[2]) or (p[3] is not None and v > p[3]):
+                return False
+        return all(k in args for k in self.required)
 
 
 def load_job(path: Path, out: list[Problem]) -> dict[str, ToolSpec] | None:
@@ -171,8 +217,13 @@ def load_job(path: Path, out: list[Problem]) -> dict[str, ToolSpec] | None:
         # unknown arguments are a defect even where the schema does not forbid them: a model trained on
         # them learns to invent parameters
         strict.setdefault("additionalProperties", False)
+        try:
+            quick = QuickCheck(strict)
+        except (ValueError, TypeError, AttributeError):
+            quick = None
         specs[name] = ToolSpec(name, jsonschema.Draft202012Validator(strict), props,
-                               list(params.get("required", [])) if isinstance(params.get("required"), list) else [])
+                               list(params.get("required", [])) if isinstance(params.get("required"), list) else [],
+                               quick)
     return specs
 
 
@@ -315,6 +366,8 @@ def check_call(name, args, specs: dict[str, ToolSpec], f: str, n: int, what: str
     if spec is None:
         out.append(Problem(f, n, "S001", f"{what} calls unknown tool {_short(name)}"))
         return False
+    if spec.quick is not None and spec.quick.ok(args):
+        return True
     errors = sorted(spec.validator.iter_errors(args), key=lambda e: (list(e.absolute_path), e.validator))
     for e in errors[:3]:
         code, msg = _schema_problem(e, name)
@@ -527,8 +580,11 @@ class OpenWorld:
         return None
 
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", s.lower()).strip()
+    return _SEPARATORS.sub(" ", s.lower()).strip()
 
 
 _NUMBER_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
@@ -543,16 +599,18 @@ def _digits(s: str) -> str:
 
 def ungrounded(answer: tuple, calls: list, user_text: str, spec: ToolSpec) -> list[str]:
     """Free-text answer values that appear nowhere in the conversation (enum values are chosen, not said)."""
-    said = _norm(user_text)
-    said_digits = _digits(user_text)
-    earlier = {_norm(v) for _, a in calls for v in a.values() if isinstance(v, str)}
     bad = []
+    said = earlier = said_digits = None  # normalised forms, made only when a value is not said verbatim
     for key, v in answer[1].items():
-        if not isinstance(v, str) or v in ("", ".", "..", "/", "~"):
+        if not isinstance(v, str) or v in ("", ".", "..", "/", "~") or v in user_text:
             continue
         prop = spec.properties.get(key, {})
         if isinstance(prop, dict) and ("enum" in prop or "const" in prop):
             continue
+        if said is None:
+            said = _norm(user_text)
+            said_digits = _digits(user_text)
+            earlier = {_norm(x) for _, a in calls for x in a.values() if isinstance(x, str)}
         nv = _norm(v)
         if nv and nv not in said and nv not in earlier and not (nv.isdigit() and nv in said_digits):
             bad.append(f"{key}={v!r}")

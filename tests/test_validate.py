@@ -243,3 +243,29 @@ def test_files_with_explicit_job(tmp_path, clean):
     shutil.copy(clean / "train.jsonl", f)
     r = mtgen("validate", f, "--job", clean / "job_description.json")
     assert r.returncode == 0, r.stdout
+
+
+def test_quick_check_never_disagrees_with_jsonschema():
+    """The fast path may only say 'valid' when jsonschema agrees (hypothesis over odd values)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.validate import load_job
+    jobs = [ROOT / "tests" / "fixtures" / "spec_example" / "job_description.json"]
+    if REALDATA.is_dir():
+        jobs += [REALDATA / n / "job_description.json" for n in ("distil-smart-home", "distil-voice-assistant-banking")]
+    specs = [s for j in jobs for s in load_job(j, []).values() if s.quick is not None]
+    assert len(specs) >= 8
+    value = st.none() | st.booleans() | st.integers(-100, 100) | st.floats(allow_nan=False, width=32) | \
+        st.sampled_from(["on", "off", "kitchen", "heat", "x", "checking", "1234", ""]) | st.lists(st.integers(), max_size=2)
+
+    @settings(max_examples=400, deadline=None)
+    @given(i=st.integers(0, len(specs) - 1), args=st.dictionaries(
+        st.sampled_from(["room", "state", "temperature", "mode", "a", "file_name", "amount", "account_type",
+                         "card_last_four", "door", "other"]), value, max_size=3))
+    def check(i, args):
+        s = specs[i]
+        if s.quick.ok(args):
+            assert s.validator.is_valid(args), (s.name, args)
+
+    check()
