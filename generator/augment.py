@@ -22,7 +22,8 @@ from . import grammar as grammar_mod
 from .config import config_yaml
 from .forms import SURFACE_STYLES
 from .fs import Dir, FileSystem, IllegalCall
-from .outdir import RowWriter, Staged, prepare
+from .formats.writer import CHOICES, DatasetWriter, canonical
+from .outdir import Staged, prepare
 from .planner import Action, Discourse, pick
 from .forms import FORMS
 from .rng import Rand
@@ -350,14 +351,15 @@ def _derived(seed: Seed, si: int, opts, specs, g, forms, modeled: set):
 
 
 def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test_fraction: float = 0.2,
-        fmt: str = "jsonl", skip_invalid: bool = False, grammars: Path | None = None,
+        fmt: str = "distil", skip_invalid: bool = False, grammars: Path | None = None,
         student: str | None = None, teacher: str | None = None, force: bool = False) -> tuple[AugmentResult, list[str]]:
     if n <= 0:
         raise AugmentError(f"--n must be a positive number of rows (got {n})")
     if not 0 <= test_fraction < 1:
         raise AugmentError(f"--test-fraction must be in [0, 1) (got {test_fraction})")
-    if fmt not in ("jsonl", "csv"):
-        raise AugmentError(f"--format must be 'jsonl' or 'csv' (got {fmt!r})")
+    if fmt not in CHOICES or canonical(fmt) == "bfcl":
+        raise AugmentError(f"--format must be one of {', '.join(c for c in CHOICES if c != 'bfcl')} (got {fmt!r}); "
+                           f"bfcl needs starting trees, which seeds do not have")
     if not seed_file.is_file():
         raise AugmentError(f"{seed_file}: no such file")
     if not job.is_file():
@@ -376,7 +378,8 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
 
     res = AugmentResult(out, seeds=len(seeds), unmodeled_seeds=sum(not s.modeled for s in seeds))
     stage = Staged(out)
-    writers = {s: RowWriter(stage.path(f"{s}.{fmt}"), fmt) for s in ("train", "test")}
+    job_obj = json.loads(job.read_text(encoding="utf-8"))
+    data = DatasetWriter(stage, fmt, job_obj.get("tools", []), job_obj.get("task_description", ""))
     streams = [_derived(s, si, {"seed": seed}, specs, g, forms, modeled) for si, s in enumerate(seeds)]
     seen: set[bytes] = set()
     misses = [0] * len(seeds)
@@ -398,25 +401,23 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
                     continue
                 seen.add(key)
                 misses[si] = 0
-                writers[side[si]].write(q, a)
+                data.write(side[si], q, a)
                 res.sides_of_seed.setdefault(seeds[si].line, set()).add(side[si])
                 res.by_technique[tech] += 1
                 written += 1
                 progress = True
             if not progress and all(m >= 200 for m in misses):
                 break
-        for w in writers.values():
-            w.close()
+        data.finish(out)
         job_text = job.read_text(encoding="utf-8")
         stage.text("job_description.json", job_text if job_text.endswith("\n") else job_text + "\n")
         stage.text("config.yaml", config)
         stage.commit()
     except BaseException:
-        for w in writers.values():
-            w.close()
+        data.close()
         stage.discard()
         raise
-    res.rows = {s: w.rows for s, w in writers.items()}
+    res.rows = dict(data.count)
     if written < n:
         res.skipped.append(f"only {written} distinct rows could be made from {len(seeds)} seed(s)")
     return res, report

@@ -38,7 +38,8 @@ def generate(
     split_by: str = typer.Option("conversation", "--split-by",
                                  help="'conversation': split whole conversations; 'template': test requests use "
                                       "phrasing templates that never appear in train (measures generalisation)."),
-    fmt: str = typer.Option("jsonl", "--format", help="'jsonl' or 'csv'."),
+    fmt: str = typer.Option("distil", "--format", help="distil (the upload format as JSONL; also 'jsonl'), csv (the "
+                            "same as CSV), messages, openai, sharegpt (+ dataset_info.json) or bfcl (+ possible_answer/)."),
     tools: Optional[str] = typer.Option(None, "--tools", help="Comma-separated subset of ls,cd,cat,mkdir,touch,rm,cp,mv "
                                         "(default: all). job_description.json lists exactly these."),
     min_turns: int = typer.Option(1, "--min-turns", help="Fewest earlier user/assistant exchanges before the request."),
@@ -65,8 +66,9 @@ def generate(
     """
     if split_by not in ("conversation", "template"):
         fail(f"--split-by must be 'conversation' or 'template' (got {split_by!r})")
-    if fmt not in ("jsonl", "csv"):
-        fail(f"--format must be 'jsonl' or 'csv' (got {fmt!r})")
+    from .formats.writer import CHOICES
+    if fmt not in CHOICES:
+        fail(f"--format must be one of {', '.join(CHOICES)} (got {fmt!r})")
     m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", shard)
     if not m:
         fail(f"--shard must look like K/N, e.g. 2/8 (got {shard!r})")
@@ -231,7 +233,7 @@ def augment(
     n: int = typer.Option(500, "--n", help="Rows to write in all (train + test)."),
     seed: int = typer.Option(1, "--seed", help="Seed: the same seed and input give byte-identical files."),
     test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of seed conversations whose rows go to test."),
-    fmt: str = typer.Option("jsonl", "--format", help="'jsonl' or 'csv'."),
+    fmt: str = typer.Option("distil", "--format", help="distil (JSONL; also 'jsonl'), csv, messages, openai or sharegpt."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip invalid seed lines instead of stopping."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder for re-phrasing and continuations."),
     student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml."),
@@ -268,6 +270,28 @@ def augment(
                    f"renaming only (no re-phrasing, no continuation)")
     for note in res.skipped:
         typer.echo(f"mtgen: warning: {note}", err=True)
+
+
+@app.command()
+def convert(
+    src: Path = typer.Argument(..., help="A dataset folder in any format mtgen writes (detected from its files)."),
+    to: str = typer.Option(..., "--to", help="distil, csv, messages, openai, sharegpt or bfcl."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder (must be empty unless --force)."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder."),
+) -> None:
+    """Convert a dataset folder to another format. Converting back to distil gives the original rows."""
+    from . import convert as conv
+    from .formats.writer import CHOICES
+
+    if to not in CHOICES:
+        fail(f"--to must be one of {', '.join(CHOICES)} (got {to!r})")
+    try:
+        counts = conv.run(src, to, out, force)
+    except (conv.ConvertError, OutputError) as e:
+        fail(str(e))
+    except (ValueError, KeyError) as e:
+        fail(f"{src}: cannot convert: {e}")
+    typer.echo(f"wrote {counts['train']} train + {counts['test']} test rows as {to} to {out}")
 
 
 @grammar_app.command("check")

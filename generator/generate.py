@@ -15,7 +15,8 @@ from .config import config_yaml
 from . import produce
 from .engine import Settings
 from .hashset import DigestSet
-from .outdir import RowWriter, Staged, prepare
+from .formats.writer import DatasetWriter, canonical
+from .outdir import Staged, prepare
 from .produce import Job
 from .tools import job_description, parse_tool_list
 
@@ -32,7 +33,7 @@ class GenerateOptions(BaseModel):
     train: int | None = None
     test: int | None = None
     seed: int = 1
-    format: Literal["jsonl", "csv"] = "jsonl"
+    format: Literal["distil", "jsonl", "csv", "messages", "openai", "sharegpt", "bfcl"] = "distil"
     tools: str | None = None
     test_fraction: float = 0.2
     split_by: Literal["conversation", "template"] = "conversation"
@@ -114,8 +115,9 @@ def run(opts: GenerateOptions) -> Summary:
     grammar_mod.load(opts.grammars)  # fail early, in this process, on a bad grammar
     settings = Settings(seed=opts.seed, tools=tools, min_prior=max(opts.min_turns, 0),
                         max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise)
+    needs_state = opts.emit_state or canonical(opts.format) == "bfcl"
     job = Job(settings, str(opts.grammars) if opts.grammars else None, fraction, opts.split_by == "template",
-              opts.emit_state)
+              needs_state)
     goal = total if total is not None else want_train + want_test
     k, n_shards = opts.shard
     lo, hi = goal * k // n_shards, goal * (k + 1) // n_shards  # this shard's slice of the output rows
@@ -124,10 +126,10 @@ def run(opts: GenerateOptions) -> Summary:
         workers = (os.cpu_count() or 1) if goal >= 2000 else 1
     prepare(opts.out, opts.force)
 
-    ext = opts.format
     stage = Staged(opts.out)
     summary = Summary(opts.out)
-    writers = {s: RowWriter(stage.path(f"{s}.{ext}"), ext) for s in ("train", "test")}
+    jd = job_description(tools)
+    data = DatasetWriter(stage, opts.format, jd["tools"], jd["task_description"])
     states = {s: open(stage.path(f"{s}.state.jsonl"), "w", encoding="utf-8") for s in ("train", "test")} \
         if opts.emit_state else {}
     quota = {"train": want_train, "test": want_test}
@@ -154,24 +156,25 @@ def run(opts: GenerateOptions) -> Summary:
             position += 1
             if position <= lo:
                 continue  # before this shard's slice: counted and remembered, not written
-            writers[row.side].write(row.question, row.answer)
+            data.write(row.side, row.question, row.answer, json.loads(row.state) if data.needs_state else None,
+                       row.index)
             if states:
                 states[row.side].write(row.state + "\n")
             summary.contextual += row.contextual
             if progress:
                 progress.advance(task)
-        for w in [*writers.values(), *states.values()]:
+        for w in states.values():
             w.close()
-        stage.text("job_description.json", json.dumps(job_description(tools), indent=2) + "\n")
+        stage.text("job_description.json", json.dumps(jd, indent=2) + "\n")
         stage.text("config.yaml", config_yaml(opts.student, opts.teacher))
-        stale = {"jsonl": "csv", "csv": "jsonl"}[ext]
+        data.finish(opts.out)  # also removes another format's leftovers (--force)
         for s in ("train", "test"):
-            (opts.out / f"{s}.{stale}").unlink(missing_ok=True)  # --force: no leftovers of another run
             if not states:
                 (opts.out / f"{s}.state.jsonl").unlink(missing_ok=True)
         stage.commit()
     except BaseException:
-        for w in [*writers.values(), *states.values()]:
+        data.close()
+        for w in states.values():
             w.close()
         stage.discard()
         raise
@@ -180,8 +183,8 @@ def run(opts: GenerateOptions) -> Summary:
         if progress:
             progress.stop()
     for s in ("train", "test"):
-        summary.rows[s] = writers[s].rows
-        if writers[s].rows < MIN_SPLIT_ROWS and n_shards == 1:
-            summary.warnings.append(f"{s} split has {writers[s].rows} rows; the platform needs at least "
+        summary.rows[s] = data.count[s]
+        if data.count[s] < MIN_SPLIT_ROWS and n_shards == 1:
+            summary.warnings.append(f"{s} split has {data.count[s]} rows; the platform needs at least "
                                     f"{MIN_SPLIT_ROWS}")
     return summary

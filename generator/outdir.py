@@ -34,7 +34,10 @@ class Staged:
         self.files: dict[str, Path] = {}
 
     def path(self, name: str) -> Path:
-        tmp = self.out / f".{name}.tmp-{os.getpid()}"
+        """A temporary path for `name` (which may be in a subfolder: 'possible_answer/test.jsonl')."""
+        final = self.out / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.parent / f".{final.name}.tmp-{os.getpid()}"
         self.files[name] = tmp
         return tmp
 

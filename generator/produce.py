@@ -27,7 +27,7 @@ class Job:
     grammar_dir: str | None
     test_fraction: float
     by_template: bool
-    emit_state: bool
+    emit_state: bool  # keep each starting tree (for --emit-state and the bfcl format)
 
 
 @dataclass(frozen=True)

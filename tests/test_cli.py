@@ -14,7 +14,7 @@ from helpers import mtgen
     (["--test-fraction", "-0.1"], "--test-fraction must be in [0, 1) (got -0.1)"),
     (["--context-share", "2"], "--context-share must be in [0, 1] (got 2.0)"),
     (["--tools", "ls,pwd"], "unknown tool 'pwd' in --tools"),
-    (["--format", "xml"], "--format must be 'jsonl' or 'csv' (got 'xml')"),
+    (["--format", "xml"], "--format must be one of distil, jsonl, csv, messages, openai, sharegpt, bfcl (got 'xml')"),
     (["--split-by", "tool"], "--split-by must be 'conversation' or 'template'"),
     (["--n", "10", "--train", "5"], "give either --n or --train/--test, not both"),
     (["--train", "0", "--test", "0"], "--train and --test must be >= 0 and not both 0"),

@@ -1,0 +1,49 @@
+"""LLaMA-Factory's ShareGPT function-call layout: `conversations` of human / function_call turns (human at
+odd, function_call at even positions, as LLaMA-Factory requires), `tools` as a JSON string, `system` the
+task description.  `dataset_info()` is the entry LLaMA-Factory's data/dataset_info.json needs."""
+from __future__ import annotations
+
+import json
+
+NEEDS_STATE = False
+
+
+def _call(name: str, args: dict) -> str:
+    return json.dumps({"name": name, "arguments": args}, ensure_ascii=False)
+
+
+def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None = None, index: int = 0) -> dict:
+    conv = []
+    for t in turns:
+        if t["role"] == "user":
+            conv.append({"from": "human", "value": t["content"]})
+        else:
+            fn = t["tool_calls"][0]["function"]
+            conv.append({"from": "function_call", "value": _call(fn["name"], fn["arguments"])})
+    conv.append({"from": "function_call", "value": _call(answer["name"], answer["parameters"])})
+    return {"conversations": conv, "system": task,
+            "tools": json.dumps([t["function"] for t in tools], ensure_ascii=False)}
+
+
+def from_row(row: dict) -> tuple[list, dict]:
+    turns = []
+    conv = row["conversations"]
+    for c in conv[:-1]:
+        if c["from"] == "human":
+            turns.append({"role": "user", "content": c["value"]})
+        else:
+            call = json.loads(c["value"])
+            turns.append({"role": "assistant", "content": "", "tool_calls": [
+                {"type": "function", "function": {"name": call["name"], "arguments": call["arguments"]}}]})
+    last = json.loads(conv[-1]["value"])
+    return turns, {"name": last["name"], "parameters": last["arguments"]}
+
+
+def dataset_info(name: str, files: dict[str, str]) -> dict:
+    """Entries for LLaMA-Factory's data/dataset_info.json, one per split file."""
+    return {f"{name}_{split}": {"file_name": file, "formatting": "sharegpt",
+                                "columns": {"messages": "conversations", "system": "system", "tools": "tools"},
+                                "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human",
+                                         "function_tag": "function_call", "observation_tag": "observation",
+                                         "assistant_tag": "gpt"}}
+            for split, file in files.items()}

@@ -1,0 +1,68 @@
+"""Writes train/test rows of any export format into a staged output folder."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..outdir import RowWriter, Staged
+from . import FORMATS, sharegpt
+
+# --format values: the upload format as JSONL (also called 'jsonl') or CSV, or an export format
+CHOICES = ("distil", "jsonl", "csv", "messages", "openai", "sharegpt", "bfcl")
+# every file some format writes, so that --force leaves no leftovers of another format behind
+ALL_OUTPUTS = ("train.jsonl", "test.jsonl", "train.csv", "test.csv", "dataset_info.json",
+               "possible_answer/train.jsonl", "possible_answer/test.jsonl")
+
+
+def canonical(fmt: str) -> str:
+    return "distil" if fmt == "jsonl" else fmt
+
+
+class DatasetWriter:
+    def __init__(self, stage: Staged, fmt: str, tools: list, task: str) -> None:
+        self.fmt = canonical(fmt)
+        if self.fmt not in CHOICES:
+            raise ValueError(f"--format must be one of {', '.join(CHOICES)} (got {fmt!r})")
+        self.stage, self.tools, self.task = stage, tools, task
+        ext = "csv" if self.fmt == "csv" else "jsonl"
+        self.names = {s: f"{s}.{ext}" for s in ("train", "test")}
+        if self.fmt in ("distil", "csv"):
+            self.rows = {s: RowWriter(stage.path(self.names[s]), ext) for s in ("train", "test")}
+            self.files = {}
+        else:
+            self.rows = {}
+            self.files = {s: open(stage.path(self.names[s]), "w", encoding="utf-8") for s in ("train", "test")}
+            if self.fmt == "bfcl":
+                for s in ("train", "test"):
+                    self.files[f"answer:{s}"] = open(stage.path(f"possible_answer/{s}.jsonl"), "w", encoding="utf-8")
+        self.count = {"train": 0, "test": 0}
+
+    @property
+    def needs_state(self) -> bool:
+        return self.fmt != "csv" and FORMATS[self.fmt].NEEDS_STATE
+
+    def write(self, side: str, question: str, answer: str, state: dict | None = None, index: int = 0) -> None:
+        self.count[side] += 1
+        if self.rows:
+            self.rows[side].write(question, answer)
+            return
+        out = FORMATS[self.fmt].to_row(json.loads(question), json.loads(answer), self.tools, self.task, state, index)
+        if self.fmt == "bfcl":
+            self.files[side].write(json.dumps(out["entry"], ensure_ascii=False) + "\n")
+            self.files[f"answer:{side}"].write(json.dumps(out["possible_answer"], ensure_ascii=False) + "\n")
+        else:
+            self.files[side].write(json.dumps(out, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        for w in [*self.rows.values(), *self.files.values()]:
+            w.close()
+
+    def finish(self, out: Path, dataset_name: str = "mtgen") -> None:
+        """Close the files and add what the format needs beside them; remove other formats' leftovers."""
+        self.close()
+        if self.fmt == "sharegpt":
+            self.stage.text("dataset_info.json", json.dumps(sharegpt.dataset_info(dataset_name, self.names), indent=2) + "\n")
+        mine = set(self.stage.files)
+        for name in ALL_OUTPUTS:
+            if name not in mine:
+                (out / name).unlink(missing_ok=True)
