@@ -294,6 +294,32 @@ def convert(
     typer.echo(f"wrote {counts['train']} train + {counts['test']} test rows as {to} to {out}")
 
 
+@app.command()
+def stats(
+    src: Path = typer.Argument(..., help="A dataset folder, in any format mtgen reads (ours or anyone's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the numbers as one JSON object instead of a report."),
+) -> None:
+    """What a dataset looks like: rows per split, answer tools, conversation lengths, context-dependent
+    share and reference styles, distinct phrasings, longest example, duplicates and leakage."""
+    import json as _json
+
+    from . import stats as st
+    from .convert import ConvertError
+
+    if not src.is_dir():
+        fail(f"{src}: not a dataset folder")
+    try:
+        s = st.compute(src)
+    except ConvertError as e:
+        fail(str(e))
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        fail(f"{src}: cannot read the rows ({type(e).__name__}: {e}); run 'mtgen validate' first")
+    if as_json:
+        typer.echo(_json.dumps(s, indent=2))
+    else:
+        st.render(s)
+
+
 @grammar_app.command("check")
 def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/en).")) -> None:
     """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""

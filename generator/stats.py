@@ -1,0 +1,112 @@
+"""`mtgen stats`: what a dataset looks like, for any dataset in the format (ours or not).
+
+Reference styles are read off the words, not from generator labels, so they mean the same on any data:
+an answer is *context-dependent* when its final request does not name every argument value itself
+("open it", "go back up", "delete the second one") or asks to repeat the previous action ("the same
+for notes.md", "and the kitchen too").
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from .convert import detect, records
+from .validate import MAX_EXAMPLE_CHARS
+
+_SAME = re.compile(r"\b(same|too|as well|also|again|another|one more)\b", re.I)
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|last)\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|that|this|them|those|these)\b", re.I)
+_RELATIVE = re.compile(r"\b(back|up|parent|previous|above)\b", re.I)
+STYLES = ("direct", "pronoun", "relative", "same", "ordinal", "description")
+
+
+def reference_style(text: str, answer: dict) -> str:
+    values = [v for v in answer.get("parameters", {}).values() if isinstance(v, str)]
+    if ".." in values:
+        return "relative"
+    low = text.lower()
+    named = all(v.lower() in low or v.lower().replace("_", " ") in low for v in values if v != "..")
+    if named:
+        return "same" if _SAME.search(text) else "direct"
+    for style, pat in (("ordinal", _ORDINAL), ("pronoun", _PRONOUN), ("relative", _RELATIVE), ("same", _SAME)):
+        if pat.search(text):
+            return style
+    return "description"
+
+
+def shape(text: str, values: list[str]) -> str:
+    """The phrasing with its argument values and numbers blanked: 'show me {} please'."""
+    for v in sorted(values, key=len, reverse=True):
+        if v:
+            text = text.replace(v, "{}")
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def compute(src: Path) -> dict:
+    fmt = detect(src)
+    out: dict = {"dataset": str(src), "format": fmt, "splits": {}}
+    questions: dict[str, set] = {}
+    for split in ("train", "test"):
+        if not ((src / f"{split}.jsonl").exists() or (src / f"{split}.csv").exists()):
+            continue
+        tools, turns_hist, styles, shapes = Counter(), Counter(), Counter(), set()
+        rows = dup = 0
+        longest = (0, 0)
+        seen: set = set()
+        for i, (turns, answer, _) in enumerate(records(src, fmt, split), 1):
+            rows += 1
+            q = json.dumps(turns, ensure_ascii=False)
+            size = len(q) + len(json.dumps(answer, ensure_ascii=False))
+            longest = max(longest, (size, i))
+            dup += q in seen
+            seen.add(q)
+            tools[answer.get("name", "?")] += 1
+            turns_hist[sum(t.get("role") == "user" for t in turns)] += 1
+            last = turns[-1].get("content", "") if turns else ""
+            styles[reference_style(last, answer)] += 1
+            shapes.add(shape(last, [v for v in answer.get("parameters", {}).values() if isinstance(v, str)]))
+        questions[split] = seen
+        out["splits"][split] = {
+            "rows": rows,
+            "answer_tools": dict(tools.most_common()),
+            "user_turns": {str(k): turns_hist[k] for k in sorted(turns_hist)},
+            "reference_styles": {s: styles[s] for s in STYLES if styles[s]},
+            "context_dependent_share": round(1 - styles["direct"] / rows, 4) if rows else 0.0,
+            "distinct_phrasing_shapes": len(shapes),
+            "longest_example": {"chars": longest[0], "row": longest[1], "limit": MAX_EXAMPLE_CHARS},
+            "duplicates": dup,
+        }
+    if "train" in questions and "test" in questions:
+        out["leakage"] = len(questions["train"] & questions["test"])
+    return out
+
+
+def render(s: dict) -> None:
+    """A report for people: tables and bar charts (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console(highlight=False)
+    c.print(f"[bold]{s['dataset']}[/bold] ({s['format']})")
+    for split, d in s["splits"].items():
+        t = Table(title=f"{split}: {d['rows']} rows", title_justify="left", show_header=False, box=None)
+        t.add_column(style="bold")
+        t.add_column()
+        t.add_row("context-dependent", f"{d['context_dependent_share']:.0%} of answers")
+        t.add_row("phrasing shapes", f"{d['distinct_phrasing_shapes']} distinct final requests")
+        lo = d["longest_example"]
+        t.add_row("longest example", f"{lo['chars']:,} chars (row {lo['row']}) — {lo['chars'] / lo['limit']:.0%} "
+                                     f"of the {lo['limit']:,} limit")
+        t.add_row("duplicates", str(d["duplicates"]))
+        c.print(t)
+        for title, counts in (("answer tool", d["answer_tools"]), ("user turns", d["user_turns"]),
+                              ("reference style", d["reference_styles"])):
+            c.print(f"  [bold]{title}[/bold]")
+            top = max(counts.values()) if counts else 1
+            for k, v in counts.items():
+                bar = "█" * max(1, round(30 * v / top))
+                c.print(f"    {k:>12} {bar} {v} ({v / d['rows']:.0%})")
+    if "leakage" in s:
+        c.print(f"[bold]leakage[/bold]: {s['leakage']} test question(s) also in train")
