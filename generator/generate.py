@@ -134,7 +134,7 @@ def run(opts: GenerateOptions) -> Summary:
         if opts.emit_state else {}
     quota = {"train": want_train, "test": want_test}
     taken = {"train": 0, "test": 0}
-    seen = DigestSet()
+    seen = DigestSet(capacity=hi)  # sized up front: no growth, so no moment with two tables
     progress = _progress(hi - lo)
     task = progress.add_task("generating", total=hi - lo) if progress else None
     stream = produce.rows(job, workers)
