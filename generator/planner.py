@@ -79,10 +79,16 @@ def _movable_into(fs: FileSystem, src: str, dst: str) -> bool:
     return src != dst and fs.is_dir(dst) and src not in fs.cwd.children[dst].children
 
 
+def _seen(names: list[str], r: Rand) -> list[str]:
+    """Mostly the names a plain `ls` shows: people seldom ask about dot-files they have not listed."""
+    shown = [n for n in names if not n.startswith(".")]
+    return shown if shown and r.chance(0.85) else names
+
+
 def _sources(fs: FileSystem, r: Rand) -> list[str]:
     """What to copy or move: mostly files, sometimes any entry (people move files more than folders)."""
     files = fs.files()
-    return files if files and r.chance(0.8) else fs.names()
+    return _seen(files if files and r.chance(0.8) else fs.names(), r)
 
 
 def _new_name_for(fs: FileSystem, name: str, is_dir: bool, r: Rand) -> str:
@@ -118,7 +124,7 @@ def play_ls_hidden(fs, d, prev, r):
 
 
 def play_cd_direct(fs, d, prev, r):
-    dirs = fs.dirs()
+    dirs = _seen(fs.dirs(), r)
     return _one(r, dirs, lambda n: Action("cd.direct", "cd", {"folder": n}, {"folder": n}, (n, True)))
 
 
@@ -132,7 +138,7 @@ def play_cd_it(fs, d, prev, r):
 
 
 def play_cat_direct(fs, d, prev, r):
-    return _one(r, fs.files(),
+    return _one(r, _seen(fs.files(), r),
                 lambda n: Action("cat.direct", "cat", {"file_name": n}, {"file": n}, (n, False)))
 
 
@@ -146,7 +152,7 @@ def play_cat_it(fs, d, prev, r):
 def play_cat_same(fs, d, prev, r):
     if not (prev and prev.tool == "cat"):
         return None
-    files = [n for n in fs.files() if n != prev.args["file_name"]]
+    files = _seen([n for n in fs.files() if n != prev.args["file_name"]], r)
     return _one(r, files,
                 lambda n: Action("cat.same", "cat", {"file_name": n}, {"file": n}, (n, False)))
 
@@ -186,7 +192,7 @@ def play_touch_same(fs, d, prev, r):
 
 
 def play_rm_direct(fs, d, prev, r):
-    return _one(r, fs.names(),
+    return _one(r, _seen(fs.names(), r),
                 lambda n: Action("rm.direct", "rm", {"file_name": n}, {"target": n}, _subject(fs, n)))
 
 
