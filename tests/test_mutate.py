@@ -59,7 +59,8 @@ def test_every_corruption_is_reported_at_its_line_with_its_code(tmp_path, ours, 
                         assert (m.line, m.expected_code) in got, (src.name, seed, m)
                 assert lines <= bad, f"false positives in {f}: {sorted(lines - bad)}"
             seen_kinds |= {m.kind for m in res.mutations}
-    assert seen_kinds == set(mut.KINDS)  # every kind was exercised somewhere
+    # every kind was exercised somewhere (our file-system schemas have no enum: that kind needs the real data)
+    assert seen_kinds == set(mut.KINDS) - (set() if REALDATA.is_dir() else {"enum_violation"})
 
 
 def test_scoreboard_with_mtgen_validate_is_perfect(tmp_path, ours):
