@@ -110,34 +110,27 @@ def m_unknown_role(ctx):
     return "first turn's role changed to 'system'"
 
 
-def m_assistant_content(ctx):
+def _edit_assistant(ctx, key: str, value, what: str):
+    """Set `key` of a random assistant turn to value(turn); None when there is no assistant turn."""
     i = _assistant(ctx)
     if i is None:
         return None
     t = [dict(x) for x in ctx.turns]
-    t[i]["content"] = "Sure, doing that now."
+    t[i][key] = value(t[i])
     _q(ctx, t)
-    return f"turn {i}: assistant content set to text"
+    return f"turn {i}: {what}"
+
+
+def m_assistant_content(ctx):
+    return _edit_assistant(ctx, "content", lambda t: "Sure, doing that now.", "assistant content set to text")
 
 
 def m_zero_calls(ctx):
-    i = _assistant(ctx)
-    if i is None:
-        return None
-    t = [dict(x) for x in ctx.turns]
-    t[i]["tool_calls"] = []
-    _q(ctx, t)
-    return f"turn {i}: tool_calls emptied"
+    return _edit_assistant(ctx, "tool_calls", lambda t: [], "tool_calls emptied")
 
 
 def m_two_calls(ctx):
-    i = _assistant(ctx)
-    if i is None:
-        return None
-    t = [dict(x) for x in ctx.turns]
-    t[i]["tool_calls"] = t[i]["tool_calls"] * 2
-    _q(ctx, t)
-    return f"turn {i}: tool call doubled"
+    return _edit_assistant(ctx, "tool_calls", lambda t: t["tool_calls"] * 2, "tool call doubled")
 
 
 def m_arguments_string(ctx):

@@ -383,6 +383,21 @@ class Row:
     history_ok: bool  # every turn well-formed: the calls are the whole history and can be replayed
 
 
+_BAD = object()  # marks a field that could not be read
+
+
+def _json_in_string(v, field_name: str, not_str: str, bad_json: str, holds: str, f: str, n: int, out: list):
+    """The JSON value a string field holds, or _BAD (reported) when it is not a string of valid JSON."""
+    if not isinstance(v, str):
+        out.append(Problem(f, n, not_str, f"{field_name} must be a string holding {holds}, got {type(v).__name__}"))
+        return _BAD
+    try:
+        return _loads(v)
+    except ValueError as e:
+        out.append(Problem(f, n, bad_json, f"{field_name} is not valid JSON: {getattr(e, 'msg', e)}"))
+        return _BAD
+
+
 def check_row(row: dict, specs: dict[str, ToolSpec], f: str, n: int, out: list[Problem]) -> Row | None:
     ok = True
     keys = set(row)
@@ -394,23 +409,15 @@ def check_row(row: dict, specs: dict[str, ToolSpec], f: str, n: int, out: list[P
         out.append(Problem(f, n, "R002", f"unexpected column {_short(k)}"))
     if not ok:
         return None
-    q, a = row["question"], row["answer"]
     calls: list = []
     user_text: list[str] = []
-    turns = None
-    if not isinstance(q, str):
-        out.append(Problem(f, n, "Q001", f"question must be a string holding a JSON array, got {type(q).__name__}"))
-    else:
-        try:
-            turns = _loads(q)
-        except ValueError as e:
-            out.append(Problem(f, n, "Q002", f"question is not valid JSON: {getattr(e, 'msg', e)}"))
-    if turns is not None:
+    turns = _json_in_string(row["question"], "question", "Q001", "Q002", "a JSON array", f, n, out)
+    if turns is not _BAD:
         if not isinstance(turns, list) or not turns:
             out.append(Problem(f, n, "Q003", "question must hold a non-empty JSON array of turns"))
-            turns = None
-    history_ok = turns is not None
-    if turns is not None:
+            turns = _BAD
+    history_ok = turns is not _BAD
+    if turns is not _BAD:
         roles = []
         for i, t in enumerate(turns):
             role = t.get("role") if isinstance(t, dict) else None
@@ -462,17 +469,11 @@ def check_row(row: dict, specs: dict[str, ToolSpec], f: str, n: int, out: list[P
             out.append(Problem(f, n, "Q005", f"roles must alternate user/assistant from a user turn to a user turn: {why}"))
             history_ok = False
     answer = None
-    if not isinstance(a, str):
-        out.append(Problem(f, n, "A001", f"answer must be a string holding a JSON object, got {type(a).__name__}"))
-    else:
-        try:
-            obj = _loads(a)
-        except ValueError as e:
-            obj = None
-            out.append(Problem(f, n, "A002", f"answer is not valid JSON: {getattr(e, 'msg', e)}"))
-        if obj is not None and not isinstance(obj, dict):
+    obj = _json_in_string(row["answer"], "answer", "A001", "A002", "a JSON object", f, n, out)
+    if obj is not _BAD:
+        if not isinstance(obj, dict):
             out.append(Problem(f, n, "A002", f"answer must hold a JSON object, got {type(obj).__name__}"))
-        elif isinstance(obj, dict):
+        else:
             if set(obj) != {"name", "parameters"}:
                 out.append(Problem(f, n, "A003", f"answer keys must be exactly name, parameters; got "
                                                  f"{', '.join(map(str, obj)) or 'none'}"))

@@ -147,32 +147,26 @@ def new_file_name(taken, r: Rand, like: str | None = None) -> str:
     """A fresh file name not in `taken`; keeps the extension of `like` when given."""
     ext = ""
     if like and like.startswith(".") and "." not in like[1:]:  # a dot-file stays a dot-file
-        shapes = (".{w}", ".{w}_old", ".{w}rc", "{w}" + like)
-        for _ in range(20):
-            name = _fill(r.choice(shapes), r)
-            if name not in taken:
-                return name
+        return _fresh((".{w}", ".{w}_old", ".{w}rc", "{w}" + like), taken, r, ".new_{}")
     if like and "." in like.lstrip("."):
         ext = "." + like.rsplit(".", 1)[1]
     shapes = ("{w}" + ext, "{w}_{w}" + ext, "{w}_copy" + ext, "{w}_{y}" + ext, "{w}_final" + ext) if ext else \
         ("{w}.txt", "{w}_notes.md", "{w}.py", "{w}_{y}.csv", "{w}.json", "{w}_draft.docx", "{w}.log")
-    for _ in range(20):
-        name = _fill(r.choice(shapes), r)
-        if name not in taken:
-            return name
-    n = 2
-    while f"new_{n}{ext}" in taken:
-        n += 1
-    return f"new_{n}{ext}"
+    return _fresh(shapes, taken, r, "new_{}" + ext)
 
 
 def new_folder_name(taken, r: Rand) -> str:
-    shapes = ("{w}", "{w}_{y}", "{w}_files", "{w}-archive", "{p}_stuff", "new_{w}", "{w}_backup")
+    return _fresh(("{w}", "{w}_{y}", "{w}_files", "{w}-archive", "{p}_stuff", "new_{w}", "{w}_backup"), taken, r,
+                  "folder_{}")
+
+
+def _fresh(shapes: tuple[str, ...], taken, r: Rand, fallback: str) -> str:
+    """A name from `shapes` not in `taken`; after 20 misses, the first free `fallback` with a number."""
     for _ in range(20):
         name = _fill(r.choice(shapes), r)
         if name not in taken:
             return name
     n = 2
-    while f"folder_{n}" in taken:
+    while fallback.format(n) in taken:
         n += 1
-    return f"folder_{n}"
+    return fallback.format(n)

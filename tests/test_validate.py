@@ -269,3 +269,10 @@ def test_quick_check_never_disagrees_with_jsonschema():
             assert s.validator.is_valid(args), (s.name, args)
 
     check()
+
+
+def test_json_null_question_and_answer_are_reported():
+    from generator.validate import check_row
+    out = []
+    check_row({"question": "null", "answer": "null"}, {}, "f", 3, out)
+    assert [(p.line, p.code) for p in out] == [(3, "Q003"), (3, "A002")]
