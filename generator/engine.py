@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .forms import FORMS, SURFACE_STYLES
 from .fs import Dir, FileSystem
@@ -29,8 +30,7 @@ class Settings:
     noise: float = 0.08  # share of user turns with a typo or casing noise
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     text: str
     tool: str
     args: dict

@@ -71,20 +71,16 @@ def valid_name(name: object) -> bool:
 
 
 class FileSystem:
-    __slots__ = ("root", "cwd")
+    __slots__ = ("root", "cwd", "_path")
 
     def __init__(self, root: Dir) -> None:
         self.root = root
         self.cwd = root
+        self._path = "/"  # kept with cwd: only cd moves it (nothing else can rename a folder above us)
 
     # ---- queries on the current folder -------------------------------------------------------
     def path(self) -> str:
-        parts = []
-        d = self.cwd
-        while d.parent is not None:
-            parts.append(d.name)
-            d = d.parent
-        return "/" + "/".join(reversed(parts))
+        return self._path
 
     def at_root(self) -> bool:
         return self.cwd.parent is None
@@ -120,6 +116,7 @@ class FileSystem:
         fs = FileSystem(self.root.clone())
         for name in reversed(trail):
             fs.cwd = fs.cwd.children[name]
+        fs._path = self._path
         return fs
 
     # ---- legality and application ------------------------------------------------------------
@@ -171,7 +168,12 @@ class FileSystem:
         c = self.cwd.children
         if tool == "cd":
             f = args["folder"]
-            self.cwd = self.cwd.parent if f == ".." else c[f]
+            if f == "..":
+                self.cwd = self.cwd.parent
+                self._path = self._path.rsplit("/", 1)[0] or "/"
+            else:
+                self.cwd = c[f]
+                self._path = ("" if self._path == "/" else self._path) + "/" + f
         elif tool == "mkdir":
             self.cwd.add_dir(args["dir_name"])
         elif tool == "touch":

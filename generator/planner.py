@@ -8,6 +8,7 @@ made" exists only if exactly one folder was made, and so on.  Knows nothing of p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .forms import FORMS
 from .fs import FileSystem
@@ -15,8 +16,7 @@ from .rng import Rand
 from .world import new_file_name, new_folder_name
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):  # a NamedTuple: made for every candidate play, so cheap to create
     form: str
     tool: str
     args: dict

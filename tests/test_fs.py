@@ -95,3 +95,15 @@ def test_clone_keeps_current_folder_and_is_independent():
     assert c.path() == "/docs"
     c.apply("rm", {"file_name": "a.txt"})
     assert fs.has("a.txt")
+
+
+def test_path_follows_cd_and_clone():
+    fs = small_fs()
+    assert fs.path() == "/"
+    fs.apply("cd", {"folder": "docs"})
+    fs.apply("mkdir", {"dir_name": "sub"})
+    fs.apply("cd", {"folder": "sub"})
+    assert fs.path() == "/docs/sub" and fs.clone().path() == "/docs/sub"
+    fs.apply("cd", {"folder": ".."})
+    fs.apply("cd", {"folder": ".."})
+    assert fs.path() == "/" and fs.at_root()
