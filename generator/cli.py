@@ -30,7 +30,7 @@ def fail(msg: str, code: int = 2) -> None:
 @app.command()
 def generate(
     out: Path = typer.Option(Path("data"), "--out", "-o", help="Output folder (created; must be empty unless --force)."),
-    n: Optional[int] = typer.Option(None, "--n", help="Number of rows in all (train + test). Default 500."),
+    n: Optional[int] = typer.Option(None, "--n", help="Number of rows in all (train + test).  [default: 500]"),
     seed: int = typer.Option(1, "--seed", help="Seed: the same seed and options give byte-identical files."),
     train: Optional[int] = typer.Option(None, "--train", help="Exact number of train rows (use with --test instead of --n)."),
     test: Optional[int] = typer.Option(None, "--test", help="Exact number of test rows (use with --train instead of --n)."),

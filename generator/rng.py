@@ -1,10 +1,15 @@
 """Per-conversation randomness derived from (seed, index, ...).
 
-A splitmix64 stream in plain Python integers: specified bit-for-bit, so the same key gives the same
-draws on every machine and in every worker process, and creating one costs nothing (a conversation,
-a folder or a split block can each have its own without a shared stream).
+The key is mixed into one 64-bit number (splitmix64's finaliser), which seeds a Mersenne Twister from
+Python's `random` module.  Both are fixed algorithms: seeding MT19937 from an int and `random()` have not
+changed since Python 3.2, so the same key gives the same draws on every machine and in every worker
+process.  Only `random()` and `getrandbits()` are used; everything else (below, choice, sample) is
+computed here, so no library helper whose algorithm might change sits between the seed and the data.
+A generator per conversation (and per folder) means no shared stream: any index can be made alone.
 """
 from __future__ import annotations
+
+import random as _random
 
 _M = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -17,41 +22,25 @@ def _mix(z: int) -> int:
 
 
 class Rand:
-    __slots__ = ("_s",)
+    __slots__ = ("_mt", "random")
 
     def __init__(self, *key: int) -> None:
         s = 0x6A09E667F3BCC909
         for k in key:
             s = _mix((s ^ (k & _M)) + _GOLDEN & _M)
-        self._s = s
-
-    def _next(self) -> int:
-        self._s = s = (self._s + _GOLDEN) & _M
-        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _M
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
-        return z ^ (z >> 31)
+        self._mt = _random.Random(s)
+        self.random = self._mt.random  # a uniform float in [0, 1): the hottest call, bound once
 
     def key(self) -> int:
         """A raw 64-bit draw, to seed an independent stream (Rand(r.key()))."""
-        return self._next()
+        return self._mt.getrandbits(64)
 
-    def random(self) -> float:
-        """A uniform float in [0, 1)."""
-        return (self._next() >> 11) * (1.0 / (1 << 53))
-
-    # below() and choice() repeat _next()'s body: they are the hottest calls of the generator
     def below(self, n: int) -> int:
-        """A uniform integer in [0, n) (multiply-shift; the bias is below 2**-40 for any n used here)."""
-        self._s = s = (self._s + _GOLDEN) & _M
-        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _M
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
-        return ((z ^ (z >> 31)) * n) >> 64
+        """A uniform integer in [0, n)."""
+        return int(self.random() * n)
 
     def choice(self, seq):
-        self._s = s = (self._s + _GOLDEN) & _M
-        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & _M
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
-        return seq[((z ^ (z >> 31)) * len(seq)) >> 64]
+        return seq[int(self.random() * len(seq))]
 
     def chance(self, p: float) -> bool:
         return self.random() < p
@@ -60,7 +49,7 @@ class Rand:
         pool = list(seq)
         out = []
         for _ in range(min(k, len(pool))):
-            out.append(pool.pop(self.below(len(pool))))
+            out.append(pool.pop(int(self.random() * len(pool))))
         return out
 
     def shuffled(self, seq) -> list:

@@ -84,10 +84,14 @@ def _fill(shape: str, r: Rand) -> str:
     if parts is None:  # each hole becomes the tuple it is drawn from; literal text stays a str
         p = pools()
         table = {"{w}": p["word"], "{p}": p["person"], **_NUMBERS}
-        parts = _SHAPES[shape] = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
-    if len(parts) == 1 and parts[0].__class__ is str:
-        return parts[0]
-    return "".join(x if x.__class__ is str else r.choice(x) for x in parts)
+        parts = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
+        parts = _SHAPES[shape] = parts[0] if len(parts) == 1 and parts[0].__class__ is str else parts
+    if parts.__class__ is str:
+        return parts
+    out = ""
+    for x in parts:  # a loop of += beats join() on two or three short parts
+        out += x if x.__class__ is str else r.choice(x)
+    return out
 
 
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:
@@ -102,35 +106,36 @@ def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:
 def _populate(d: Dir, theme: str, depth_left: int, key: int) -> None:
     """Fill folder `d` (called on its first look; `key` alone decides what it holds)."""
     r = Rand(key)
-    folders, files = THEMES[theme]
+    kids = d.children
+    files = THEMES[theme][1]
     for _ in range(1 + r.below(4)):
-        name = _unique(files, d.children, r)
+        name = _unique(files, kids, r)
         if name:
-            d.add_file(name, f"Contents of {name}.")
+            kids[name] = f"Contents of {name}."
     if r.chance(0.2):
-        name = _unique(HIDDEN_FILES, d.children, r)
+        name = _unique(HIDDEN_FILES, kids, r)
         if name:
-            d.add_file(name, "# hidden")
+            kids[name] = "# hidden"
     if depth_left > 0:
         for _ in range(r.below(3) if depth_left < 3 else 1 + r.below(2)):
-            name = _unique(SUB_FOLDERS, d.children, r)
+            name = _unique(SUB_FOLDERS, kids, r)
             if name:
                 sub_theme = theme if r.chance(0.7) else r.choice(_THEME_NAMES)
-                d.children[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key())))
+                kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key())))
 
 
 def make_tree(r: Rand) -> Dir:
     """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep."""
     root = Dir(_fill(r.choice(ROOT_NAMES), r))
     depth = 2 + r.below(3)  # levels below the root: 2..4
-    themes = r.sample(tuple(THEMES), 3 + r.below(3))
+    themes = r.sample(_THEME_NAMES, 3 + r.below(3))
     for i, theme in enumerate(themes):
         name = _unique(THEMES[theme][0], root.children, r)
         if name:
             # the first folder always reaches full depth so every tree really is `depth` levels deep
             depth_left = depth - 1 if i == 0 else r.below(depth)
             root.children[name] = Dir(name, root, (_populate, (theme, depth_left, r.key())))
-    loose = r.sample(tuple(THEMES), 2)
+    loose = r.sample(_THEME_NAMES, 2)
     for theme in loose:
         name = _unique(THEMES[theme][1], root.children, r)
         if name:

@@ -208,10 +208,10 @@ def test_small_split_warns(tmp_path):
 
 
 def test_readme_sample_is_real_output(default_run):
-    """The README shows train.jsonl line 11 of `--n 500 --seed 1`; it must stay true."""
+    """The README shows train.jsonl line 37 of `--n 500 --seed 1`; it must stay true."""
     from helpers import ROOT
     readme = (ROOT / "README.md").read_text()
-    line = (default_run / "train.jsonl").read_text().splitlines()[10]
+    line = (default_run / "train.jsonl").read_text().splitlines()[36]
     assert line in readme
 
 
