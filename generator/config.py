@@ -1,10 +1,9 @@
-"""config.yaml: the training job's settings, with the model names the task supports."""
+"""config.yaml: the training job's settings, with the model names the task supports (checked here for
+`generate --student/--teacher`, and by `validate` for anyone's config.yaml)."""
 from __future__ import annotations
 
 import re
 
-import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
 
 TASK = "multi-turn-tool-calling-closed-book"
 KNOWN_TASKS = (TASK, "tool-calling-closed-book")
@@ -29,36 +28,9 @@ def check_teacher(name: str) -> str:
     return name.strip()
 
 
-class Base(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    task: str
-    student_model_name: str | None = None
-    teacher_model_name: str | None = None
-
-    @field_validator("task")
-    @classmethod
-    def _task(cls, v: str) -> str:
-        if v not in KNOWN_TASKS:
-            raise ValueError(f"unknown task {v!r} (expected {TASK})")
-        return v
-
-    @field_validator("student_model_name")
-    @classmethod
-    def _student(cls, v):
-        return None if v is None else check_student(v)
-
-    @field_validator("teacher_model_name")
-    @classmethod
-    def _teacher(cls, v):
-        return None if v is None else check_teacher(v)
-
-
-class JobConfig(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    base: Base
-
-
 def config_yaml(student: str | None = None, teacher: str | None = None) -> str:
+    import yaml  # only here: the generator's start-up is part of its speed
+
     base: dict = {"task": TASK}
     if student:
         base["student_model_name"] = check_student(student)

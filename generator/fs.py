@@ -71,12 +71,16 @@ def valid_name(name: object) -> bool:
 
 
 class FileSystem:
-    __slots__ = ("root", "cwd", "_path")
+    __slots__ = ("root", "cwd", "_here", "_path")
 
     def __init__(self, root: Dir) -> None:
         self.root = root
-        self.cwd = root
+        self._enter(root)
         self._path = "/"  # kept with cwd: only cd moves it (nothing else can rename a folder above us)
+
+    def _enter(self, d: Dir) -> None:
+        self.cwd = d
+        self._here = d.children  # the current folder's dict, looked up once per cd (the hot loop reads it)
 
     # ---- queries on the current folder -------------------------------------------------------
     def path(self) -> str:
@@ -86,25 +90,25 @@ class FileSystem:
         return self.cwd.parent is None
 
     def has(self, name: str) -> bool:
-        return name in self.cwd.children
+        return name in self._here
 
     def is_file(self, name: str) -> bool:
-        return isinstance(self.cwd.children.get(name), str)
+        return isinstance(self._here.get(name), str)
 
     def is_dir(self, name: str) -> bool:
-        return isinstance(self.cwd.children.get(name), Dir)
+        return isinstance(self._here.get(name), Dir)
 
     def files(self) -> list[str]:
-        return [k for k, v in self.cwd.children.items() if isinstance(v, str)]
+        return [k for k, v in self._here.items() if isinstance(v, str)]
 
     def dirs(self) -> list[str]:
-        return [k for k, v in self.cwd.children.items() if isinstance(v, Dir)]
+        return [k for k, v in self._here.items() if isinstance(v, Dir)]
 
     def names(self) -> list[str]:
-        return list(self.cwd.children)
+        return list(self._here)
 
     def listing(self, hidden: bool = False) -> list[str]:
-        return [k for k in self.cwd.children if hidden or not k.startswith(".")]
+        return [k for k in self._here if hidden or not k.startswith(".")]
 
     def clone(self) -> "FileSystem":
         """An independent copy with the same current folder."""
@@ -115,14 +119,14 @@ class FileSystem:
             d = d.parent
         fs = FileSystem(self.root.clone())
         for name in reversed(trail):
-            fs.cwd = fs.cwd.children[name]
+            fs._enter(fs._here[name])
         fs._path = self._path
         return fs
 
     # ---- legality and application ------------------------------------------------------------
     def check(self, tool: str, args: dict) -> str | None:
         """Why the call is illegal here, or None when it is legal."""
-        c = self.cwd.children
+        c = self._here
         if tool == "ls":
             a = args.get("a", False)
             return None if isinstance(a, bool) and set(args) <= {"a"} else "ls takes only a boolean 'a'"
@@ -165,14 +169,14 @@ class FileSystem:
         why = self.check(tool, args)
         if why is not None:
             raise IllegalCall(why)
-        c = self.cwd.children
+        c = self._here
         if tool == "cd":
             f = args["folder"]
             if f == "..":
-                self.cwd = self.cwd.parent
+                self._enter(self.cwd.parent)
                 self._path = self._path.rsplit("/", 1)[0] or "/"
             else:
-                self.cwd = c[f]
+                self._enter(c[f])
                 self._path = ("" if self._path == "/" else self._path) + "/" + f
         elif tool == "mkdir":
             self.cwd.add_dir(args["dir_name"])

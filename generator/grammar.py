@@ -19,9 +19,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-from jinja2 import meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .forms import FORMS, SLOT_SAMPLES, SURFACE_STYLES
 from .rng import Rand
@@ -41,10 +38,10 @@ class Template:
     line: int
     jinja_source: str
     nodes: tuple | None = None  # the direct renderer's tree, for lines that need no Jinja of their own
-    _compiled: jinja2.Template | None = field(default=None, repr=False)
+    _compiled: "jinja2.Template | None" = field(default=None, repr=False)
 
     @property
-    def jinja(self) -> jinja2.Template:
+    def jinja(self) -> "jinja2.Template":
         """The line as a template of Jinja2's immutable sandbox (compiled on first use)."""
         if self._compiled is None:
             self._compiled = _env().from_string(self.jinja_source)
@@ -197,7 +194,11 @@ _SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
 
 
-def _env() -> ImmutableSandboxedEnvironment:
+def _env():
+    """Jinja2's immutable sandbox (imported only when a line needs Jinja: plain lines never do)."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     return ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
@@ -365,7 +366,7 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
     warnings: list[str] = []
     if not d.is_dir():
         return None, [f"{d}: grammar folder not found"], []
-    env = _env()
+    env = None  # made on the first line that needs Jinja
     templates: list[Template] = []
     lexicon = _load_lexicon(d / "lexicon.txt", errors)
     files = sorted(p for p in d.glob("*.txt") if p.name != "lexicon.txt")
@@ -412,10 +413,12 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
             if nodes is not None:  # plain line: its slots are in its nodes, no Jinja needed to check it
                 used = _slots_in(nodes)
             else:
+                from jinja2 import TemplateSyntaxError, meta
+                env = env or _env()
                 try:
                     ast = env.parse(source)
                     jt = env.from_string(source)
-                except jinja2.TemplateSyntaxError as e:
+                except TemplateSyntaxError as e:
                     errors.append(f"{where}: template syntax error: {e.message}")
                     continue
                 used = {v for v in meta.find_undeclared_variables(ast) if v != "_k" and not v.startswith("_g")}

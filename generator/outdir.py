@@ -60,6 +60,9 @@ class Staged:
                 pass
 
 
+_enc = json.JSONEncoder(ensure_ascii=False).encode  # the bytes of json.dumps(..., ensure_ascii=False)
+
+
 class RowWriter:
     """question/answer rows as JSONL or CSV."""
 
@@ -75,7 +78,7 @@ class RowWriter:
         if self.fmt == "csv":
             self.csv.writerow([question, answer])
         else:
-            self.f.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False) + "\n")
+            self.f.write('{"question": ' + _enc(question) + ', "answer": ' + _enc(answer) + '}\n')
         self.rows += 1
 
     def close(self) -> None:

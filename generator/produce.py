@@ -6,8 +6,8 @@ the engine once from a picklable Job.
 """
 from __future__ import annotations
 
+import itertools
 import json
-import multiprocessing as mp
 from collections import deque
 from dataclasses import dataclass
 from typing import Iterator
@@ -52,28 +52,31 @@ def _init(job: Job) -> None:
     _engine, _job = Engine(job.settings, g, keep_start=job.emit_state), job
 
 
-def make_rows(start: int, end: int) -> list[Row]:
+def _make(indices) -> Iterator[Row]:
     job, engine = _job, _engine
     seed, fraction = job.settings.seed, job.test_fraction
-    out = []
-    for i in range(start, end):
+    for i in indices:
         side = side_of(i, seed, fraction)
         d = engine.conversation(i, side if job.by_template else "any")
         q, a = to_row(d)
         state = json.dumps({"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()}) \
             if job.emit_state else None
-        out.append(Row(i, side, q, a, FORMS[d.answer.form].contextual, state))
-    return out
+        yield Row(i, side, q, a, FORMS[d.answer.form].contextual, state)
+
+
+def make_rows(start: int, end: int) -> list[Row]:
+    """A worker's task: the rows of indices [start, end)."""
+    return list(_make(range(start, end)))
 
 
 def rows(job: Job, workers: int = 1) -> Iterator[Row]:
     """Every row from index 0 on, in order, forever (the caller stops)."""
     if workers <= 1:
         _init(job)
-        start = 0
-        while True:
-            yield from make_rows(start, start + CHUNK)
-            start += CHUNK
+        yield from _make(itertools.count())  # one at a time: the caller stops exactly where it needs to
+        return
+    import multiprocessing as mp
+
     ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar)
     with ctx.Pool(workers, initializer=_init, initargs=(job,)) as pool:
         pending: deque = deque()

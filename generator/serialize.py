@@ -1,9 +1,14 @@
-"""Dialogues as upload rows: `question` a JSON-array string, `answer` a JSON-object string."""
+"""Dialogues as upload rows: `question` a JSON-array string, `answer` a JSON-object string.
+
+The JSON is assembled from fixed fragments around encoded values: the same bytes json.dumps gives for
+the same structure (a test checks), at half the cost, in the hottest part of writing."""
 from __future__ import annotations
 
 import json
 
 from .engine import Dialogue
+
+_enc = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def call_turn(tool: str, args: dict) -> dict:
@@ -13,11 +18,13 @@ def call_turn(tool: str, args: dict) -> dict:
 
 def to_row(d: Dialogue) -> tuple[str, str]:
     """(question, answer) as the strings the format stores."""
-    msgs = []
+    parts = []
     for t in d.turns[:-1]:
-        msgs.append({"role": "user", "content": t.text})
-        msgs.append(call_turn(t.tool, t.args))
+        parts.append('{"role": "user", "content": ' + _enc(t.text) + '}, {"role": "assistant", "content": "", '
+                     '"tool_calls": [{"type": "function", "function": {"name": ' + _enc(t.tool) +
+                     ', "arguments": ' + _enc(t.args) + '}}]}')
     last = d.turns[-1]
-    msgs.append({"role": "user", "content": last.text})
-    return json.dumps(msgs, ensure_ascii=False), json.dumps({"name": last.tool, "parameters": last.args},
-                                                             ensure_ascii=False)
+    parts.append('{"role": "user", "content": ' + _enc(last.text) + '}')
+    return "[" + ", ".join(parts) + "]", '{"name": ' + _enc(last.tool) + ', "parameters": ' + _enc(last.args) + '}'
+
+

@@ -89,15 +89,17 @@ def _fill(shape: str, r: Rand) -> str:
     if parts.__class__ is str:
         return parts
     out = ""
-    for x in parts:  # a loop of += beats join() on two or three short parts
-        out += x if x.__class__ is str else r.choice(x)
+    rnd = r.random
+    for x in parts:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
+        out += x if x.__class__ is str else x[int(rnd() * len(x))]
     return out
 
 
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:
     # pool words and shapes hold no forbidden character (a test checks), so names need no validation here
+    rnd = r.random
     for _ in range(8):
-        name = _fill(r.choice(shape_choices), r)
+        name = _fill(shape_choices[int(rnd() * len(shape_choices))], r)
         if name not in taken:
             return name
     return None

@@ -235,3 +235,18 @@ def test_emit_state_does_not_change_the_rows(tmp_path, default_run):
     assert mtgen("generate", "--n", "500", "--seed", "1", "--out", tmp_path / "d").returncode == 0
     for split in ("train", "test"):
         assert (tmp_path / "d" / f"{split}.jsonl").read_bytes() == (default_run / f"{split}.jsonl").read_bytes()
+
+
+def test_assembled_json_equals_json_dumps():
+    """serialize.to_row builds the JSON from fragments; it must be exactly json.dumps of the structure."""
+    from generator.serialize import call_turn, to_row
+    eng = Engine(Settings(seed=3, noise=0.5), load())
+    for i in range(300):
+        d = eng.conversation(i)
+        msgs = []
+        for t in d.turns[:-1]:
+            msgs += [{"role": "user", "content": t.text}, call_turn(t.tool, t.args)]
+        msgs.append({"role": "user", "content": d.turns[-1].text})
+        q, a = to_row(d)
+        assert q == json.dumps(msgs, ensure_ascii=False)
+        assert a == json.dumps({"name": d.answer.tool, "parameters": d.answer.args}, ensure_ascii=False)
