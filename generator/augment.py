@@ -193,9 +193,8 @@ def rephrase(seed: Seed, g: grammar_mod.Grammar, modeled: set, r: Rand) -> Seed 
         if spec and spec[0] in g.forms and r.chance(0.7):
             form, slots = spec
             subject = next(iter(slots.values()), None)
-            if subject is not None:
-                slots["kind"] = g.lexicon.kind(subject, subject in known_dirs)
-            text, _ = g.render(form, r.choice(SURFACE_STYLES), slots, r)
+            text, _ = g.render(form, r.choice(SURFACE_STYLES), slots, r,
+                               subject=None if subject is None else (subject, subject in known_dirs))
             changed |= text != users[i]
             users[i] = text
         if tool == "mkdir":
@@ -309,12 +308,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: list[str], r: Rand) 
         action = pick(forms, fs, d, r)
         if action is None:
             return None
-        slots = dict(action.slots)
-        if action.subject is not None:
-            slots["kind"] = g.lexicon.kind(*action.subject)
-        if "ordinal" in slots:
-            slots["ordinal"] = g.lexicon.ordinals.get(slots["ordinal"], f"number {slots['ordinal']}")
-        text, _ = g.render(action.form, r.choice(SURFACE_STYLES), slots, r)
+        text, _ = g.render(action.form, r.choice(SURFACE_STYLES), action.slots, r, subject=action.subject)
         users.append(text)
         calls.append((action.tool, action.args))
         path = fs.path()

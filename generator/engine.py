@@ -122,14 +122,8 @@ class Engine:
         return Dialogue(index, tuple(turns), start)
 
     def _say(self, a: Action, surface: str, r: Rand, side: str) -> Turn:
-        slots = dict(a.slots)
-        lex = self.g.lexicon
-        if a.subject is not None:
-            slots["kind"] = lex.kind(*a.subject)
-        if "ordinal" in slots:
-            slots["ordinal"] = lex.ordinals.get(slots["ordinal"], f"number {slots['ordinal']}")
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
-        text, tmpl = self.g.render(a.form, surface, slots, r, side, noise)
+        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject)
         return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id)

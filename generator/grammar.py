@@ -38,6 +38,7 @@ class Template:
     line: int
     jinja_source: str
     nodes: tuple | None = None  # the direct renderer's tree, for lines that need no Jinja of their own
+    uses_kind: bool = True  # whether the line says {{ kind }} (worked out from the subject only then)
     _compiled: "jinja2.Template | None" = field(default=None, repr=False)
 
     @property
@@ -268,9 +269,16 @@ class Grammar:
         return pool
 
     def render(self, form: str, surface: str, slots: dict, r: Rand, side: str = "any",
-               noise: str = "none") -> tuple[str, Template]:
-        """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them."""
+               noise: str = "none", subject: tuple[str, bool] | None = None) -> tuple[str, Template]:
+        """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them.
+        `subject` (name, is_dir) gives the {{ kind }} slot ('document', 'folder') to lines that use it; an
+        int `ordinal` slot is said as a word ('second')."""
         t = r.choice(self._pool(form, surface, side))
+        if subject is not None and t.uses_kind:
+            slots = {**slots, "kind": self.lexicon.kind(*subject)}
+        if slots.get("ordinal").__class__ is int:
+            n = slots["ordinal"]
+            slots = {**slots, "ordinal": self.lexicon.ordinals.get(n, f"number {n}")}
         if t.nodes is not None:
             out: list[str] = []
             render_nodes(t.nodes, slots, r.below, out)
@@ -446,7 +454,8 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                     errors.append(f"{where}: template fails to render: {type(e).__name__}: {e}")
                     continue
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
-            templates.append(Template(tid, form, surface, body, str(path), n, source, nodes, jt))
+            templates.append(Template(tid, form, surface, body, str(path), n, source, nodes,
+                                      "kind" in used, jt))
     present = {t.form for t in templates}
     absent = [f for f in FORMS if f not in present]
     if absent:
