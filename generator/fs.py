@@ -13,6 +13,8 @@ Names never contain any of |/\\?%*:"<>.  This module knows nothing of phrasing o
 """
 from __future__ import annotations
 
+import re
+
 BAD_NAME_CHARS = frozenset('|/\\?%*:"<>')
 
 
@@ -66,8 +68,11 @@ class Dir:
         return {"type": "directory", "contents": contents}
 
 
+_BAD_NAME = re.compile("[" + re.escape("".join(sorted(BAD_NAME_CHARS))) + "]")
+
+
 def valid_name(name: object) -> bool:
-    return isinstance(name, str) and name not in ("", ".", "..") and not (BAD_NAME_CHARS & set(name))
+    return isinstance(name, str) and name not in ("", ".", "..") and _BAD_NAME.search(name) is None
 
 
 class FileSystem:
