@@ -251,20 +251,21 @@ def m_ungrounded(ctx):
     return f"answer {k}={old!r} replaced by {new!r}, never mentioned"
 
 
-def m_leakage(ctx):
+def _copy_donor(ctx, what: str):
+    """Replace the row by the donor row (chosen by run(): a test row, or an earlier clean row)."""
     if ctx.donor is None:
         return None
     ctx.row.clear()
     ctx.row.update(ctx.donor)
-    return "row replaced by a copy of a test row"
+    return f"row replaced by a copy of {what}"
+
+
+def m_leakage(ctx):
+    return _copy_donor(ctx, "a test row")
 
 
 def m_duplicate(ctx):
-    if ctx.donor is None:
-        return None
-    ctx.row.clear()
-    ctx.row.update(ctx.donor)
-    return "row replaced by a copy of an earlier row"
+    return _copy_donor(ctx, "an earlier row")
 
 
 def m_over_length(ctx):

@@ -175,20 +175,8 @@ def _make(form: str, tool: str, fs, prev, r):
     return Action(form, tool, {"file_name": n}, {"name": n}, (n, False))
 
 
-def play_mkdir_direct(fs, d, prev, r):
-    return _make("mkdir.direct", "mkdir", fs, prev, r)
 
 
-def play_mkdir_same(fs, d, prev, r):
-    return _make("mkdir.same", "mkdir", fs, prev, r)
-
-
-def play_touch_direct(fs, d, prev, r):
-    return _make("touch.direct", "touch", fs, prev, r)
-
-
-def play_touch_same(fs, d, prev, r):
-    return _make("touch.same", "touch", fs, prev, r)
 
 
 def play_rm_direct(fs, d, prev, r):
@@ -240,20 +228,8 @@ def _rename(form: str, tool: str, fs, r):
     return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
 
 
-def play_cp_into(fs, d, prev, r):
-    return _into("cp.into", "cp", fs, r)
 
 
-def play_mv_into(fs, d, prev, r):
-    return _into("mv.into", "mv", fs, r)
-
-
-def play_cp_rename(fs, d, prev, r):
-    return _rename("cp.rename", "cp", fs, r)
-
-
-def play_mv_rename(fs, d, prev, r):
-    return _rename("mv.rename", "mv", fs, r)
 
 
 def _it_into(form: str, tool: str, fs, d, r):
@@ -264,12 +240,6 @@ def _it_into(form: str, tool: str, fs, d, r):
     return None if t is None else Action(form, tool, {"source": it[0], "destination": t}, {"dst": t}, it)
 
 
-def play_cp_it_into(fs, d, prev, r):
-    return _it_into("cp.it_into", "cp", fs, d, r)
-
-
-def play_mv_it_into(fs, d, prev, r):
-    return _it_into("mv.it_into", "mv", fs, d, r)
 
 
 def play_mv_it_rename(fs, d, prev, r):
@@ -295,12 +265,6 @@ def _same_into(form: str, tool: str, fs, prev, r):
                 lambda s: Action(form, tool, {"source": s, "destination": dst}, {"src": s}, _subject(fs, s)))
 
 
-def play_cp_same(fs, d, prev, r):
-    return _same_into("cp.same", "cp", fs, prev, r)
-
-
-def play_mv_same(fs, d, prev, r):
-    return _same_into("mv.same", "mv", fs, prev, r)
 
 
 def play_cp_into_made(fs, d, prev, r):
@@ -321,7 +285,16 @@ def play_mv_copied_into_made(fs, d, prev, r):
     return None
 
 
-PLAYS = {name: globals()["play_" + name.replace(".", "_")] for name in FORMS}
+# forms played the same way for two tools share one function
+_PAIRED = {
+    **{f"{t}.into": (lambda fs, d, prev, r, t=t: _into(f"{t}.into", t, fs, r)) for t in ("cp", "mv")},
+    **{f"{t}.rename": (lambda fs, d, prev, r, t=t: _rename(f"{t}.rename", t, fs, r)) for t in ("cp", "mv")},
+    **{f"{t}.it_into": (lambda fs, d, prev, r, t=t: _it_into(f"{t}.it_into", t, fs, d, r)) for t in ("cp", "mv")},
+    **{f"{t}.same": (lambda fs, d, prev, r, t=t: _same_into(f"{t}.same", t, fs, prev, r)) for t in ("cp", "mv")},
+    **{f"{t}.{k}": (lambda fs, d, prev, r, t=t, k=k: _make(f"{t}.{k}", t, fs, prev, r))
+       for t in ("mkdir", "touch") for k in ("direct", "same")},
+}
+PLAYS = {name: _PAIRED.get(name) or globals()["play_" + name.replace(".", "_")] for name in FORMS}
 
 
 def choose(form: str, fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
