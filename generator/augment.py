@@ -402,11 +402,12 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
                 progress = True
             if not progress and all(m >= 200 for m in misses):
                 break
-        data.finish(out)
+        data.finish()
         job_text = job.read_text(encoding="utf-8")
         stage.text("job_description.json", job_text if job_text.endswith("\n") else job_text + "\n")
         stage.text("config.yaml", config)
         stage.commit()
+        data.remove_leftovers(out)
     except BaseException:
         data.close()
         stage.discard()

@@ -119,8 +119,9 @@ def run(src: Path, to: str, out: Path, force: bool = False) -> dict[str, int]:
         stage.text("job_description.json", json.dumps(job, indent=2, ensure_ascii=False) + "\n")
         cfg = src / "config.yaml"
         stage.text("config.yaml", cfg.read_text(encoding="utf-8") if cfg.exists() else config_yaml())
-        w.finish(out)
+        w.finish()
         stage.commit()
+        w.remove_leftovers(out)
     except BaseException:
         w.close()
         stage.discard()

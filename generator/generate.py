@@ -141,9 +141,7 @@ def run(opts: GenerateOptions) -> Summary:
     try:
         position = 0  # rows accepted so far, across both splits: the unsharded output's row number
         limit = 50 * goal + 1000
-        for row in stream:
-            if position >= hi:
-                break
+        for row in stream if hi > 0 else ():
             if row.index >= limit:
                 raise UsageError(f"only {position} distinct conversations found in {limit} tries; "
                                  f"allow more tools or longer conversations (--max-turns)")
@@ -163,15 +161,18 @@ def run(opts: GenerateOptions) -> Summary:
             summary.contextual += row.contextual
             if progress:
                 progress.advance(task)
+            if position >= hi:
+                break
         for w in states.values():
             w.close()
         stage.text("job_description.json", json.dumps(jd, indent=2) + "\n")
         stage.text("config.yaml", config_yaml(opts.student, opts.teacher))
-        data.finish(opts.out)  # also removes another format's leftovers (--force)
+        data.finish()
+        stage.commit()
+        data.remove_leftovers(opts.out)  # --force: nothing of an earlier run in another format stays
         for s in ("train", "test"):
             if not states:
                 (opts.out / f"{s}.state.jsonl").unlink(missing_ok=True)
-        stage.commit()
     except BaseException:
         data.close()
         for w in states.values():

@@ -57,11 +57,14 @@ class DatasetWriter:
         for w in [*self.rows.values(), *self.files.values()]:
             w.close()
 
-    def finish(self, out: Path, dataset_name: str = "mtgen") -> None:
-        """Close the files and add what the format needs beside them; remove other formats' leftovers."""
+    def finish(self, dataset_name: str = "mtgen") -> None:
+        """Close the files and stage what the format needs beside them."""
         self.close()
         if self.fmt == "sharegpt":
             self.stage.text("dataset_info.json", json.dumps(sharegpt.dataset_info(dataset_name, self.names), indent=2) + "\n")
+
+    def remove_leftovers(self, out: Path) -> None:
+        """After the commit: delete what another format wrote there before (with --force)."""
         mine = set(self.stage.files)
         for name in ALL_OUTPUTS:
             if name not in mine:
