@@ -276,3 +276,12 @@ def test_json_null_question_and_answer_are_reported():
     out = []
     check_row({"question": "null", "answer": "null"}, {}, "f", 3, out)
     assert [(p.line, p.code) for p in out] == [(3, "Q003"), (3, "A002")]
+
+
+def test_missing_split_and_missing_job_description(tmp_path, clean):
+    d = dataset(tmp_path, clean)
+    (d / "test.jsonl").unlink()
+    assert ("F001", 0) in {(p.code, p.line) for p in validate([d]).problems}
+    (d / "job_description.json").unlink()
+    msgs = [p.message for p in validate([d]).problems if p.code == "F001"]
+    assert any("no job_description.json" in m for m in msgs)
