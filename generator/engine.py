@@ -39,8 +39,7 @@ class Turn(NamedTuple):
     template: str  # template id
 
 
-@dataclass(frozen=True)
-class Dialogue:
+class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
     index: int
     turns: tuple[Turn, ...]  # the last one is the request to answer; its call is the answer
     start: Dir  # the starting tree, for exports that replay the conversation (the final one if not kept)

@@ -32,6 +32,7 @@ class Form:
         return self.ref != "direct"
 
 
+
 FORMS: dict[str, Form] = {f.name: f for f in [
     Form("ls.plain", "ls", "direct"),
     Form("ls.hidden", "ls", "direct"),
@@ -62,6 +63,8 @@ FORMS: dict[str, Form] = {f.name: f for f in [
     Form("mv.same", "mv", "same", ("src",), ("kind",), ("mv.into",)),
     Form("mv.copied_into_made", "mv", "description", (), ("kind",), ("mkdir.direct", "cp.rename")),
 ]}
+
+CONTEXTUAL = frozenset(name for name, f in FORMS.items() if f.contextual)  # for a quick lookup per row
 
 SLOT_SAMPLES = {"folder": "reports", "file": "notes.txt", "name": "draft.md", "target": "old.log",
                 "src": "q3_report.pdf", "dst": "archive", "ordinal": "second", "kind": "file"}

@@ -10,11 +10,11 @@ import itertools
 import json
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from . import grammar as grammar_mod
 from .engine import Engine, Settings
-from .forms import FORMS
+from .forms import CONTEXTUAL
 from .serialize import to_row
 from .split import side_of
 
@@ -30,8 +30,7 @@ class Job:
     emit_state: bool  # keep each starting tree (for --emit-state and the bfcl format)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     index: int
     side: str
     question: str
@@ -61,7 +60,7 @@ def _make(indices) -> Iterator[Row]:
         q, a = to_row(d)
         state = json.dumps({"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()}) \
             if job.emit_state else None
-        yield Row(i, side, q, a, FORMS[d.answer.form].contextual, state)
+        yield Row(i, side, q, a, d.turns[-1].form in CONTEXTUAL, state)
 
 
 def make_rows(start: int, end: int) -> list[Row]:
