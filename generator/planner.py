@@ -205,8 +205,9 @@ def play_rm_ordinal(fs, d, prev, r):
         for pos, (path, n) in enumerate(made_list, 1):
             if path == here and (path, n) not in d.gone and fs.has(n) and fs.is_dir(n) == is_dir:
                 options.append((n, pos, is_dir))
+    # the subject is a bare "file" or "folder": "the second document we created" would count documents only
     return _one(r, options,
-                lambda o: Action("rm.ordinal", "rm", {"file_name": o[0]}, {"ordinal": o[1]}, (o[0], o[2])))
+                lambda o: Action("rm.ordinal", "rm", {"file_name": o[0]}, {"ordinal": o[1]}, ("", o[2])))
 
 
 def _into(form: str, tool: str, fs, r):

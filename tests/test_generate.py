@@ -250,3 +250,18 @@ def test_assembled_json_equals_json_dumps():
         q, a = to_row(d)
         assert q == json.dumps(msgs, ensure_ascii=False)
         assert a == json.dumps({"name": d.answer.tool, "parameters": d.answer.args}, ensure_ascii=False)
+
+
+def test_ordinal_requests_count_every_file_we_created():
+    """'the second X we created' must count all files created, so X is 'file' (or 'folder'), never a narrower
+    kind such as 'document' that would count only documents."""
+    eng = Engine(Settings(seed=12), load())
+    seen = 0
+    for i in range(1500):
+        d = eng.conversation(i)
+        for t in d.turns:
+            if t.form == "rm.ordinal":
+                seen += 1
+                assert not re.search(r"document|picture|script|note|spreadsheet|config|recording|archive|log",
+                                     t.text), t.text
+    assert seen > 10
