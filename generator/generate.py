@@ -112,7 +112,7 @@ def run(opts: GenerateOptions) -> Summary:
             check_teacher(opts.teacher)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    grammar_mod.load(opts.grammars)  # fail early, in this process, on a bad grammar
+    grammar = grammar_mod.load(opts.grammars)  # fail early, in this process, on a bad grammar
     settings = Settings(seed=opts.seed, tools=tools, min_prior=max(opts.min_turns, 0),
                         max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise)
     needs_state = opts.emit_state or canonical(opts.format) == "bfcl"
@@ -137,7 +137,7 @@ def run(opts: GenerateOptions) -> Summary:
     seen = DigestSet(capacity=hi)  # sized up front: no growth, so no moment with two tables
     progress = _progress(hi - lo)
     task = progress.add_task("generating", total=hi - lo) if progress else None
-    stream = produce.rows(job, workers)
+    stream = produce.rows(job, workers, grammar)
     try:
         position = 0  # rows accepted so far, across both splits: the unsharded output's row number
         limit = 50 * goal + 1000

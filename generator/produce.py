@@ -43,9 +43,9 @@ _engine: Engine | None = None
 _job: Job | None = None
 
 
-def _init(job: Job) -> None:
+def _init(job: Job, g: grammar_mod.Grammar | None = None) -> None:
     global _engine, _job
-    g = grammar_mod.load(job.grammar_dir)
+    g = g or grammar_mod.load(job.grammar_dir)
     if job.by_template:
         g.hold_out(max(job.test_fraction, 0.05), job.settings.seed)
     _engine, _job = Engine(job.settings, g, keep_start=job.emit_state), job
@@ -68,10 +68,11 @@ def make_rows(start: int, end: int) -> list[Row]:
     return list(_make(range(start, end)))
 
 
-def rows(job: Job, workers: int = 1) -> Iterator[Row]:
-    """Every row from index 0 on, in order, forever (the caller stops)."""
+def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None) -> Iterator[Row]:
+    """Every row from index 0 on, in order, forever (the caller stops).  `grammar`, already loaded by the
+    caller, saves loading it again in a single process; workers load their own."""
     if workers <= 1:
-        _init(job)
+        _init(job, grammar)
         yield from _make(itertools.count())  # one at a time: the caller stops exactly where it needs to
         return
     import multiprocessing as mp
