@@ -1,9 +1,10 @@
 """Plans the next user request as a legal action on the simulated state.
 
-For a form (see forms.py) the planner lists every way it can be played right now — the exact tool call
-and the slots its phrasing needs — so that the call is derived from the state and the discourse, never
-typed.  A context form is offered only when its referent is unique: "it" names one thing, "the folder we
-made" exists only if exactly one folder was made, and so on.  Knows nothing of phrasing or JSON.
+For a form (see forms.py) the planner chooses, uniformly among the legal ways to play it right now, the
+exact tool call and the slots its phrasing needs, so that the call is derived from the state and the
+discourse, never typed.  A context form is played only when its referent is unique: "it" names one thing,
+"the folder we made" exists only if exactly one folder was made, and so on.  Knows nothing of phrasing
+or JSON.
 """
 from __future__ import annotations
 
