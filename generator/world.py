@@ -152,14 +152,22 @@ def make_tree(r: Rand) -> Dir:
 
 def new_file_name(taken, r: Rand, like: str | None = None) -> str:
     """A fresh file name not in `taken`; keeps the extension of `like` when given."""
-    ext = ""
-    if like and like.startswith(".") and "." not in like[1:]:  # a dot-file stays a dot-file
-        return _fresh((".{w}", ".{w}_old", ".{w}rc", "{w}" + like), taken, r, ".new_{}")
-    if like and "." in like.lstrip("."):
-        ext = "." + like.rsplit(".", 1)[1]
-    shapes = ("{w}" + ext, "{w}_{w}" + ext, "{w}_copy" + ext, "{w}_{y}" + ext, "{w}_final" + ext) if ext else \
-        ("{w}.txt", "{w}_notes.md", "{w}.py", "{w}_{y}.csv", "{w}.json", "{w}_draft.docx", "{w}.log")
-    return _fresh(shapes, taken, r, "new_{}" + ext)
+    dot_file = bool(like) and like.startswith(".") and "." not in like[1:]  # a dot-file stays a dot-file
+    ext = like if dot_file else ("." + like.rsplit(".", 1)[1] if like and "." in like.lstrip(".") else "")
+    shapes = _FILE_SHAPES.get((dot_file, ext))
+    if shapes is None:
+        if dot_file:
+            shapes = ((".{w}", ".{w}_old", ".{w}rc", "{w}" + ext), ".new_{}")
+        elif ext:
+            shapes = (tuple(s + ext for s in ("{w}", "{w}_{w}", "{w}_copy", "{w}_{y}", "{w}_final")), "new_{}" + ext)
+        else:
+            shapes = (("{w}.txt", "{w}_notes.md", "{w}.py", "{w}_{y}.csv", "{w}.json", "{w}_draft.docx", "{w}.log"),
+                      "new_{}")
+        _FILE_SHAPES[(dot_file, ext)] = shapes
+    return _fresh(shapes[0], taken, r, shapes[1])
+
+
+_FILE_SHAPES: dict[tuple, tuple] = {}  # (dot-file?, extension or dot-file name) -> (shapes, fallback)
 
 
 def new_folder_name(taken, r: Rand) -> str:
