@@ -265,3 +265,20 @@ def test_ordinal_requests_count_every_file_we_created():
                 assert not re.search(r"document|picture|script|note|spreadsheet|config|recording|archive|log",
                                      t.text), t.text
     assert seen > 10
+
+
+def test_bytes_do_not_depend_on_the_interpreters_hash_seed(tmp_path):
+    """Another machine is another hash seed: set or dict-order accidents would show here."""
+    import os
+    import subprocess
+    import sys
+    from helpers import ROOT
+    outs = []
+    for hs in ("1", "4242"):
+        out = tmp_path / hs
+        env = {**os.environ, "PYTHONHASHSEED": hs}
+        r = subprocess.run([sys.executable, "-m", "generator", "generate", "--n", "300", "--seed", "3",
+                            "--split-by", "template", "--out", str(out)], env=env, cwd=ROOT, capture_output=True)
+        assert r.returncode == 0, r.stderr
+        outs.append([(out / f).read_bytes() for f in ("train.jsonl", "test.jsonl")])
+    assert outs[0] == outs[1]
