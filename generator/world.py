@@ -105,8 +105,9 @@ def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand) -> str | None:
     return None
 
 
-def _populate(d: Dir, theme: str, depth_left: int, key: int) -> None:
-    """Fill folder `d` (called on its first look; `key` alone decides what it holds)."""
+def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False) -> None:
+    """Fill folder `d` (called on its first look; `key` alone decides what it holds).  A `spine` folder
+    always has a sub-folder (itself a spine) until `depth_left` runs out, so trees reach their depth."""
     r = Rand(key)
     kids = d.children
     files = THEMES[theme][1]
@@ -119,34 +120,34 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int) -> None:
         if name:
             kids[name] = "# hidden"
     if depth_left > 0:
-        for _ in range(r.below(3) if depth_left < 3 else 1 + r.below(2)):
-            name = _unique(SUB_FOLDERS, kids, r)
-            if name:
-                sub_theme = theme if r.chance(0.7) else r.choice(_THEME_NAMES)
-                kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key())))
+        n_subs = r.below(3) if depth_left < 3 else 1 + r.below(2)
+        for i in range(max(n_subs, 1 if spine else 0)):
+            name = _fresh(SUB_FOLDERS, kids, r, "folder_{}")
+            sub_theme = theme if r.chance(0.7) else r.choice(_THEME_NAMES)
+            kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0)))
 
 
 def make_tree(r: Rand) -> Dir:
     """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep."""
-    root = Dir(_fill(r.choice(ROOT_NAMES), r))
-    depth = 2 + r.below(3)  # levels below the root: 2..4
-    themes = r.sample(_THEME_NAMES, 3 + r.below(3))
-    for i, theme in enumerate(themes):
-        name = _unique(THEMES[theme][0], root.children, r)
+    rnd = r.random  # r.below / r.choice inlined: this runs once per conversation
+    root = Dir(_fill(ROOT_NAMES[int(rnd() * len(ROOT_NAMES))], r))
+    kids = root.children
+    depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
+    for i, theme in enumerate(r.sample(_THEME_NAMES, 3 + int(rnd() * 3))):
+        folders = THEMES[theme][0]
+        name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (a test checks)
+        # the first folder always reaches full depth so every tree really is `depth` levels deep
+        depth_left = depth - 1 if i == 0 else int(rnd() * depth)
+        kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
+    for theme in r.sample(_THEME_NAMES, 2):
+        name = _unique(THEMES[theme][1], kids, r)
         if name:
-            # the first folder always reaches full depth so every tree really is `depth` levels deep
-            depth_left = depth - 1 if i == 0 else r.below(depth)
-            root.children[name] = Dir(name, root, (_populate, (theme, depth_left, r.key())))
-    loose = r.sample(_THEME_NAMES, 2)
-    for theme in loose:
-        name = _unique(THEMES[theme][1], root.children, r)
-        if name:
-            root.add_file(name, f"Contents of {name}.")
-    for name in r.sample(HIDDEN_FILES, 1 + r.below(3)):
-        root.add_file(name, "# hidden")
-    if r.chance(0.5):
-        hd = root.add_dir(r.choice(HIDDEN_DIRS))
-        hd.add_file(_fill("{w}.json", r), "{}")
+            kids[name] = f"Contents of {name}."
+    for name in r.sample(HIDDEN_FILES, 1 + int(rnd() * 3)):
+        kids[name] = "# hidden"
+    if rnd() < 0.5:
+        hidden = root.add_dir(HIDDEN_DIRS[int(rnd() * len(HIDDEN_DIRS))])
+        hidden.add_file(_fill("{w}.json", r), "{}")
     return root
 
 

@@ -107,3 +107,27 @@ def test_path_follows_cd_and_clone():
     fs.apply("cd", {"folder": ".."})
     fs.apply("cd", {"folder": ".."})
     assert fs.path() == "/" and fs.at_root()
+
+
+def test_world_data_is_sound():
+    """Name pools and shapes hold no forbidden character; themes never share a folder name (make_tree
+    relies on it); every tree is 2-4 levels deep with dot-files at the root."""
+    from generator.rng import Rand
+    from generator.world import HIDDEN_FILES, SUB_FOLDERS, THEMES, make_tree, pools
+    from generator.fs import valid_name
+    for words in pools().values():
+        assert all(valid_name(w) for w in words)
+    for folders, files in THEMES.values():
+        assert all(valid_name(x.replace("{", "").replace("}", "")) for x in folders + files)
+    all_folders = [f for folders, _ in THEMES.values() for f in folders]
+    assert len(all_folders) == len(set(all_folders))
+
+    def depth(d, level=0):
+        subs = [v for v in d.children.values() if isinstance(v, Dir) and not v.name.startswith(".")]
+        return max([depth(s, level + 1) for s in subs], default=level)
+
+    for i in range(50):
+        tree = make_tree(Rand(9, i))
+        assert 2 <= depth(tree) <= 4
+        assert any(k in HIDDEN_FILES for k in tree.children)
+    assert SUB_FOLDERS
