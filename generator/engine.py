@@ -8,7 +8,6 @@ stays balanced.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -74,16 +73,13 @@ class Engine:
         s = self.s
         share = s.context_share if self.contextual else 0.0
         share = share if self.direct else 1.0
-        before = math.floor(index * share + self.phase)
-        is_ctx = math.floor((index + 1) * share + self.phase) > before
-        if is_ctx:
+        before = int(index * share + self.phase)  # int() is floor here: the values are never negative
+        if int((index + 1) * share + self.phase) > before:
             form = self.contextual[before % len(self.contextual)]
         else:
             form = self.direct[(index - before) % len(self.direct)]
-        span = s.max_prior - s.min_prior + 1
-        prior = s.min_prior + (index + self.length_phase) % span
-        surface = self.surfaces[index % len(self.surfaces)]
-        return form, prior, surface
+        prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
+        return form, prior, self.surfaces[index % len(self.surfaces)]
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
         """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing)."""
