@@ -263,7 +263,9 @@ class Grammar:
             if side == "train":
                 ts = [t for t in ts if t.id not in self.held_out]
             elif side == "heldout":
-                ts = [t for t in ts if t.id in self.held_out]
+                # a form with a single phrasing holds none out; the engine avoids it for test requests,
+                # and should nothing else be playable, its one phrasing is better than no row
+                ts = [t for t in ts if t.id in self.held_out] or ts
             pool = [t for t in ts if t.surface == surface] or ts
             self._pools[key] = pool
         return pool

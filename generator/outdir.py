@@ -12,12 +12,17 @@ class OutputError(Exception):
     """The output folder cannot be used; the message says why."""
 
 
+_CREATED: set[Path] = set()  # folders prepare() made, which a failed run removes again if still empty
+
+
 def prepare(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputError(f"{out}: folder is not empty (use --force to overwrite)")
     try:
+        if not out.exists():
+            _CREATED.add(out)
         out.mkdir(parents=True, exist_ok=True)
         probe = out / f".mtgen-probe-{os.getpid()}"
         probe.write_bytes(b"")
@@ -58,6 +63,9 @@ class Staged:
                 tmp.unlink()
             except FileNotFoundError:
                 pass
+        for folder in sorted({t.parent for t in self.files.values()} | {self.out}, key=lambda p: -len(p.parts)):
+            if (folder in _CREATED or folder != self.out) and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()  # a failed run leaves nothing behind, not even the folder it made
 
 
 _enc = json.JSONEncoder(ensure_ascii=False).encode  # the bytes of json.dumps(..., ensure_ascii=False)
