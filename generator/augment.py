@@ -12,7 +12,6 @@ seed land on the same side of the train/test split.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,12 +21,13 @@ from . import grammar as grammar_mod
 from .config import config_yaml
 from .forms import SURFACE_STYLES
 from .fs import Dir, FileSystem, IllegalCall
+from .hashset import DigestSet
 from .formats.writer import CHOICES, DatasetWriter, canonical
 from .outdir import Staged, prepare
 from .planner import Action, Discourse, pick
 from .forms import FORMS
 from .rng import Rand
-from .serialize import call_turn
+from .serialize import exchanges_to_row
 from .validate import FS_TOOLS, Validator, fs_tools_in, load_job, read_rows
 from .world import _fill, new_file_name, new_folder_name
 
@@ -57,16 +57,6 @@ class AugmentResult:
     unmodeled_seeds: int = 0
     skipped: list[str] = field(default_factory=list)
     sides_of_seed: dict[int, set] = field(default_factory=dict)  # seed line -> sides its rows went to
-
-
-def to_row(users: list[str], calls: list[tuple[str, dict]]) -> tuple[str, str]:
-    msgs = []
-    for text, (tool, args) in zip(users[:-1], calls[:-1]):
-        msgs.append({"role": "user", "content": text})
-        msgs.append(call_turn(tool, args))
-    msgs.append({"role": "user", "content": users[-1]})
-    name, params = calls[-1]
-    return json.dumps(msgs, ensure_ascii=False), json.dumps({"name": name, "parameters": params}, ensure_ascii=False)
 
 
 # ---- reading and checking seeds ----------------------------------------------------------------------
@@ -375,7 +365,7 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
     job_obj = json.loads(job.read_text(encoding="utf-8"))
     data = DatasetWriter(stage, fmt, job_obj.get("tools", []), job_obj.get("task_description", ""))
     streams = [_derived(s, si, {"seed": seed}, specs, g, forms, modeled) for si, s in enumerate(seeds)]
-    seen: set[bytes] = set()
+    seen = DigestSet()
     misses = [0] * len(seeds)
     written = 0
     try:
@@ -388,12 +378,10 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
                 if derived is None:
                     misses[si] += 1
                     continue
-                q, a = to_row(derived.users, derived.calls)
-                key = hashlib.blake2b(q.encode(), digest_size=12).digest()
-                if key in seen:
+                q, a = exchanges_to_row([(u, t, args) for u, (t, args) in zip(derived.users, derived.calls)])
+                if not seen.add(DigestSet.digest(q)):
                     misses[si] += 1
                     continue
-                seen.add(key)
                 misses[si] = 0
                 data.write(side[si], q, a)
                 res.sides_of_seed.setdefault(seeds[si].line, set()).add(side[si])
@@ -402,15 +390,10 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
                 progress = True
             if not progress and all(m >= 200 for m in misses):
                 break
-        data.finish()
         job_text = job.read_text(encoding="utf-8")
-        stage.text("job_description.json", job_text if job_text.endswith("\n") else job_text + "\n")
-        stage.text("config.yaml", config)
-        stage.commit()
-        data.remove_leftovers(out)
+        data.complete(job_text if job_text.endswith("\n") else job_text + "\n", config)
     except BaseException:
-        data.close()
-        stage.discard()
+        data.abort()
         raise
     res.rows = dict(data.count)
     if written < n:

@@ -116,14 +116,10 @@ def run(src: Path, to: str, out: Path, force: bool = False) -> dict[str, int]:
                                        f"({split}.state.jsonl, from 'mtgen generate --emit-state')")
                 w.write(split, json.dumps(turns, ensure_ascii=False), json.dumps(answer, ensure_ascii=False),
                         state, i)
-        stage.text("job_description.json", json.dumps(job, indent=2, ensure_ascii=False) + "\n")
         cfg = src / "config.yaml"
-        stage.text("config.yaml", cfg.read_text(encoding="utf-8") if cfg.exists() else config_yaml())
-        w.finish()
-        stage.commit()
-        w.remove_leftovers(out)
+        w.complete(json.dumps(job, indent=2, ensure_ascii=False) + "\n",
+                   cfg.read_text(encoding="utf-8") if cfg.exists() else config_yaml())
     except BaseException:
-        w.close()
-        stage.discard()
+        w.abort()
         raise
     return dict(w.count)

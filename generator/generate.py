@@ -165,19 +165,11 @@ def run(opts: GenerateOptions) -> Summary:
                 break
         for w in states.values():
             w.close()
-        stage.text("job_description.json", json.dumps(jd, indent=2) + "\n")
-        stage.text("config.yaml", config_yaml(opts.student, opts.teacher))
-        data.finish()
-        stage.commit()
-        data.remove_leftovers(opts.out)  # --force: nothing of an earlier run in another format stays
-        for s in ("train", "test"):
-            if not states:
-                (opts.out / f"{s}.state.jsonl").unlink(missing_ok=True)
+        data.complete(json.dumps(jd, indent=2) + "\n", config_yaml(opts.student, opts.teacher))
     except BaseException:
-        data.close()
         for w in states.values():
             w.close()
-        stage.discard()
+        data.abort()  # also removes the staged state files: they share the stage
         raise
     finally:
         stream.close()

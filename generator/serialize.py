@@ -18,13 +18,19 @@ def call_turn(tool: str, args: dict) -> dict:
 
 def to_row(d: Dialogue) -> tuple[str, str]:
     """(question, answer) as the strings the format stores."""
+    return exchanges_to_row(d.turns)
+
+
+def exchanges_to_row(exchanges) -> tuple[str, str]:
+    """(question, answer) from (user text, tool, arguments) per exchange; the last one is the request
+    and its call the answer."""
     parts = []
-    for t in d.turns[:-1]:
-        parts.append('{"role": "user", "content": ' + _enc(t.text) + '}, {"role": "assistant", "content": "", '
-                     '"tool_calls": [{"type": "function", "function": {"name": ' + _enc(t.tool) +
-                     ', "arguments": ' + _enc(t.args) + '}}]}')
-    last = d.turns[-1]
-    parts.append('{"role": "user", "content": ' + _enc(last.text) + '}')
-    return "[" + ", ".join(parts) + "]", '{"name": ' + _enc(last.tool) + ', "parameters": ' + _enc(last.args) + '}'
+    for e in exchanges[:-1]:  # e[0] text, e[1] tool, e[2] arguments (a Turn, or a plain tuple)
+        parts.append('{"role": "user", "content": ' + _enc(e[0]) + '}, {"role": "assistant", "content": "", '
+                     '"tool_calls": [{"type": "function", "function": {"name": ' + _enc(e[1]) +
+                     ', "arguments": ' + _enc(e[2]) + '}}]}')
+    text, tool, args = exchanges[-1][:3]
+    parts.append('{"role": "user", "content": ' + _enc(text) + '}')
+    return "[" + ", ".join(parts) + "]", '{"name": ' + _enc(tool) + ', "parameters": ' + _enc(args) + '}'
 
 

@@ -7,7 +7,6 @@ raises on bad input: every failure of a file or a row becomes a Problem.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 import sys
@@ -20,6 +19,7 @@ import jsonschema
 import yaml
 
 from .config import KNOWN_TASKS, check_student, check_teacher
+from .hashset import DigestSet
 
 MAX_EXAMPLE_CHARS = 30_000
 MIN_ROWS = 20
@@ -653,8 +653,7 @@ class Validator:
                     out.append(Problem(f, n, "F008", f"row could not be checked ({type(e).__name__}: {e})"))
             q, a = row.get("question"), row.get("answer")
             key = json.dumps([q, a], sort_keys=True, ensure_ascii=False) if not isinstance(q, str) else q
-            self._hashes.append(int.from_bytes(hashlib.blake2b(key.encode("utf-8", "replace"),
-                                                               digest_size=8).digest(), "little"))
+            self._hashes.append(DigestSet.digest(key))
             self._lines.append(n)
             self._file_ids.append(fid)
         if rep.rows < self.min_rows and Path(f).exists() and not reference:

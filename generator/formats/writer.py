@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..outdir import RowWriter, Staged
 from . import FORMATS, sharegpt
 
 # --format values: the upload format as JSONL (also called 'jsonl') or CSV, or an export format
 CHOICES = ("distil", "jsonl", "csv", "messages", "openai", "sharegpt", "bfcl")
-# every file some format writes, so that --force leaves no leftovers of another format behind
+# every dataset file a run may write, so that --force leaves no leftovers of an earlier run behind
 ALL_OUTPUTS = ("train.jsonl", "test.jsonl", "train.csv", "test.csv", "dataset_info.json",
-               "possible_answer/train.jsonl", "possible_answer/test.jsonl")
+               "possible_answer/train.jsonl", "possible_answer/test.jsonl", "train.state.jsonl", "test.state.jsonl")
 
 
 def canonical(fmt: str) -> str:
@@ -57,15 +56,22 @@ class DatasetWriter:
         for w in [*self.rows.values(), *self.files.values()]:
             w.close()
 
-    def finish(self, dataset_name: str = "mtgen") -> None:
-        """Close the files and stage what the format needs beside them."""
+    def complete(self, job_text: str, config_text: str, dataset_name: str = "mtgen") -> None:
+        """Put the dataset in place: close the rows, stage job_description.json, config.yaml and what the
+        format needs beside them, rename everything into place, then delete what another format wrote there
+        before (with --force; only after the new files are in)."""
         self.close()
+        self.stage.text("job_description.json", job_text)
+        self.stage.text("config.yaml", config_text)
         if self.fmt == "sharegpt":
             self.stage.text("dataset_info.json", json.dumps(sharegpt.dataset_info(dataset_name, self.names), indent=2) + "\n")
-
-    def remove_leftovers(self, out: Path) -> None:
-        """After the commit: delete what another format wrote there before (with --force)."""
+        self.stage.commit()
         mine = set(self.stage.files)
         for name in ALL_OUTPUTS:
             if name not in mine:
-                (out / name).unlink(missing_ok=True)
+                (self.stage.out / name).unlink(missing_ok=True)
+
+    def abort(self) -> None:
+        """A failed run: close and remove every staged file."""
+        self.close()
+        self.stage.discard()
