@@ -154,10 +154,10 @@ def run(opts: GenerateOptions) -> Summary:
             position += 1
             if position <= lo:
                 continue  # before this shard's slice: counted and remembered, not written
-            data.write(row.side, row.question, row.answer, json.loads(row.state) if data.needs_state else None,
+            data.write(row.side, row.question, row.answer, row.state,
                        row.index)
             if states:
-                states[row.side].write(row.state + "\n")
+                states[row.side].write(json.dumps(row.state) + "\n")
             summary.contextual += row.contextual
             if progress:
                 progress.advance(task)

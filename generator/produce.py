@@ -7,7 +7,6 @@ the engine once from a picklable Job.
 from __future__ import annotations
 
 import itertools
-import json
 from collections import deque
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -36,7 +35,7 @@ class Row(NamedTuple):
     question: str
     answer: str
     contextual: bool
-    state: str | None  # the starting tree as a JSON line, with --emit-state
+    state: dict | None  # index, root name and starting tree (GorillaFileSystem layout), when kept
 
 
 _engine: Engine | None = None
@@ -58,7 +57,7 @@ def _make(indices) -> Iterator[Row]:
         side = side_of(i, seed, fraction)
         d = engine.conversation(i, side if job.by_template else "any")
         q, a = to_row(d)
-        state = json.dumps({"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()}) \
+        state = {"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()} \
             if job.emit_state else None
         yield Row(i, side, q, a, d.turns[-1].form in CONTEXTUAL, state)
 
