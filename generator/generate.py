@@ -154,8 +154,7 @@ def run(opts: GenerateOptions) -> Summary:
             position += 1
             if position <= lo:
                 continue  # before this shard's slice: counted and remembered, not written
-            data.write(row.side, row.question, row.answer, row.state,
-                       row.index)
+            data.write(row.side, row.question, row.answer, row.state, row.index)
             if states:
                 states[row.side].write(json.dumps(row.state) + "\n")
             summary.contextual += row.contextual
