@@ -2,7 +2,7 @@ PY ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install test bench data clean
+.PHONY: install test bench data names clean
 
 install:            ## create .venv and install mtgen with its test dependencies
 	$(PY) -m venv $(VENV)
@@ -16,6 +16,9 @@ data:               ## the headline command
 
 bench:              ## throughput benchmark (prints numbers; not a test)
 	$(BIN)/python benchmarks/bench.py
+
+names:              ## re-freeze the name pools from the installed Faker (generator/data/names_en.txt)
+	$(BIN)/python -m generator.world
 
 clean:
 	rm -rf data .pytest_cache build *.egg-info

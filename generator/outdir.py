@@ -68,7 +68,7 @@ class Staged:
                 folder.rmdir()  # a failed run leaves nothing behind, not even the folder it made
 
 
-_enc = json.JSONEncoder(ensure_ascii=False).encode  # the bytes of json.dumps(..., ensure_ascii=False)
+_enc = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it
 
 
 class RowWriter:

@@ -9,6 +9,25 @@ import json
 from .engine import Dialogue
 
 _enc = json.JSONEncoder(ensure_ascii=False).encode
+# json's own C string encoder (what json.dumps(..., ensure_ascii=False) applies to every str), called
+# directly: JSONEncoder.encode builds a new C encoder for every dict it is given
+enc_str = json.encoder.encode_basestring
+
+
+def enc_args(args: dict) -> str:
+    """`args` as json.dumps(args, ensure_ascii=False) would write it; flat str/bool dicts (every generated
+    call) without the encoder's per-call set-up, anything else through it."""
+    parts = []
+    for k, v in args.items():
+        if k.__class__ is not str:
+            return _enc(args)
+        if v.__class__ is str:
+            parts.append(enc_str(k) + ": " + enc_str(v))
+        elif v is True or v is False:
+            parts.append(enc_str(k) + (": true" if v else ": false"))
+        else:
+            return _enc(args)
+    return "{" + ", ".join(parts) + "}"
 
 
 def call_turn(tool: str, args: dict) -> dict:
@@ -26,11 +45,11 @@ def exchanges_to_row(exchanges) -> tuple[str, str]:
     and its call the answer."""
     parts = []
     for e in exchanges[:-1]:  # e[0] text, e[1] tool, e[2] arguments (a Turn, or a plain tuple)
-        parts.append('{"role": "user", "content": ' + _enc(e[0]) + '}, {"role": "assistant", "content": "", '
-                     '"tool_calls": [{"type": "function", "function": {"name": ' + _enc(e[1]) +
-                     ', "arguments": ' + _enc(e[2]) + '}}]}')
+        parts.append('{"role": "user", "content": ' + enc_str(e[0]) + '}, {"role": "assistant", "content": "", '
+                     '"tool_calls": [{"type": "function", "function": {"name": ' + enc_str(e[1]) +
+                     ', "arguments": ' + enc_args(e[2]) + '}}]}')
     text, tool, args = exchanges[-1][:3]
-    parts.append('{"role": "user", "content": ' + _enc(text) + '}')
-    return "[" + ", ".join(parts) + "]", '{"name": ' + _enc(tool) + ', "parameters": ' + _enc(args) + '}'
+    parts.append('{"role": "user", "content": ' + enc_str(text) + '}')
+    return "[" + ", ".join(parts) + "]", '{"name": ' + enc_str(tool) + ', "parameters": ' + enc_args(args) + '}'
 
 

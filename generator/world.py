@@ -1,13 +1,14 @@
 """A seeded, realistic starting tree for each conversation.
 
-Name pools are built once from Faker's provider word lists (its data, not its random engine, so the
-pools are identical on every machine); each tree is then sampled from the pools with the conversation's
-own Rand.  Nothing here knows about tools, phrasing or JSON.
+Name pools come from Faker's provider word lists, frozen into data/names_en.txt (its data, not its
+random engine, so the pools are identical on every machine); each tree is then sampled from the pools
+with the conversation's own Rand.  Nothing here knows about tools, phrasing or JSON.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from .fs import Dir
 from .rng import Rand
@@ -31,8 +32,31 @@ whatever where whether which while whole whose within without wonder would wrong
 """.split())
 
 
+NAMES_FILE = Path(__file__).resolve().parent / "data" / "names_en.txt"
+
+
 @lru_cache(maxsize=1)
 def pools() -> dict[str, tuple[str, ...]]:
+    """The name pools, read from NAMES_FILE: `[section]` lines open a pool, then one name per line.
+
+    The file is frozen from Faker's word lists (`make names`) rather than read from Faker at run time:
+    the bytes of a dataset must not change with the installed Faker version, and importing Faker costs
+    more start-up time than generating thousands of conversations."""
+    out: dict[str, list[str]] = {}
+    pool = None
+    for line in NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            pool = out.setdefault(line.strip("[]"), [])
+        elif pool is not None:
+            pool.append(line)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def faker_pools() -> dict[str, tuple[str, ...]]:
+    """The pools as derived from the installed Faker's en_US providers (what `make names` freezes)."""
     from faker.providers.lorem.en_US import Provider as Lorem
     from faker.providers.person.en_US import Provider as Person
 
@@ -40,6 +64,19 @@ def pools() -> dict[str, tuple[str, ...]]:
                     if w.isalpha() and w.islower() and 5 <= len(w) <= 9 and w not in _NOT_NAMES})
     people = sorted({n.lower() for n in Person.first_names if n.isalpha() and 3 <= len(n) <= 8})
     return {"word": tuple(words), "person": tuple(people)}
+
+
+def write_names_file(path: Path = NAMES_FILE) -> None:
+    import faker
+
+    lines = [f"# Name pools for generated trees, frozen from Faker {faker.VERSION} (en_US lorem words and",
+             "# first names) by `make names`.  One name per line; adding a name is adding a line.  Names must",
+             "# not contain any of |/\\?%*:\"<> (a test checks)."]
+    for section, names in faker_pools().items():
+        lines += ["", f"[{section}]", *names]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 # Themed folders: (folder names, file-name shapes).  In shapes, {w} is a pool word, {p} a first name,
@@ -186,3 +223,8 @@ def _fresh(shapes: tuple[str, ...], taken, r: Rand, fallback: str) -> str:
     while fallback.format(n) in taken:
         n += 1
     return fallback.format(n)
+
+
+if __name__ == "__main__":  # make names
+    write_names_file()
+    print(f"wrote {NAMES_FILE}")

@@ -91,3 +91,28 @@ def test_help_documents_every_option_with_defaults():
                 "--grammars", "--force", "--emit-state", "--workers", "--shard"):
         assert opt in r.stdout, opt
     assert "default: 0.2" in r.stdout.replace("[", "").replace("]", "")
+
+
+def test_wheel_ships_every_module_and_data_file(tmp_path):
+    """A plain (non-editable) install gets every module, sub-package and data file: an editable install
+    hides a package missing from the build configuration."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from helpers import ROOT
+    src = tmp_path / "src"  # a copy: building writes build/ and *.egg-info beside the sources
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for name in ("generator", "grammars"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(src)],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    names = set(zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))).namelist())
+    pkg = ROOT / "generator"
+    wanted = {p.relative_to(ROOT).as_posix() for p in [*pkg.rglob("*.py"), *pkg.glob("data/*.txt")]
+              if "__pycache__" not in p.parts}
+    assert wanted <= names, sorted(wanted - names)
+    assert any(n.endswith("share/mtgen/grammars/en/lexicon.txt") for n in names)

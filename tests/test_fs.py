@@ -115,8 +115,10 @@ def test_world_data_is_sound():
     from generator.rng import Rand
     from generator.world import HIDDEN_FILES, SUB_FOLDERS, THEMES, make_tree, pools
     from generator.fs import valid_name
+    assert set(pools()) == {"word", "person"}
     for words in pools().values():
-        assert all(valid_name(w) for w in words)
+        assert len(words) > 100 and all(valid_name(w) for w in words)
+        assert list(words) == sorted(set(words))  # no name twice: draws stay uniform
     for folders, files in THEMES.values():
         assert all(valid_name(x.replace("{", "").replace("}", "")) for x in folders + files)
     all_folders = [f for folders, _ in THEMES.values() for f in folders]

@@ -252,6 +252,17 @@ def test_assembled_json_equals_json_dumps():
         assert a == json.dumps({"name": d.answer.tool, "parameters": d.answer.args}, ensure_ascii=False)
 
 
+def test_argument_encoder_equals_json_dumps():
+    """enc_args writes flat str/bool dicts itself and must fall back to json for anything else
+    (augment passes users' arguments through it: numbers, lists, nested objects, odd characters)."""
+    from generator.serialize import enc_args
+    cases = [{}, {"a": True}, {"a": False}, {"file_name": 'q"uo\\te\n\u00e9\u2028\ud83d\ude00.txt'},
+             {"source": "x", "destination": "y"}, {"n": 3}, {"x": None}, {"l": [1, "a"]}, {"o": {"k": 1.5}},
+             {"a": "x", "b": 2}, {1: "int key"}]
+    for args in cases:
+        assert enc_args(args) == json.dumps(args, ensure_ascii=False), args
+
+
 def test_ordinal_requests_count_every_file_we_created():
     """'the second X we created' must count all files created, so X is 'file' (or 'folder'), never a narrower
     kind such as 'document' that would count only documents."""
