@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
-
 from . import grammar as grammar_mod
 from .config import config_yaml
 from . import produce
@@ -27,7 +25,10 @@ class UsageError(ValueError):
     """Bad options; the message is one line for the user."""
 
 
-class GenerateOptions(BaseModel):
+@dataclass(frozen=True)
+class GenerateOptions:
+    """The command's options, already typed by the CLI (a dataclass, not a pydantic model: importing
+    pydantic would cost a run more start-up time than making a thousand conversations)."""
     out: Path
     n: int | None = None
     train: int | None = None
