@@ -1,7 +1,7 @@
 """Per-conversation randomness derived from (seed, index, ...).
 
-The key is mixed into one 64-bit number (splitmix64's finaliser), which seeds a Mersenne Twister from
-Python's `random` module.  Both are fixed algorithms: seeding MT19937 from an int and `random()` have not
+The key is mixed into one 64-bit number (splitmix64's finaliser), which seeds a Mersenne Twister (the
+C generator behind Python's `random` module).  Both are fixed algorithms: seeding MT19937 from an int and `random()` have not
 changed since Python 3.2, so the same key gives the same draws on every machine and in every worker
 process.  Only `random()` and `getrandbits()` are used; everything else (below, choice, sample) is
 computed here, so no library helper whose algorithm might change sits between the seed and the data.
@@ -9,7 +9,10 @@ A generator per conversation (and per folder) means no shared stream: any index 
 """
 from __future__ import annotations
 
-import random as _random
+try:  # the C type behind random.Random: the same generator, without random.py's seeding wrapper
+    from _random import Random as _MT
+except ImportError:  # pragma: no cover - an interpreter without the C module
+    from random import Random as _MT
 
 _M = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -28,7 +31,7 @@ class Rand:
         s = 0x6A09E667F3BCC909
         for k in key:
             s = _mix((s ^ (k & _M)) + _GOLDEN & _M)
-        self._mt = _random.Random(s)
+        self._mt = _MT(s)
         self.random = self._mt.random  # a uniform float in [0, 1): the hottest call, bound once
 
     def key(self) -> int:
