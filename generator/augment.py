@@ -24,7 +24,7 @@ from .fs import Dir, FileSystem, IllegalCall
 from .hashset import DigestSet
 from .formats.writer import CHOICES, DatasetWriter, canonical
 from .outdir import Staged, prepare
-from .planner import Action, Discourse, pick
+from .planner import Action, Discourse, menu, pick
 from .forms import FORMS
 from .rng import Rand
 from .serialize import exchanges_to_row
@@ -279,7 +279,7 @@ def _guess_form(tool: str, args: dict, fs: FileSystem) -> str:
     return f"{tool}.direct"
 
 
-def continuation(seed: Seed, g: grammar_mod.Grammar, forms: list[str], r: Rand) -> Seed | None:
+def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> Seed | None:
     start = implied_tree(seed, r)
     if start is None:
         return None
@@ -352,7 +352,7 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
     config = config_yaml(student, teacher)
     g = grammar_mod.load(grammars)
     modeled = fs_tools_in(specs)
-    forms = [f for f in g.forms if FORMS[f].tool in modeled]
+    forms = menu(sorted(f for f in g.forms if FORMS[f].tool in modeled))  # sorted: g.forms is a set
     prepare(out, force)
 
     # whole seeds are assigned to a side: a seeded permutation, at least one seed per side when possible

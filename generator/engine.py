@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .forms import FORMS, SURFACE_STYLES
 from .fs import Dir, FileSystem
 from .grammar import Grammar
-from .planner import Action, Discourse, choose, pick
+from .planner import Action, Discourse, choose, menu, pick
 from .rng import Rand
 from .world import make_tree
 
@@ -57,6 +57,8 @@ class Engine:
         self.g = grammar
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
+        self.menu = menu(self.forms)
+        self.setup_menus = {f: menu([f]) for f in self.forms}
         self.setups_ok = {f.name: all(FORMS[x].tool in settings.tools and x in grammar.forms for x in f.setup)
                           for f in usable}
         sched = Rand(settings.seed, 0x5C4ED)
@@ -97,9 +99,9 @@ class Engine:
             forced = len(setup) > 0 and prior - t <= len(setup)
             action = None
             if forced:
-                action = pick([setup[len(setup) - (prior - t)]], fs, d, r)
+                action = pick(self.setup_menus[setup[len(setup) - (prior - t)]], fs, d, r)
             if action is None:
-                action = pick(self.forms, fs, d, r)
+                action = pick(self.menu, fs, d, r)
             if action is None:
                 break  # nothing legal is left for these tools: the conversation ends here
             turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side))
@@ -110,7 +112,7 @@ class Engine:
         if final is None:
             same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
                          if side != "test" or self.g.has_held_out(f)]
-            final = pick(same_kind, fs, d, r) or pick(self.forms, fs, d, r)
+            final = pick(menu(same_kind), fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
             raise RuntimeError(f"conversation {index}: no legal request left")  # cannot happen: ls is legal
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))

@@ -305,20 +305,21 @@ def choose(form: str, fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
     return PLAYS[form](fs, d, prev, r)
 
 
-_GROUPED: dict[tuple, list[tuple[str, ...]]] = {}
+Menu = tuple  # forms grouped by tool, tools in name order: what pick() draws from (see menu())
 
 
-def pick(forms, fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
-    """A random legal action among `forms`: a tool uniformly among those with a legal form, then a form
+def menu(forms) -> Menu:
+    """`forms` grouped by tool, once: pick() runs for every turn and should not regroup them each time."""
+    by_tool: dict[str, list[str]] = {}
+    for form in forms:
+        by_tool.setdefault(FORMS[form].tool, []).append(form)
+    return tuple(tuple(by_tool[t]) for t in sorted(by_tool))
+
+
+def pick(groups: Menu, fs: FileSystem, d: Discourse, r: Rand) -> Action | None:
+    """A random legal action from a menu(): a tool uniformly among those with a legal form, then a form
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost."""
-    key = tuple(forms)
-    groups = _GROUPED.get(key)
-    if groups is None:
-        by_tool: dict[str, list[str]] = {}
-        for form in forms:
-            by_tool.setdefault(FORMS[form].tool, []).append(form)
-        groups = _GROUPED[key] = [tuple(by_tool[t]) for t in sorted(by_tool)]
     prev = d.prev if d.prev is not None and d.prev_path == fs.path() else None
     tools = list(groups)
     while tools:  # lazy Fisher-Yates over tools, then over the tool's forms

@@ -75,8 +75,9 @@ def test_continuation_replays_legally_on_the_implied_tree():
     from generator.rng import Rand
     seeds, specs, _ = aug.load_seeds(SPEC / "train.jsonl", SPEC / "job_description.json", skip_invalid=True)
     from generator.grammar import load
+    from generator.planner import menu
     g = load()
-    forms = sorted(g.forms)
+    forms = menu(sorted(g.forms))
     made = 0
     for s in seeds:
         for i in range(10):

@@ -116,3 +116,32 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
               if "__pycache__" not in p.parts}
     assert wanted <= names, sorted(wanted - names)
     assert any(n.endswith("share/mtgen/grammars/en/lexicon.txt") for n in names)
+
+
+def test_outputs_do_not_depend_on_the_hash_seed(tmp_path):
+    """Byte-identical output on any machine: no command may let set or dict-of-set iteration order (which
+    PYTHONHASHSEED changes from process to process) reach the files it writes."""
+    import subprocess
+    import sys
+    from helpers import ROOT
+    spec = ROOT / "tests" / "fixtures" / "spec_example"
+    commands = {
+        "gen": ["generate", "--n", "120", "--seed", "3", "--split-by", "template", "--emit-state"],
+        "aug": ["augment", spec / "train.jsonl", "--job", spec / "job_description.json", "--n", "150", "--seed", "7",
+                "--skip-invalid"],
+    }
+    for h in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": h}
+        for name, args in commands.items():
+            r = subprocess.run([sys.executable, "-m", "generator", *map(str, args), "--out", str(tmp_path / h / name)],
+                               capture_output=True, text=True, env=env)
+            assert r.returncode == 0, r.stderr
+        for name, args in {"mut": ["mutate", tmp_path / "1" / "gen", "--seed", "2"],
+                           "bfcl": ["convert", tmp_path / "1" / "gen", "--to", "bfcl"]}.items():
+            r = subprocess.run([sys.executable, "-m", "generator", *map(str, args), "--out", str(tmp_path / h / name)],
+                               capture_output=True, text=True, env=env)
+            assert r.returncode == 0, r.stderr
+    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*") if p.is_file())
+    assert len(files) > 15
+    for f in files:
+        assert (tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes(), f
