@@ -103,16 +103,17 @@ def _one(r: Rand, options: list, build) -> Action | None:
     return build(r.choice(options)) if options else None
 
 
-def _first_legal(r: Rand, options: list, ok) -> object | None:
-    """A uniformly chosen option that passes `ok`, testing as few as possible (lazy Fisher-Yates)."""
-    options = list(options)
-    while options:
-        i = r.below(len(options))
-        o = options[i]
+def _first_legal(r: Rand, n: int, get, ok) -> object | None:
+    """A uniformly chosen option among get(0) .. get(n - 1) that passes `ok`, testing as few as possible:
+    a lazy Fisher-Yates shuffle whose swaps are kept in a dict, so no list of options is ever built."""
+    moved: dict[int, int] = {}  # position -> the option index swapped into it
+    while n:
+        i = r.below(n)
+        o = get(moved.get(i, i))
         if ok(o):
             return o
-        options[i] = options[-1]
-        options.pop()
+        n -= 1
+        moved[i] = moved.get(n, n)
     return None
 
 
@@ -212,9 +213,11 @@ def play_rm_ordinal(fs, d, prev, r):
 
 
 def _into(form: str, tool: str, fs, r):
-    dirs = fs.dirs()
-    # checking a pair looks inside the target folder, so only the pairs actually tried are checked
-    p = _first_legal(r, [(s, t) for s in _sources(fs, r) for t in dirs], lambda p: _movable_into(fs, *p))
+    srcs, dirs = _sources(fs, r), fs.dirs()
+    nd = len(dirs)
+    # checking a pair looks inside the target folder, so only the pairs actually tried are checked;
+    # pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs
+    p = _first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: _movable_into(fs, *p))
     if p is None:
         return None
     return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, _subject(fs, p[0]))
@@ -238,7 +241,8 @@ def _it_into(form: str, tool: str, fs, d, r):
     it = d.it(fs)
     if not it:
         return None
-    t = _first_legal(r, fs.dirs(), lambda t: _movable_into(fs, it[0], t))
+    dirs = fs.dirs()
+    t = _first_legal(r, len(dirs), dirs.__getitem__, lambda t: _movable_into(fs, it[0], t))
     return None if t is None else Action(form, tool, {"source": it[0], "destination": t}, {"dst": t}, it)
 
 
