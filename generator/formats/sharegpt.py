@@ -12,6 +12,15 @@ def _call(name: str, args: dict) -> str:
     return json.dumps({"name": name, "arguments": args}, ensure_ascii=False)
 
 
+_encoded: list = [None, ""]  # (tool list, its `tools` string): the last list seen, encoded once
+
+
+def _tools_string(tools: list) -> str:
+    if _encoded[0] is not tools:  # a run passes the same list for every row
+        _encoded[:] = [tools, json.dumps([t["function"] for t in tools], ensure_ascii=False)]
+    return _encoded[1]
+
+
 def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None = None, index: int = 0) -> dict:
     conv = []
     for t in turns:
@@ -21,8 +30,7 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
             fn = t["tool_calls"][0]["function"]
             conv.append({"from": "function_call", "value": _call(fn["name"], fn["arguments"])})
     conv.append({"from": "function_call", "value": _call(answer["name"], answer["parameters"])})
-    return {"conversations": conv, "system": task,
-            "tools": json.dumps([t["function"] for t in tools], ensure_ascii=False)}
+    return {"conversations": conv, "system": task, "tools": _tools_string(tools)}
 
 
 def from_row(row: dict) -> tuple[list, dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from ..outdir import RowWriter, Staged
+from ..serialize import enc_str
 from . import FORMATS, sharegpt
 
 # --format values: the upload format as JSONL (also called 'jsonl') or CSV, or an export format
@@ -35,6 +36,7 @@ class DatasetWriter:
                 for s in ("train", "test"):
                     self.files[f"answer:{s}"] = open(stage.path(f"possible_answer/{s}.jsonl"), "w", encoding="utf-8")
         self.count = {"train": 0, "test": 0}
+        self._tools_json = json.dumps(tools, ensure_ascii=False)  # the same in every row that carries it
 
     @property
     def needs_state(self) -> bool:
@@ -50,7 +52,15 @@ class DatasetWriter:
             self.files[side].write(json.dumps(out["entry"], ensure_ascii=False) + "\n")
             self.files[f"answer:{side}"].write(json.dumps(out["possible_answer"], ensure_ascii=False) + "\n")
         else:
-            self.files[side].write(json.dumps(out, ensure_ascii=False) + "\n")
+            self.files[side].write(self._dump(out) + "\n")
+
+    def _dump(self, out: dict) -> str:
+        """json.dumps(out, ensure_ascii=False), with the tool list (several KB in every messages/openai row)
+        encoded once per run instead of once per row."""
+        parts = []
+        for k, v in out.items():
+            parts.append(enc_str(k) + ": " + (self._tools_json if v is self.tools else json.dumps(v, ensure_ascii=False)))
+        return "{" + ", ".join(parts) + "}"
 
     def close(self) -> None:
         for w in [*self.rows.values(), *self.files.values()]:
