@@ -68,7 +68,7 @@ class Staged:
                 folder.rmdir()  # a failed run leaves nothing behind, not even the folder it made
 
 
-_enc = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it
+enc_str = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it
 
 
 class RowWriter:
@@ -86,7 +86,7 @@ class RowWriter:
         if self.fmt == "csv":
             self.csv.writerow([question, answer])
         else:
-            self.f.write('{"question": ' + _enc(question) + ', "answer": ' + _enc(answer) + '}\n')
+            self.f.write('{"question": ' + enc_str(question) + ', "answer": ' + enc_str(answer) + '}\n')
         self.rows += 1
 
     def close(self) -> None:

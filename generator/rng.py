@@ -1,9 +1,9 @@
 """Per-conversation randomness derived from (seed, index, ...).
 
 The key is mixed into one 64-bit number (splitmix64's finaliser), which seeds a Mersenne Twister (the
-C generator behind Python's `random` module).  Both are fixed algorithms: seeding MT19937 from an int and `random()` have not
-changed since Python 3.2, so the same key gives the same draws on every machine and in every worker
-process.  Only `random()` and `getrandbits()` are used; everything else (below, choice, sample) is
+C generator behind Python's `random` module).  Both are fixed algorithms: seeding MT19937 from an int
+and `random()` have not changed since Python 3.2, so the same key gives the same draws on every machine
+and in every worker process.  Only `random()` and `getrandbits()` are used; everything else (below, choice, sample) is
 computed here, so no library helper whose algorithm might change sits between the seed and the data.
 A generator per conversation (and per folder) means no shared stream: any index can be made alone.
 """

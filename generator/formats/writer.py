@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..outdir import RowWriter, Staged
-from ..serialize import enc_str
+from ..outdir import RowWriter, Staged, enc_str
 from . import FORMATS, sharegpt
 
 # --format values: the upload format as JSONL (also called 'jsonl') or CSV, or an export format
@@ -57,10 +56,8 @@ class DatasetWriter:
     def _dump(self, out: dict) -> str:
         """json.dumps(out, ensure_ascii=False), with the tool list (several KB in every messages/openai row)
         encoded once per run instead of once per row."""
-        parts = []
-        for k, v in out.items():
-            parts.append(enc_str(k) + ": " + (self._tools_json if v is self.tools else json.dumps(v, ensure_ascii=False)))
-        return "{" + ", ".join(parts) + "}"
+        return "{" + ", ".join(enc_str(k) + ": " + (self._tools_json if v is self.tools else
+                                                   json.dumps(v, ensure_ascii=False)) for k, v in out.items()) + "}"
 
     def close(self) -> None:
         for w in [*self.rows.values(), *self.files.values()]:
