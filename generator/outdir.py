@@ -3,9 +3,10 @@ place only when the whole run succeeded, so a failed run never leaves a half-wri
 from __future__ import annotations
 
 import csv
-import json
 import os
 from pathlib import Path
+
+from .serialize import enc_str
 
 
 class OutputError(Exception):
@@ -68,7 +69,6 @@ class Staged:
                 folder.rmdir()  # a failed run leaves nothing behind, not even the folder it made
 
 
-enc_str = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it
 
 
 class RowWriter:

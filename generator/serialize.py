@@ -5,8 +5,10 @@ the same structure (a test checks), at half the cost, in the hottest part of wri
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from .engine import Dialogue
+if TYPE_CHECKING:  # only the type: the file writers import enc_str from here without the engine
+    from .engine import Dialogue
 
 _enc = json.JSONEncoder(ensure_ascii=False).encode
 # json's own C string encoder (what json.dumps(..., ensure_ascii=False) applies to every str), called

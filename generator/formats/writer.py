@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from ..outdir import RowWriter, Staged, enc_str
+from ..outdir import RowWriter, Staged
+from ..serialize import enc_str
 from . import FORMATS, sharegpt
 
 # --format values: the upload format as JSONL (also called 'jsonl') or CSV, or an export format
