@@ -82,8 +82,6 @@ def generate(
         s = run(opts)
     except (UsageError, OutputError) as e:
         fail(str(e))
-    except grammar_mod.GrammarError as e:
-        fail(f"bad grammar: {e}")
     total = s.rows["train"] + s.rows["test"]
     share = s.contextual / total if total else 0.0
     typer.echo(f"wrote {s.rows['train']} train + {s.rows['test']} test rows to {s.out} "
@@ -257,10 +255,10 @@ def augment(
             typer.echo(line, err=True)
         typer.echo(f"mtgen: error: {lines[-1]}", err=True)
         raise typer.Exit(1 if len(lines) > 1 else 2)
+    except grammar_mod.GrammarError:
+        raise  # a ValueError too, but main() reports it as a bad grammar
     except (OutputError, ValueError) as e:
         fail(str(e))
-    except grammar_mod.GrammarError as e:
-        fail(f"bad grammar: {e}")
     for line in report:
         typer.echo(f"skipped: {line}", err=True)
     typer.echo(f"wrote {res.rows['train']} train + {res.rows['test']} test rows from {res.seeds} seed(s) to {res.out}")
@@ -373,6 +371,9 @@ def main() -> None:
     except _CLICK_ERRORS as e:
         typer.echo(f"mtgen: error: {' '.join(e.format_message().split())}", err=True)
         sys.exit(getattr(e, "exit_code", 1) or 1)
+    except grammar_mod.GrammarError as e:  # any command that loads a grammar (generate, augment)
+        typer.echo(f"mtgen: error: bad grammar: {e}", err=True)
+        sys.exit(2)
     except _ABORTS:
         typer.echo("mtgen: aborted", err=True)
         sys.exit(130)

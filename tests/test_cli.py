@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from helpers import mtgen
+from helpers import ROOT, mtgen
 
 
 @pytest.mark.parametrize("args,message", [
@@ -81,6 +81,11 @@ def test_bad_grammar_folder_is_a_one_line_error(tmp_path):
     assert r.returncode == 2
     assert f"bad grammar: {g / 'cat.txt'}:2: unknown slot 'fil'" in r.stderr
     assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
+    spec = ROOT / "tests" / "fixtures" / "spec_example"
+    r = mtgen("augment", spec / "train.jsonl", "--job", spec / "job_description.json", "--skip-invalid",
+              "--out", tmp_path / "a", "--grammars", g)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert f"mtgen: error: bad grammar: {g / 'cat.txt'}:2:" in r.stderr
 
 
 def test_help_documents_every_option_with_defaults():
