@@ -17,6 +17,33 @@ def mtgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           cwd=cwd or ROOT)
 
 
+def run_every_command(out: Path, env: dict[str, str]) -> None:
+    """Run each command that writes data (generate, augment, mutate, convert) into `out`, with `env`
+    added to the environment: tests compare what two environments write, byte for byte."""
+    import os
+    spec = ROOT / "tests" / "fixtures" / "spec_example"
+    gen = out / "gen"
+    commands = {
+        "gen": ["generate", "--n", "120", "--seed", "3", "--split-by", "template", "--emit-state"],
+        "aug": ["augment", spec / "train.jsonl", "--job", spec / "job_description.json", "--n", "150", "--seed", "7",
+                "--skip-invalid"],
+        "mut": ["mutate", gen, "--seed", "2"],  # mutate and convert read this run's own generated dataset
+        "bfcl": ["convert", gen, "--to", "bfcl"],
+    }
+    for name, args in commands.items():
+        r = subprocess.run([sys.executable, "-m", "generator", *map(str, args), "--out", str(out / name)],
+                           capture_output=True, text=True, env={**os.environ, **env})
+        assert r.returncode == 0, r.stderr
+
+
+def assert_same_files(a: Path, b: Path) -> None:
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert len(files) > 15
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
 def read_rows(path: Path) -> list[dict]:
     if path.suffix == ".csv":
         with open(path, newline="", encoding="utf-8") as f:

@@ -1,6 +1,4 @@
 """`mtgen augment`: seeds grow into a larger, varied, still-correct dataset."""
-import json
-import shutil
 
 import pytest
 

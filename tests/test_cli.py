@@ -99,52 +99,45 @@ def test_help_documents_every_option_with_defaults():
 
 
 def test_wheel_ships_every_module_and_data_file(tmp_path):
-    """A plain (non-editable) install gets every module, sub-package and data file: an editable install
-    hides a package missing from the build configuration."""
+    """A plain (non-editable) install gets every module, sub-package and data file (an editable install
+    hides a package missing from the build configuration), and, where this machine compiles the core,
+    the compiled modules with the record that lets them run (see generator/compiled.py)."""
+    import hashlib
     import shutil
     import subprocess
     import sys
     import zipfile
+    import generator
     from helpers import ROOT
     src = tmp_path / "src"  # a copy: building writes build/ and *.egg-info beside the sources
     src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, src / name)
     for name in ("generator", "grammars"):
-        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / name, src / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "_build_record.txt"))
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(src)],
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    names = set(zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))).namelist())
+    wheel = zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl")))
+    names = set(wheel.namelist())
     pkg = ROOT / "generator"
     wanted = {p.relative_to(ROOT).as_posix() for p in [*pkg.rglob("*.py"), *pkg.glob("data/*.txt")]
               if "__pycache__" not in p.parts}
     assert wanted <= names, sorted(wanted - names)
     assert any(n.endswith("share/mtgen/grammars/en/lexicon.txt") for n in names)
+    if generator.COMPILED:  # the install compiled the core here, so a wheel built here must carry it too
+        record = dict(line.split(" ") for line in wheel.read("generator/_build_record.txt").decode().split("\n") if line)
+        assert set(record) == set(generator.COMPILED)
+        for name, digest in record.items():
+            assert any(n.startswith(f"generator/{name}.") and n.endswith((".so", ".pyd")) for n in names), name
+            assert digest == hashlib.sha256((pkg / f"{name}.py").read_bytes()).hexdigest(), name
 
 
 def test_outputs_do_not_depend_on_the_hash_seed(tmp_path):
     """Byte-identical output on any machine: no command may let set or dict-of-set iteration order (which
     PYTHONHASHSEED changes from process to process) reach the files it writes."""
-    import subprocess
-    import sys
-    from helpers import ROOT
-    spec = ROOT / "tests" / "fixtures" / "spec_example"
-    gen = tmp_path / "1" / "gen"  # mutate and convert read the first run's dataset under both hash seeds
-    commands = {
-        "gen": ["generate", "--n", "120", "--seed", "3", "--split-by", "template", "--emit-state"],
-        "aug": ["augment", spec / "train.jsonl", "--job", spec / "job_description.json", "--n", "150", "--seed", "7",
-                "--skip-invalid"],
-        "mut": ["mutate", gen, "--seed", "2"],
-        "bfcl": ["convert", gen, "--to", "bfcl"],
-    }
-    for h in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": h}
-        for name, args in commands.items():
-            r = subprocess.run([sys.executable, "-m", "generator", *map(str, args), "--out", str(tmp_path / h / name)],
-                               capture_output=True, text=True, env=env)
-            assert r.returncode == 0, r.stderr
-    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*") if p.is_file())
-    assert len(files) > 15
-    for f in files:
-        assert (tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes(), f
+    from helpers import assert_same_files, run_every_command
+    run_every_command(tmp_path / "1", {"PYTHONHASHSEED": "1"})
+    run_every_command(tmp_path / "2", {"PYTHONHASHSEED": "2"})
+    assert_same_files(tmp_path / "1", tmp_path / "2")

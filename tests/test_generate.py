@@ -4,7 +4,6 @@ import re
 from collections import Counter
 
 import jsonschema
-import pytest
 
 from generator.engine import Engine, Settings
 from generator.forms import FORMS, REFERENCE_STYLES

@@ -1,8 +1,6 @@
 """`mtgen mutate`: labelled corruptions, byte-identical elsewhere, and every one caught by `mtgen validate`."""
 import json
-import shutil
 import sys
-from pathlib import Path
 
 import pytest
 

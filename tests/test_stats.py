@@ -1,6 +1,5 @@
 """`mtgen stats` on our data and on anyone's."""
 import json
-import shutil
 
 import pytest
 
