@@ -10,9 +10,7 @@ every module from source (to profile with py-spy, or to compare the two: a test 
 from __future__ import annotations
 
 import hashlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -58,7 +56,7 @@ def plan(folder: Path, pure: bool) -> tuple[set[str], set[str]]:
     return fresh, present - fresh
 
 
-class _FromSource(importlib.abc.MetaPathFinder):
+class _FromSource:  # a sys.meta_path finder (importlib.abc is not imported: every run pays for start-up)
     """Finds `package.name` for the given names at its .py file, ahead of the compiled file."""
 
     def __init__(self, package: str, folder: Path, names: set[str]) -> None:
@@ -67,6 +65,7 @@ class _FromSource(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         package, _, name = fullname.rpartition(".")
         if package == self.package and name in self.names:
+            import importlib.util
             return importlib.util.spec_from_file_location(fullname, self.folder / f"{name}.py")
         return None
 
