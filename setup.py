@@ -3,7 +3,8 @@
 The generation core is compiled by Cython from its own unchanged .py source: the .py files stay the
 only source of truth, and the compiled modules run the same code ~1.6x faster.  Compiling is best
 effort: without a C compiler, or with MTGEN_PURE_PYTHON=1 at install time, the package installs and
-runs from source with byte-identical output (a test compares the two).  Each compiled module's source
+runs from source with byte-identical output (a test compares the two).  A .pxd beside a module (fs, rng)
+declares its slotted classes as C types for the compiler; Python never reads it.  Each compiled module's source
 digest goes into generator/_build_record.txt; generator/compiled.py runs a compiled module only while
 its .py still has that digest, so an edited source never runs as a stale build.
 """

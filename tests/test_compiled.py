@@ -85,3 +85,23 @@ def test_compiled_core_writes_the_same_bytes_as_the_source(tmp_path):
     run_every_command(tmp_path / "compiled", {"MTGEN_PURE_PYTHON": "0"})
     run_every_command(tmp_path / "source", {"MTGEN_PURE_PYTHON": "1"})
     assert_same_files(tmp_path / "compiled", tmp_path / "source")
+
+
+def test_each_pxd_declares_exactly_the_slots_of_its_classes():
+    """A .pxd makes a slotted class a C type for the compiled core; its attributes must be the class's own
+    __slots__, or the compiled class would accept (or refuse) attributes the source class does not."""
+    import importlib
+    import re
+    pxds = sorted((ROOT / "generator").glob("*.pxd"))
+    assert pxds
+    for pxd in pxds:
+        module = importlib.import_module(f"generator.{pxd.stem}")
+        declared: dict[str, list[str]] = {}
+        for line in pxd.read_text().splitlines():
+            if m := re.match(r"cdef class (\w+):", line):
+                cls = declared.setdefault(m[1], [])
+            elif m := re.match(r"\s+cdef public object (.+)$", line):
+                cls += [a.strip() for a in m[1].split(",")]
+        assert declared, pxd
+        for name, attrs in declared.items():
+            assert sorted(attrs) == sorted(getattr(module, name).__slots__), (pxd.name, name)
