@@ -37,9 +37,8 @@ class OptionalBuildExt(build_ext):
             self.parallel = os.cpu_count() or 1
 
     def run(self) -> None:
-        if pure_python() or not self.extensions:
-            if self.inplace:  # compiled files left by an earlier build are no longer vouched for
-                (HERE / "generator" / RECORD).unlink(missing_ok=True)
+        if pure_python():
+            self._from_source()
             return
         try:
             from Cython.Build import cythonize
@@ -54,10 +53,21 @@ class OptionalBuildExt(build_ext):
                 ext.sources = c_sources[ext.name]
         except Exception as e:  # no Cython, or it cannot translate: install from source
             print(f"mtgen: compiled core skipped ({e}); running from source")
+            self._from_source()
             return
-        self.built: list[Extension] = []
-        super().run()
+        self.built: list[str] = []
+        inplace, self.inplace = self.inplace, False
+        super().run()  # builds into build_lib (setuptools copies in place only when inplace is set)
+        self.inplace = inplace
+        self.extensions = [ext for ext in self.extensions if ext.name in self.built]  # nothing to copy or list
+        if self.inplace:  # editable install: the compiled modules go beside their sources
+            self.copy_extensions_to_source()
         self._write_record()
+
+    def _from_source(self) -> None:
+        self.extensions = []  # nothing built, so nothing for setuptools to copy or list
+        if self.inplace:  # compiled files left by an earlier build are no longer vouched for
+            (HERE / "generator" / RECORD).unlink(missing_ok=True)
 
     def build_extension(self, ext: Extension) -> None:
         try:
@@ -65,11 +75,11 @@ class OptionalBuildExt(build_ext):
         except Exception as e:  # no compiler (or it failed): this module runs from source
             print(f"mtgen: {ext.name} not compiled ({e}); it runs from source")
             return
-        self.built.append(ext)
+        self.built.append(ext.name)
 
     def _write_record(self) -> None:
         lines = []
-        for ext in sorted(self.built, key=lambda e: e.name):
+        for ext in sorted(self.extensions, key=lambda e: e.name):
             source = HERE / (ext.name.replace(".", "/") + ".py")
             lines.append(f"{ext.name.rsplit('.', 1)[1]} {hashlib.sha256(source.read_bytes()).hexdigest()}\n")
         targets = [Path(self.build_lib) / "generator"]
