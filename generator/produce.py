@@ -67,6 +67,13 @@ def make_rows(start: int, end: int) -> list[Row]:
     return list(_make(range(start, end)))
 
 
+def _init_worker(job: Job) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it shuts the pool down)
+    _init(job)
+
+
 def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None) -> Iterator[Row]:
     """Every row from index 0 on, in order, forever (the caller stops).  `grammar`, already loaded by the
     caller, saves loading it again in a single process; workers load their own."""
@@ -75,16 +82,19 @@ def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None)
         yield from _make(itertools.count())  # one at a time: the caller stops exactly where it needs to
         return
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar)
-    with ctx.Pool(workers, initializer=_init, initargs=(job,)) as pool:
-        pending: deque = deque()
-        start = 0
-        try:
-            while True:
-                while len(pending) < 2 * workers:  # bounded read-ahead keeps memory flat
-                    pending.append(pool.apply_async(make_rows, (start, start + CHUNK)))
-                    start += CHUNK
-                yield from pending.popleft().get()
-        finally:
-            pool.terminate()
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(job,))
+    pending: deque = deque()
+    start = 0
+    try:
+        while True:
+            while len(pending) < 2 * workers:  # bounded read-ahead keeps memory flat
+                pending.append(pool.submit(make_rows, start, start + CHUNK))
+                start += CHUNK
+            yield from pending.popleft().result()
+    finally:
+        # when the caller stops (or fails): drop the chunks not started and let running ones finish;
+        # terminating a worker while it sends a result can leave the parent waiting forever on the pipe
+        pool.shutdown(wait=True, cancel_futures=True)
