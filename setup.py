@@ -1,7 +1,7 @@
 """Build step for the optional compiled core (all other settings live in pyproject.toml).
 
 The generation core is compiled by Cython from its own unchanged .py source: the .py files stay the
-only source of truth, and the compiled modules run the same code ~1.6x faster.  Compiling is best
+only source of truth, and the generation loop runs ~1.7x faster compiled.  Compiling is best
 effort: without a C compiler, or with MTGEN_PURE_PYTHON=1 at install time, the package installs and
 runs from source with byte-identical output (a test compares the two).  A .pxd beside a module (fs, rng)
 declares its slotted classes as C types for the compiler; Python never reads it.  Each compiled module's source
