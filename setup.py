@@ -10,8 +10,8 @@ its .py still has that digest, so an edited source never runs as a stale build.
 """
 from __future__ import annotations
 
-import hashlib
 import os
+import runpy
 from pathlib import Path
 
 from setuptools import Extension, setup
@@ -19,12 +19,9 @@ from setuptools.command.build_ext import build_ext
 
 # The modules of the generation hot loop (engine and everything it calls, then rows and de-duplication).
 CORE = ("rng", "fs", "world", "forms", "planner", "grammar", "engine", "serialize", "split", "hashset", "produce")
-RECORD = "_build_record.txt"
 HERE = Path(__file__).resolve().parent
-
-
-def pure_python() -> bool:
-    return os.environ.get("MTGEN_PURE_PYTHON", "") not in ("", "0")
+# the guard's own record format, digest and MTGEN_PURE_PYTHON switch (the file alone, not the package)
+GUARD = runpy.run_path(str(HERE / "generator" / "compiled.py"))
 
 
 class OptionalBuildExt(build_ext):
@@ -37,7 +34,7 @@ class OptionalBuildExt(build_ext):
             self.parallel = os.cpu_count() or 1
 
     def run(self) -> None:
-        if pure_python():
+        if GUARD["pure_python"]():
             self._from_source()
             return
         try:
@@ -67,7 +64,7 @@ class OptionalBuildExt(build_ext):
     def _from_source(self) -> None:
         self.extensions = []  # nothing built, so nothing for setuptools to copy or list
         if self.inplace:  # compiled files left by an earlier build are no longer vouched for
-            (HERE / "generator" / RECORD).unlink(missing_ok=True)
+            (HERE / "generator" / GUARD["RECORD"]).unlink(missing_ok=True)
 
     def build_extension(self, ext: Extension) -> None:
         try:
@@ -78,16 +75,17 @@ class OptionalBuildExt(build_ext):
         self.built.append(ext.name)
 
     def _write_record(self) -> None:
-        lines = []
-        for ext in sorted(self.extensions, key=lambda e: e.name):
-            source = HERE / (ext.name.replace(".", "/") + ".py")
-            lines.append(f"{ext.name.rsplit('.', 1)[1]} {hashlib.sha256(source.read_bytes()).hexdigest()}\n")
+        digests = {}
+        for ext in self.extensions:
+            module = ext.name.rsplit(".", 1)[1]
+            digests[module] = GUARD["source_digest"](HERE / "generator" / f"{module}.py")
+        text = GUARD["record_text"](digests)
         targets = [Path(self.build_lib) / "generator"]
         if self.inplace:  # editable install or build_ext --inplace: the modules sit beside their sources
             targets.append(HERE / "generator")
         for folder in targets:
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / RECORD).write_text("".join(lines), encoding="utf-8")
+            (folder / GUARD["RECORD"]).write_text(text, encoding="utf-8")
 
 
 setup(

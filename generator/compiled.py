@@ -17,10 +17,21 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RECORD = "_build_record.txt"  # "<module> <sha256 of its source>" per line, written by setup.py
+# setup.py runs this file on its own (runpy) for the names below, so that the build and the guard share
+# one record format, one digest and one switch: keep it free of imports from the package.
 
 
 def pure_python() -> bool:
     return os.environ.get("MTGEN_PURE_PYTHON", "") not in ("", "0")
+
+
+def source_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def record_text(digests: dict[str, str]) -> str:
+    """The record's text for {module: source digest} (setup.py writes it; read_record reads it)."""
+    return "".join(f"{name} {digests[name]}\n" for name in sorted(digests))
 
 
 def read_record(folder: Path) -> dict[str, str]:
@@ -48,7 +59,7 @@ def plan(folder: Path, pure: bool) -> tuple[set[str], set[str]]:
     fresh = set()
     for name in present:
         try:
-            digest = hashlib.sha256((folder / f"{name}.py").read_bytes()).hexdigest()
+            digest = source_digest(folder / f"{name}.py")
         except OSError:  # no source beside it: the compiled file is all there is
             digest = record.get(name)
         if digest is not None and record.get(name) == digest:

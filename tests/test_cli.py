@@ -102,12 +102,12 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
     """A plain (non-editable) install gets every module, sub-package and data file (an editable install
     hides a package missing from the build configuration), and, where this machine compiles the core,
     the compiled modules with the record that lets them run (see generator/compiled.py)."""
-    import hashlib
     import shutil
     import subprocess
     import sys
     import zipfile
     import generator
+    from generator.compiled import source_digest
     from helpers import ROOT
     src = tmp_path / "src"  # a copy: building writes build/ and *.egg-info beside the sources
     src.mkdir()
@@ -131,7 +131,7 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
         assert set(record) == set(generator.COMPILED)
         for name, digest in record.items():
             assert any(n.startswith(f"generator/{name}.") and n.endswith((".so", ".pyd")) for n in names), name
-            assert digest == hashlib.sha256((pkg / f"{name}.py").read_bytes()).hexdigest(), name
+            assert digest == source_digest(pkg / f"{name}.py"), name
 
 
 def test_outputs_do_not_depend_on_the_hash_seed(tmp_path):

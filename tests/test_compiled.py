@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import generator
-from generator.compiled import RECORD, _FromSource, plan
+from generator.compiled import RECORD, _FromSource, plan, record_text
 from helpers import ROOT, assert_same_files, run_every_command
 
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
@@ -23,7 +23,7 @@ def _package(folder, sources: dict[str, str], compiled: list[str], recorded: dic
         (folder / f"{name}.py").write_text(text)
     for name in compiled:
         (folder / f"{name}{SUFFIX}").write_bytes(b"not really a compiled module")
-    (folder / RECORD).write_text("".join(f"{k} {v}\n" for k, v in recorded.items()))
+    (folder / RECORD).write_text(record_text(recorded))
     return folder
 
 
