@@ -30,16 +30,19 @@ def source_digest(path: Path) -> str:
 
 
 def record_text(digests: dict[str, str]) -> str:
-    """The record's text for {module: source digest} (setup.py writes it; read_record reads it)."""
+    """The record's text for {module: source digest} (setup.py writes it; parse_record reads it)."""
     return "".join(f"{name} {digests[name]}\n" for name in sorted(digests))
+
+
+def parse_record(text: str) -> dict[str, str]:
+    return dict(line.split(" ", 1) for line in text.split("\n") if " " in line)
 
 
 def read_record(folder: Path) -> dict[str, str]:
     try:
-        text = (folder / RECORD).read_text(encoding="utf-8")
+        return parse_record((folder / RECORD).read_text(encoding="utf-8"))
     except OSError:
         return {}
-    return dict(line.split(" ", 1) for line in text.split("\n") if " " in line)
 
 
 def compiled_files(folder: Path) -> set[str]:

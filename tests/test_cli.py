@@ -107,7 +107,7 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
     import sys
     import zipfile
     import generator
-    from generator.compiled import source_digest
+    from generator.compiled import RECORD, parse_record, source_digest
     from helpers import ROOT
     src = tmp_path / "src"  # a copy: building writes build/ and *.egg-info beside the sources
     src.mkdir()
@@ -115,7 +115,7 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
         shutil.copy(ROOT / name, src / name)
     for name in ("generator", "grammars"):
         shutil.copytree(ROOT / name, src / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "_build_record.txt"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", RECORD))
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(src)],
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -127,7 +127,7 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
     assert wanted <= names, sorted(wanted - names)
     assert any(n.endswith("share/mtgen/grammars/en/lexicon.txt") for n in names)
     if generator.COMPILED:  # the install compiled the core here, so a wheel built here must carry it too
-        record = dict(line.split(" ") for line in wheel.read("generator/_build_record.txt").decode().split("\n") if line)
+        record = parse_record(wheel.read(f"generator/{RECORD}").decode())
         assert set(record) == set(generator.COMPILED)
         for name, digest in record.items():
             assert any(n.startswith(f"generator/{name}.") and n.endswith((".so", ".pyd")) for n in names), name
