@@ -4,10 +4,9 @@ BIN = $(VENV)/bin
 
 .PHONY: install test bench data names clean
 
-install:            ## create .venv and install mtgen with its test dependencies (compiles the core if it can)
+install:            ## create .venv and install mtgen with its test dependencies
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[dev]'
-	@$(BIN)/python -c "import generator as g; print('mtgen: core', f'compiled ({len(g.COMPILED)} modules)' if g.COMPILED else 'runs from source (not compiled)')"
 
 test:               ## run the test suite
 	$(BIN)/python -m pytest -q
@@ -22,4 +21,4 @@ names:              ## re-freeze the name pools from the installed Faker (genera
 	$(BIN)/python -m generator.world
 
 clean:
-	rm -rf data .pytest_cache build *.egg-info generator/*.so generator/_build_record.txt
+	rm -rf data .pytest_cache build *.egg-info

@@ -8,8 +8,7 @@
   memory     peak RSS of generate at --n SMALL and --n LARGE (flat memory: the ratio should stay < 1.5)
 
 Each time is the best of --repeat runs (as timeit does: the minimum is the run least disturbed by the
-rest of the machine).  The first line says whether the compiled core is in use (see setup.py);
-MTGEN_PURE_PYTHON=1 measures the same code run from source.
+rest of the machine).  Everything runs pure Python.
 
 Usage: python benchmarks/bench.py [--n 20000] [--repeat 3] [--memory-n 1000000]   (make bench)
 """
@@ -34,12 +33,6 @@ def run(args: list[str], repeat: int) -> float:
         subprocess.run(MTGEN + args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         best = min(best, time.perf_counter() - t)
     return best
-
-
-def core() -> str:
-    code = "import generator; print(len(generator.COMPILED))"
-    compiled = int(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
-    return f"compiled ({compiled} modules)" if compiled else "pure Python (from source)"
 
 
 def peak_rss_mb(args: list[str]) -> float:
@@ -84,7 +77,6 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        print(f"core      {core()}")
         t_gen = run(["generate", "--n", str(a.n), "--seed", "1", "--workers", "1", "--out", str(tmp / "g"), "--force"],
                     a.repeat)
         t_base = baseline(tmp / "g", tmp / "baseline.jsonl", a.repeat)
