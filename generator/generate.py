@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -14,11 +13,15 @@ from . import produce
 from .engine import Settings
 from .hashset import DigestSet
 from .formats.writer import DatasetWriter, canonical
-from .outdir import Staged, prepare
-from .produce import Job
+from .outdir import OutputError, Staged, prepare, write_error
+from .produce import Job, WorkerDied
+from .progress import progress
 from .tools import job_description, parse_tool_list
 
 MIN_SPLIT_ROWS = 20  # the platform refuses a split with fewer rows
+MAX_ROWS = 100_000_000  # per run (or shard set): the de-duplication table alone needs ~1 GB there
+FIRST_TABLE_ROWS = 1 << 22  # digests sized for up front (45 MB); a larger run grows the table as it fills
+MAX_WORKERS_PER_CPU, MAX_WORKERS = 4, 64  # more processes only add start-up time and memory
 
 
 class UsageError(ValueError):
@@ -73,10 +76,14 @@ class GenerateOptions:
             tr, te = self.train or 0, self.test or 0
             if tr < 0 or te < 0 or tr + te <= 0:
                 raise UsageError(f"--train and --test must be >= 0 and not both 0 (got {tr}, {te})")
+            if tr + te > MAX_ROWS:
+                raise UsageError(f"--train plus --test must be at most {MAX_ROWS:,} rows (got {tr + te:,})")
             return None, tr, te, te / (tr + te)
         n = 500 if self.n is None else self.n
         if n <= 0:
             raise UsageError(f"--n must be a positive number of rows (got {n})")
+        if n > MAX_ROWS:
+            raise UsageError(f"--n must be at most {MAX_ROWS:,} rows (got {n:,})")
         return n, None, None, self.test_fraction
 
 
@@ -89,14 +96,28 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
 
 
-def _progress(total: int):
-    if total < 2000 or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
+def _worker_count(requested: int | None, rows: int) -> tuple[int, str | None]:
+    """Worker processes for a run of `rows` rows, and a warning when a request was cut down."""
+    try:
+        cpus = len(os.sched_getaffinity(0))  # the CPUs this process may use (a batch job's share)
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if requested is None:  # a pool costs more than it saves on small runs
+        return (cpus if rows >= 2000 else 1), None
+    bound = min(MAX_WORKERS_PER_CPU * cpus, MAX_WORKERS)
+    if requested <= bound:
+        return requested, None
+    return bound, (f"--workers {requested} reduced to {bound} (at most {MAX_WORKERS_PER_CPU} per CPU and "
+                   f"{MAX_WORKERS} in all; the output is the same for any number)")
 
-    p = Progress(transient=True)
-    p.start()
-    return p
+
+def _close_all(writers) -> None:
+    """Close every writer of a failed run, even when closing fails (a full disk fails every close)."""
+    for w in writers:
+        try:
+            w.close()
+        except OSError:
+            pass
 
 
 def run(opts: GenerateOptions) -> Summary:
@@ -122,59 +143,63 @@ def run(opts: GenerateOptions) -> Summary:
     goal = total if total is not None else want_train + want_test
     k, n_shards = opts.shard
     lo, hi = goal * k // n_shards, goal * (k + 1) // n_shards  # this shard's slice of the output rows
-    workers = opts.workers
-    if workers is None:  # a pool costs more than it saves on small runs
-        workers = (os.cpu_count() or 1) if goal >= 2000 else 1
+    summary = Summary(opts.out)
+    workers, cut = _worker_count(opts.workers, goal)
+    if cut:
+        summary.warnings.append(cut)
+    jd = job_description(tools)
+    quota = {"train": want_train, "test": want_test}
+    taken = {"train": 0, "test": 0}
+    # sized up front for most runs (no moment with two tables); a huge run grows it as it fills instead of
+    # claiming all its memory at the start.  It answers the same either way, so the bytes are the same.
+    seen = DigestSet(capacity=min(hi, FIRST_TABLE_ROWS))
     prepare(opts.out, opts.force)
 
     stage = Staged(opts.out)
-    summary = Summary(opts.out)
-    jd = job_description(tools)
-    data = DatasetWriter(stage, opts.format, jd["tools"], jd["task_description"])
-    states = {s: open(stage.path(f"{s}.state.jsonl"), "w", encoding="utf-8") for s in ("train", "test")} \
-        if opts.emit_state else {}
-    quota = {"train": want_train, "test": want_test}
-    taken = {"train": 0, "test": 0}
-    seen = DigestSet(capacity=hi)  # sized up front: no growth, so no moment with two tables
-    progress = _progress(hi - lo)
-    task = progress.add_task("generating", total=hi - lo) if progress else None
+    files: list = []  # every file the run has open, to close on failure even when closing fails
     stream = produce.rows(job, workers, grammar)
     try:
-        position = 0  # rows accepted so far, across both splits: the unsharded output's row number
-        limit = 50 * goal + 1000
-        for row in stream if hi > 0 else ():
-            if row.index >= limit:
-                raise UsageError(f"only {position} distinct conversations found in {limit} tries; "
-                                 f"allow more tools or longer conversations (--max-turns)")
-            if quota[row.side] is not None and taken[row.side] >= quota[row.side]:
-                continue
-            if not seen.add(DigestSet.digest(row.question)):
-                summary.skipped_duplicates += 1
-                continue
-            taken[row.side] += 1
-            position += 1
-            if position <= lo:
-                continue  # before this shard's slice: counted and remembered, not written
-            data.write(row.side, row.question, row.answer, row.state, row.index)
-            if states:
-                states[row.side].write(json.dumps(row.state) + "\n")
-            summary.contextual += row.contextual
-            if progress:
-                progress.advance(task)
-            if position >= hi:
-                break
+        data = DatasetWriter(stage, opts.format, jd["tools"], jd["task_description"])
+        files += [*data.rows.values(), *data.files.values()]
+        states = {s: open(stage.path(f"{s}.state.jsonl"), "w", encoding="utf-8") for s in ("train", "test")} \
+            if opts.emit_state else {}
+        files += states.values()
+        with progress("generating", hi - lo) as bar:
+            position = 0  # rows accepted so far, across both splits: the unsharded output's row number
+            limit = 50 * goal + 1000
+            for row in stream if hi > 0 else ():
+                if row.index >= limit:
+                    raise UsageError(f"only {position} distinct conversations found in {limit} tries; "
+                                     f"allow more tools or longer conversations (--max-turns)")
+                if quota[row.side] is not None and taken[row.side] >= quota[row.side]:
+                    continue
+                if not seen.add(DigestSet.digest(row.question)):
+                    summary.skipped_duplicates += 1
+                    continue
+                taken[row.side] += 1
+                position += 1
+                if position <= lo:
+                    continue  # before this shard's slice: counted and remembered, not written
+                data.write(row.side, row.question, row.answer, row.state, row.index)
+                if states:
+                    states[row.side].write(json.dumps(row.state) + "\n")
+                summary.contextual += row.contextual
+                bar.advance()
+                if position >= hi:
+                    break
         for w in states.values():
             w.close()
         data.complete(json.dumps(jd, indent=2) + "\n", config_yaml(opts.student, opts.teacher))
-    except BaseException:
-        for w in states.values():
-            w.close()
-        data.abort()  # also removes the staged state files: they share the stage
+    except BaseException as e:
+        _close_all(files)
+        stage.discard()  # every staged file: rows, state files, job description and config
+        if isinstance(e, WorkerDied):
+            raise OutputError(f"{opts.out}: nothing written: {e}") from None
+        if isinstance(e, OSError):  # a full disk, a file system gone read-only: one line, nothing left
+            raise write_error(opts.out, e) from None
         raise
     finally:
         stream.close()
-        if progress:
-            progress.stop()
     for s in ("train", "test"):
         summary.rows[s] = data.count[s]
         if data.count[s] < MIN_SPLIT_ROWS and n_shards == 1:

@@ -16,8 +16,9 @@ class DigestSet:
         self._alloc(max(16, int(capacity / _LOAD) + 1))
 
     def _alloc(self, size: int) -> None:
-        # any size works (slots are digest % size), so a table sized up front has no power-of-two slack
-        self._table = array("Q", bytes(8 * size))
+        # any size works (slots are digest % size), so a table sized up front has no power-of-two slack;
+        # repeating one zero allocates the table once (array(bytes(...)) would hold a second copy briefly)
+        self._table = array("Q", [0]) * size
         self._size = size
         self._count = 0
         self._limit = int(size * _LOAD)

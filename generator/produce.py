@@ -7,6 +7,7 @@ the engine once from a picklable Job.
 from __future__ import annotations
 
 import itertools
+import os
 from collections import deque
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -18,6 +19,10 @@ from .serialize import to_row
 from .split import side_of
 
 CHUNK = 500
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended in the middle of the run (killed, or out of memory)."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,46 @@ def make_rows(start: int, end: int) -> list[Row]:
     return list(_make(range(start, end)))
 
 
-def _init_worker(job: Job) -> None:
+def _init_worker(job: Job, parent: int) -> None:
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it shuts the pool down)
+    # Ctrl-C and a closed terminal reach the whole process group: they are the parent's to handle (it
+    # shuts the pool down and removes its files).  SIGTERM still ends a worker sent it on its own.
+    for name in ("SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    _exit_with_parent(parent)
     _init(job)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent is gone (kill -9) has nobody to send rows to, and its queue never closes
+    (every worker holds both ends): make it end too.  Linux does it at once (PR_SET_PDEATHSIG, tied to the
+    parent thread that started the worker: the parent's main thread, or the pool's own thread that lives
+    as long as the pool); elsewhere a thread polls the parent's pid."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            if ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it died before the request was in place
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mtgen-parent-watch", daemon=True).start()
 
 
 def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None) -> Iterator[Row]:
@@ -83,9 +123,10 @@ def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar)
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(job,))
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(job, os.getpid()))
     pending: deque = deque()
     start = 0
     try:
@@ -93,7 +134,11 @@ def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None)
             while len(pending) < 2 * workers:  # bounded read-ahead keeps memory flat
                 pending.append(pool.submit(make_rows, start, start + CHUNK))
                 start += CHUNK
-            yield from pending.popleft().result()
+            try:
+                chunk = pending.popleft().result()
+            except BrokenProcessPool:
+                raise WorkerDied("a worker process ended unexpectedly (killed, or out of memory)") from None
+            yield from chunk
     finally:
         # when the caller stops (or fails): drop the chunks not started and let running ones finish;
         # terminating a worker while it sends a result can leave the parent waiting forever on the pipe
