@@ -28,7 +28,7 @@ from .forms import SURFACE_STYLES
 from .fs import Dir, FileSystem, IllegalCall
 from .hashset import DigestSet
 from .formats.writer import CHOICES, DatasetWriter, canonical
-from .outdir import Staged, prepare
+from .outdir import OutputError, Staged, prepare, refuse_overlap, write_error
 from .planner import Action, Discourse, menu, pick
 from .forms import FORMS
 from .rng import Rand
@@ -579,16 +579,6 @@ def _seed_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _refuse_overlap(out: Path, inputs: list[Path]) -> None:
-    """--out may not be an input, lie inside an input folder, or hold an input: --force would overwrite it.
-    (Local until outdir.prepare checks its inputs itself.)"""
-    o = out.resolve()
-    for p in inputs:
-        i = p.resolve()
-        if o == i or i in o.parents or o in i.parents:
-            raise AugmentError(f"--out {out} overlaps the input {p}; write to a folder outside it")
-
-
 def _config(folder: Path | None, student: str | None, teacher: str | None) -> str:
     """config.yaml: the dataset folder's own, carried over (with --student/--teacher put in), or a new one."""
     cfg = folder / "config.yaml" if folder is not None else None
@@ -638,7 +628,11 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
         job = folder / "job_description.json"
     if job is None or not job.is_file():
         raise AugmentError(f"{job}: no such file (give --job job_description.json)")
-    _refuse_overlap(out, [seed_file, job])
+    inputs = [folder if folder is not None else seed_file, job]
+    try:
+        refuse_overlap(out, inputs)  # before any work: --force would overwrite the input
+    except OutputError as e:
+        raise AugmentError(str(e)) from None
     loaded = {split: load_seeds(path, job, skip_invalid) for split, path in files.items()}
     specs = loaded["train"][1]
     report = [line for split in files for line in loaded[split][2]]
@@ -668,7 +662,7 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
     streams = [(_derived(s, si, {"seed": seed}, specs, g, forms, modeled, pools[sd]), sd, name)
                for si, (s, sd, name) in enumerate(placed)]
 
-    prepare(out, force)
+    prepare(out, force, inputs=inputs)
     res = AugmentResult(out, seeds=len(placed), unmodeled_seeds=sum(not s.modeled for s, _, _ in placed))
     stage = Staged(out)
     job_text = job.read_text(encoding="utf-8")
@@ -684,6 +678,9 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
             else:
                 written = _grow(streams, n, keepers, data, seen, res, bar)
         data.complete(job_text if job_text.endswith("\n") else job_text + "\n", config)
+    except OSError as e:  # a full disk, a folder vanishing under us: one line, nothing left behind
+        data.abort()
+        raise write_error(out, e) from None
     except BaseException:
         data.abort()
         raise

@@ -62,7 +62,7 @@ def prepare(out: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
     """Make `out` ready for a run and lock it until the run's Staged commits or discards (or the process
     ends).  Refuses (OutputError) when `out` is, is inside or contains one of `inputs`, when another run
     holds it, or when it is not empty without `force`."""
-    _refuse_overlap(out, inputs)
+    refuse_overlap(out, inputs)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
     _catch_signals()
@@ -84,7 +84,7 @@ def prepare(out: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
         raise
 
 
-def _refuse_overlap(out: Path, inputs: Iterable[Path]) -> None:
+def refuse_overlap(out: Path, inputs: Iterable[Path]) -> None:
     """Writing into (or around) the input would replace what is being read, with --force even the input
     itself: refuse as `convert` does.  Symbolic links are resolved first."""
     target = _real(out)
