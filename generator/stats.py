@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import Counter
 from pathlib import Path
 
 from .convert import detect, records
+from .dataset import safe_text
+from .hashset import DigestSet
 from .validate import MAX_EXAMPLE_CHARS
 
 _SAME = re.compile(r"\b(same|too|as well|also|again|another|one more)\b", re.I)
@@ -23,7 +26,8 @@ STYLES = ("direct", "pronoun", "relative", "same", "ordinal", "description")
 
 
 def reference_style(text: str, answer: dict) -> str:
-    values = [v for v in answer.get("parameters", {}).values() if isinstance(v, str)]
+    params = answer.get("parameters")
+    values = [v for v in params.values() if isinstance(v, str)] if isinstance(params, dict) else []
     if ".." in values:
         return "relative"
     low = text.lower()
@@ -44,52 +48,62 @@ def shape(text: str, values: list[str]) -> str:
     return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
+MAX_TOOLS = 1000  # distinct answer tools counted by name; any further ones are counted together
+
+
 def compute(src: Path) -> dict:
+    """The numbers, streaming: per row only fixed-size counters and an 8-byte digest of its question and
+    of its phrasing shape (distinct counts, duplicates and leakage come from the sorted digests)."""
+    import numpy as np
+
     fmt = detect(src)
     out: dict = {"dataset": str(src), "format": fmt, "splits": {}}
-    questions: dict[str, set] = {}
+    questions: dict[str, np.ndarray] = {}
     for split in ("train", "test"):
         if not ((src / f"{split}.jsonl").exists() or (src / f"{split}.csv").exists()):
             continue
-        tools, turns_hist, styles, shapes = Counter(), Counter(), Counter(), set()
-        rows = dup = 0
+        tools, turns_hist, styles = Counter(), Counter(), Counter()
+        seen, shapes = array("Q"), array("Q")
+        rows = 0
         longest = (0, 0)
-        seen: set = set()
-        for i, (turns, answer, _) in enumerate(records(src, fmt, split), 1):
+        for i, (_, turns, answer, _) in enumerate(records(src, fmt, split), 1):
             rows += 1
             q = json.dumps(turns, ensure_ascii=False)
             size = len(q) + len(json.dumps(answer, ensure_ascii=False))
             longest = max(longest, (size, i))
-            dup += q in seen
-            seen.add(q)
-            tools[answer.get("name", "?")] += 1
+            seen.append(DigestSet.digest(q))
+            name = answer["name"]
+            tools[name if name in tools or len(tools) < MAX_TOOLS else "(other tools)"] += 1
             turns_hist[sum(t.get("role") == "user" for t in turns)] += 1
             last = turns[-1].get("content", "") if turns else ""
+            last = last if isinstance(last, str) else ""
             styles[reference_style(last, answer)] += 1
-            shapes.add(shape(last, [v for v in answer.get("parameters", {}).values() if isinstance(v, str)]))
-        questions[split] = seen
+            shapes.append(DigestSet.digest(shape(last, [v for v in answer["parameters"].values() if isinstance(v, str)])))
+        distinct = np.unique(np.frombuffer(seen, dtype=np.uint64))
+        questions[split] = distinct
         out["splits"][split] = {
             "rows": rows,
             "answer_tools": dict(tools.most_common()),
             "user_turns": {str(k): turns_hist[k] for k in sorted(turns_hist)},
             "reference_styles": {s: styles[s] for s in STYLES if styles[s]},
             "context_dependent_share": round(1 - styles["direct"] / rows, 4) if rows else 0.0,
-            "distinct_phrasing_shapes": len(shapes),
+            "distinct_phrasing_shapes": int(len(np.unique(np.frombuffer(shapes, dtype=np.uint64)))),
             "longest_example": {"chars": longest[0], "row": longest[1], "limit": MAX_EXAMPLE_CHARS},
-            "duplicates": dup,
+            "duplicates": rows - int(len(distinct)),
         }
     if "train" in questions and "test" in questions:
-        out["leakage"] = len(questions["train"] & questions["test"])
+        out["leakage"] = int(len(np.intersect1d(questions["train"], questions["test"], assume_unique=True)))
     return out
 
 
 def render(s: dict) -> None:
-    """A report for people: tables and bar charts (rich)."""
+    """A report for people: tables and bar charts (rich); user data (paths, tool names) is printed as text,
+    never as markup or terminal control sequences."""
     from rich.console import Console
     from rich.table import Table
 
     c = Console(highlight=False)
-    c.print(f"[bold]{s['dataset']}[/bold] ({s['format']})")
+    c.print(f"[bold]{safe_text(s['dataset'])}[/bold] ({s['format']})")
     for split, d in s["splits"].items():
         t = Table(title=f"{split}: {d['rows']} rows", title_justify="left", show_header=False, box=None)
         t.add_column(style="bold")
@@ -107,6 +121,6 @@ def render(s: dict) -> None:
             top = max(counts.values()) if counts else 1
             for k, v in counts.items():
                 bar = "█" * max(1, round(30 * v / top))
-                c.print(f"    {k:>12} {bar} {v} ({v / d['rows']:.0%})")
+                c.print(f"    {safe_text(k):>12} {bar} {v} ({v / d['rows']:.0%})")
     if "leakage" in s:
         c.print(f"[bold]leakage[/bold]: {s['leakage']} test question(s) also in train")

@@ -1,28 +1,37 @@
-"""`mtgen validate`: check any dataset in the multi-turn tool-calling upload format, for any tool set.
+"""`mtgen validate`: check any dataset in the multi-turn tool-calling upload format, for any tool set (and
+a folder in another format `convert` reads: messages, openai, sharegpt, bfcl, through its readers).
 
-Reads row by row (flat memory: a dataset keeps only an 8-byte hash and a line number per row, for the
-duplicate and leakage checks at the end).  Every problem has a stable code; see CODES.  Nothing here
-raises on bad input: every failure of a file or a row becomes a Problem.
+Reads row by row through generator.dataset, the reader `convert` and `stats` share (strict JSON, a BOM and
+any line end accepted alike).  Flat memory: a dataset keeps only an 8-byte hash and a line number per row,
+for the duplicate and leakage checks at the end, and at most KEEP_PER_CODE problems of each code (all are
+counted).  Every problem has a stable code; see CODES.  Nothing here raises on bad input: every failure of
+a file or a row becomes a Problem.
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
-import sys
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import jsonschema
+import referencing
+import regex
 import yaml
 
+from . import dataset
 from .config import KNOWN_TASKS, check_student, check_teacher
+from .dataset import safe_text  # noqa: F401 - the CLI prints user data through it
 from .hashset import DigestSet
+from .progress import progress
 
 MAX_EXAMPLE_CHARS = 30_000
 MIN_ROWS = 20
+KEEP_PER_CODE = 100  # problems of one code kept in memory (and listed) by `validate`; all are counted
+PATTERN_SECONDS = 0.5  # time bound of one schema `pattern` check
 
 CODES: dict[str, str] = {
     # files
@@ -41,6 +50,8 @@ CODES: dict[str, str] = {
     "J003": "tools missing, or a tool not in OpenAI function format",
     "J004": "tool parameters are not a valid JSON Schema",
     "J005": "duplicate tool name",
+    "J006": "a $ref in tool parameters cannot be resolved, or refers to itself without end (tool not checked)",
+    "J007": "a schema pattern took too long to check (catastrophic backtracking); not checked (warning)",
     "C001": "config.yaml is not valid YAML or has no base.task",
     "C002": "unknown task",
     "C003": "unsupported student model",
@@ -84,7 +95,7 @@ class Problem:
 
     def human(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.code} {self.message}"
+        return dataset.plain_text(f"{where}: {self.code} {self.message}")
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "code": self.code, "severity": self.severity,
@@ -96,12 +107,45 @@ def _short(v, n: int = 60) -> str:
     return s if len(s) <= n else s[:n - 3] + "..."
 
 
-def _loads(text: str):
-    """json.loads that reports deep nesting and huge numbers as ValueError."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
+_loads = dataset.loads  # strict JSON: NaN, Infinity, duplicate keys and deep nesting are ValueErrors
+
+
+class Problems(list):
+    """The problems found, at most `keep` of each code (None: all); `counts` has every one, by code."""
+
+    def __init__(self, keep: int | None = None) -> None:
+        super().__init__()
+        self.keep = keep
+        self.counts: Counter = Counter()
+        self.errors = 0  # problems of severity error, kept or not
+
+    def append(self, p: Problem) -> None:
+        n = self.counts[p.code]
+        self.counts[p.code] = n + 1
+        self.errors += p.severity == "error"
+        if self.keep is None or n < self.keep:
+            super().append(p)
+
+    def extend(self, ps) -> None:
+        for p in ps:
+            self.append(p)
+
+    def __iadd__(self, ps):
+        self.extend(ps)
+        return self
+
+    @property
+    def not_kept(self) -> dict[str, int]:
+        """Problems counted but not kept, by code."""
+        return {c: n - self.keep for c, n in sorted(self.counts.items()) if self.keep is not None and n > self.keep}
+
+    def note(self) -> str | None:
+        """One line saying how many problems were counted but not kept (for the summary), or None."""
+        left = self.not_kept
+        if not left:
+            return None
+        return (f"{sum(left.values()):,} more problem(s) not listed (at most {self.keep} per code are kept): "
+                + ", ".join(f"{c} {n:,}" for c, n in left.items()))
 
 
 # ---- job description -------------------------------------------------------------------------------
@@ -111,10 +155,12 @@ _TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 @dataclass
 class ToolSpec:
     name: str
-    validator: jsonschema.protocols.Validator
+    validator: "jsonschema.protocols.Validator | None"  # None: the schema cannot be used (J006)
     properties: dict
     required: list
     quick: "QuickCheck | None" = None
+    guard: "PatternGuard | None" = None
+    job_file: str = ""
 
 
 # Keywords whose meaning QuickCheck reproduces exactly; a schema using anything else is left to jsonschema.
@@ -162,22 +208,131 @@ class QuickCheck:
         return all(k in args for k in self.required)
 
 
+class PatternGuard:
+    """Runs schema `pattern`s in the `regex` engine, which does not backtrack catastrophically on the usual
+    culprits ('^(a+)+$'), with a time bound for the rest.  A pattern that runs out of time counts as a
+    match from then on and is listed in `slow`, for one J007 problem."""
+
+    def __init__(self) -> None:
+        self.slow: list[str] = []
+
+    def search(self, pattern: str, text: str) -> bool:
+        if pattern in self.slow:
+            return True
+        try:
+            return regex.search(pattern, text, timeout=PATTERN_SECONDS) is not None
+        except TimeoutError:
+            self.slow.append(pattern)
+            return True
+        except (regex.error, TypeError):  # accepted by Python's re (check_schema) but not by regex: rare
+            return True
+
+
+def _validator_class(guard: PatternGuard):
+    """Draft 2020-12 with `pattern` and `patternProperties` run through the guard."""
+    def pattern(validator, patrn, instance, schema):
+        if validator.is_type(instance, "string") and not guard.search(patrn, instance):
+            yield jsonschema.ValidationError(f"{_short(instance)} does not match {patrn!r}")
+
+    def pattern_properties(validator, patterns, instance, schema):
+        if not validator.is_type(instance, "object"):
+            return
+        for patrn, subschema in patterns.items():
+            for k, v in instance.items():
+                if guard.search(patrn, k):
+                    yield from validator.descend(v, subschema, path=k, schema_path=patrn)
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator,
+                                        {"pattern": pattern, "patternProperties": pattern_properties})
+
+
+_NOT_SCHEMAS = ("enum", "const", "default", "examples")  # values here are data, not schemas
+_SAME_INSTANCE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else")
+
+
+def ref_problem(validator) -> str | None:
+    """Why the schema's $refs cannot be followed (a target that does not resolve, or a chain of $ref /
+    allOf / anyOf / oneOf / not / if / then / else that comes back to itself without descending into the
+    instance, which never ends), or None."""
+    try:
+        resolver = validator._resolver  # jsonschema >= 4.18
+    except AttributeError:
+        return None
+    edges: dict[int, list] = {}
+    nodes = {}
+    todo = [validator.schema]
+    while todo:
+        s = todo.pop()
+        if isinstance(s, list):
+            todo.extend(s)
+            continue
+        if not isinstance(s, dict) or id(s) in nodes:
+            continue
+        nodes[id(s)] = s
+        nexts = []
+        ref = s.get("$ref")
+        if isinstance(ref, str):
+            try:
+                target = resolver.lookup(ref).contents
+            except Exception:  # noqa: BLE001 - referencing raises several kinds
+                return f"$ref {_short(ref)} cannot be resolved within the job description"
+            if isinstance(target, dict):
+                nexts.append(target)
+        for k in _SAME_INSTANCE:
+            v = s.get(k)
+            nexts += [x for x in v if isinstance(x, dict)] if isinstance(v, list) else [v] if isinstance(v, dict) else []
+        edges[id(s)] = nexts
+        todo += [v for k, v in s.items() if k not in _NOT_SCHEMAS and isinstance(v, (dict, list))]
+        todo += nexts
+    # a cycle among same-instance edges: iterative depth-first search with colours
+    colour: dict[int, int] = {}  # 1 on the path, 2 done
+    for start in edges:
+        if start in colour:
+            continue
+        stack = [(start, iter(edges.get(start, ())))]
+        colour[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                colour[node] = 2
+                stack.pop()
+                continue
+            c = colour.get(id(nxt))
+            if c == 1:
+                where = nodes[node].get("$ref")
+                return f"$ref {_short(where)} refers to itself without end" if isinstance(where, str) \
+                    else "a $ref refers to itself without end"
+            if c is None:
+                colour[id(nxt)] = 1
+                stack.append((id(nxt), iter(edges.get(id(nxt), ()))))
+    return None
+
+
 def load_job(path: Path, out: list[Problem]) -> dict[str, ToolSpec] | None:
     f = str(path)
+    if path.is_dir():
+        out.append(Problem(f, 0, "F001", "job description is a folder, not a file"))
+        return None
     try:
         raw = path.read_bytes()
     except OSError as e:
         out.append(Problem(f, 0, "F001", f"cannot read job description ({e.strerror or e})"))
         return None
     try:
-        job = _loads(raw.decode("utf-8"))
+        job = _loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as e:
         out.append(Problem(f, 0, "F002", f"not UTF-8 (byte {e.start})"))
         return None
     except ValueError as e:
         line = getattr(e, "lineno", 0)
-        out.append(Problem(f, line, "J001", f"not valid JSON: {getattr(e, 'msg', e)}"))
+        out.append(Problem(f, line, "J001", f"not valid JSON: {dataset.json_error(e)}"))
         return None
+    return specs_of(job, f, out)
+
+
+def specs_of(job, f: str, out: list[Problem]) -> dict[str, ToolSpec] | None:
+    """The tool specs of a parsed job description (`f` names it in problems)."""
     if not isinstance(job, dict):
         out.append(Problem(f, 0, "J001", "must be a JSON object with task_description and tools"))
         return None
@@ -188,6 +343,9 @@ def load_job(path: Path, out: list[Problem]) -> dict[str, ToolSpec] | None:
     if not isinstance(tools, list) or not tools:
         out.append(Problem(f, 0, "J003", "tools must be a non-empty list of OpenAI function schemas"))
         return None
+    guard = PatternGuard()
+    cls = _validator_class(guard)
+    no_fetching = referencing.Registry()  # a $ref to a URL is not fetched: unresolvable, J006
     specs: dict[str, ToolSpec] = {}
     for i, t in enumerate(tools):
         where = f"tools[{i}]"
@@ -209,6 +367,9 @@ def load_job(path: Path, out: list[Problem]) -> dict[str, ToolSpec] | None:
             path_ = "/".join(map(str, e.absolute_path))
             out.append(Problem(f, 0, "J004", f"{where} ({name}): invalid JSON Schema at '{path_}': {e.message}"))
             continue
+        except RecursionError:
+            out.append(Problem(f, 0, "J004", f"{where} ({name}): JSON Schema nested too deeply"))
+            continue
         if name in specs:
             out.append(Problem(f, 0, "J005", f"{where}: tool {name!r} is defined twice"))
             continue
@@ -217,22 +378,33 @@ def load_job(path: Path, out: list[Problem]) -> dict[str, ToolSpec] | None:
         # unknown arguments are a defect even where the schema does not forbid them: a model trained on
         # them learns to invent parameters
         strict.setdefault("additionalProperties", False)
+        validator = cls(strict, registry=no_fetching)
+        why = ref_problem(validator)
+        if why:
+            out.append(Problem(f, 0, "J006", f"{where} ({name}): {why}; its calls are not checked"))
+            validator = None
         try:
-            quick = QuickCheck(strict)
+            quick = QuickCheck(strict) if validator is not None else None
         except (ValueError, TypeError, AttributeError):
             quick = None
-        specs[name] = ToolSpec(name, jsonschema.Draft202012Validator(strict), props,
+        specs[name] = ToolSpec(name, validator, props,
                                list(params.get("required", [])) if isinstance(params.get("required"), list) else [],
-                               quick)
+                               quick, guard, f)
     return specs
 
 
 def check_config(path: Path, out: list[Problem]) -> None:
     f = str(path)
+    if path.is_dir():
+        out.append(Problem(f, 0, "F001", "config is a folder, not a file"))
+        return
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         out.append(Problem(f, 0, "F001", f"cannot read config ({e})"))
+        return
+    except RecursionError:
+        out.append(Problem(f, 0, "C001", "not valid YAML: nested too deeply"))
         return
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -257,95 +429,10 @@ def check_config(path: Path, out: list[Problem]) -> None:
 
 
 # ---- reading rows ------------------------------------------------------------------------------------
-def _lines(path: Path, f: str, out: list[Problem]) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each line, without its newline; bad UTF-8 is reported and the line skipped."""
-    with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                out.append(Problem(f, n, "F002", f"not UTF-8 (byte {e.start} of the line)"))
-                continue
-            if n == 1 and text.startswith("\ufeff"):
-                text = text[1:]
-            yield n, text.rstrip("\r\n")
-
-
 def read_rows(path: Path, out: list[Problem]) -> Iterator[tuple[int, dict]]:
-    """(line, row) per record of a JSONL or CSV file; file-level problems go to `out`."""
+    """(line, row) per record of a JSONL or CSV file; file-level problems go to `out` (see dataset)."""
     f = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".csv"):
-        out.append(Problem(f, 0, "F003", f"expected a .jsonl or .csv file, not {suffix or 'no extension'}"))
-        return
-    if not path.is_file():
-        out.append(Problem(f, 0, "F001", "file not found"))
-        return
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
-    except OSError as e:
-        out.append(Problem(f, 0, "F001", f"cannot read ({e.strerror or e})"))
-        return
-    looks_json = head.startswith(b"{")
-    if suffix == ".jsonl" and head and not looks_json:
-        out.append(Problem(f, 1, "F003", "a .jsonl file whose first line is not a JSON object (CSV content?)"))
-        return
-    if suffix == ".csv" and looks_json:
-        out.append(Problem(f, 1, "F003", "a .csv file that holds JSON lines (rename it to .jsonl?)"))
-        return
-    if suffix == ".jsonl":
-        for n, text in _lines(path, f, out):
-            if not text.strip():
-                out.append(Problem(f, n, "F005", "blank line"))
-                continue
-            try:
-                row = _loads(text)
-            except ValueError as e:
-                out.append(Problem(f, n, "F008", f"not a JSON object: {getattr(e, 'msg', e)}"))
-                continue
-            if not isinstance(row, dict):
-                out.append(Problem(f, n, "F008", f"a line must be a JSON object, got {type(row).__name__}"))
-                continue
-            yield n, row
-        return
-    # CSV: records may span lines; a record's line is where it starts
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    lines = _lines(path, f, out)
-    state = {"n": 0}
-
-    def feed():
-        for n, text in lines:
-            state["n"] = n
-            yield text + "\n"
-
-    reader = csv.reader(feed())
-    try:
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [h.strip() for h in header]
-        if sorted(header) != ["answer", "question"]:
-            missing = {"question", "answer"} - set(header)
-            extra = [h for h in header if h not in ("question", "answer")]
-            msg = f"header is {','.join(header)!r}"
-            msg += f"; missing {', '.join(sorted(missing))}" if missing else ""
-            msg += f"; unexpected {', '.join(extra)}" if extra else ""
-            out.append(Problem(f, 1, "F004", msg))
-            return
-        start = state["n"] + 1
-        for rec in reader:
-            n = start
-            start = state["n"] + 1
-            if not rec or all(not c.strip() for c in rec):
-                out.append(Problem(f, n, "F005", "blank line"))
-                continue
-            if len(rec) != 2:
-                out.append(Problem(f, n, "F008", f"expected 2 fields (question, answer), got {len(rec)}"))
-                continue
-            yield n, dict(zip(header, rec))
-    except csv.Error as e:
-        out.append(Problem(f, state["n"], "F009", f"unreadable CSV: {e}"))
+    return dataset.read_rows(path, lambda n, code, msg: out.append(Problem(f, n, code, msg)))
 
 
 # ---- one row -----------------------------------------------------------------------------------------
@@ -360,13 +447,17 @@ def _schema_problem(e: jsonschema.ValidationError, tool: str) -> tuple[str, str]
     return "S005", f"{tool}: parameter '{where}': {e.message}"
 
 
-def check_call(name, args, specs: dict[str, ToolSpec], f: str, n: int, what: str, out: list[Problem]) -> bool:
+def check_call(name, args, specs: dict[str, ToolSpec] | None, f: str, n: int, what: str, out: list[Problem]) -> bool:
     """Schema check of one call; True when it conforms."""
+    if specs is None:  # no job description: nothing to check calls against (said once, as F001)
+        return True
     spec = specs.get(name)
     if spec is None:
         out.append(Problem(f, n, "S001", f"{what} calls unknown tool {_short(name)}"))
         return False
     if spec.quick is not None and spec.quick.ok(args):
+        return True
+    if spec.validator is None:  # a schema that cannot be used (J006, reported once)
         return True
     errors = sorted(spec.validator.iter_errors(args), key=lambda e: (list(e.absolute_path), e.validator))
     for e in errors[:3]:
@@ -394,11 +485,11 @@ def _json_in_string(v, field_name: str, not_str: str, bad_json: str, holds: str,
     try:
         return _loads(v)
     except ValueError as e:
-        out.append(Problem(f, n, bad_json, f"{field_name} is not valid JSON: {getattr(e, 'msg', e)}"))
+        out.append(Problem(f, n, bad_json, f"{field_name} is not valid JSON: {dataset.json_error(e)}"))
         return _BAD
 
 
-def check_row(row: dict, specs: dict[str, ToolSpec], f: str, n: int, out: list[Problem]) -> Row | None:
+def check_row(row: dict, specs: dict[str, ToolSpec] | None, f: str, n: int, out: list[Problem]) -> Row | None:
     ok = True
     keys = set(row)
     for k in ("question", "answer"):
@@ -628,36 +719,57 @@ class FileReport:
 
 
 class Validator:
-    def __init__(self, specs: dict[str, ToolSpec] | None, min_rows: int = MIN_ROWS) -> None:
-        self.specs = specs or {}
-        self.fs_tools = fs_tools_in(self.specs)
+    def __init__(self, specs: dict[str, ToolSpec] | None, min_rows: int = MIN_ROWS,
+                 keep: int | None = None) -> None:
+        """`specs` None: no job description, so calls are not checked against tools.  `keep`: problems of
+        one code kept in `problems` (None: all); every one is counted in `problems.counts`."""
+        self.specs = specs
+        self.fs_tools = fs_tools_in(specs or {})
         self.min_rows = min_rows
-        self.problems: list[Problem] = []
+        self.problems = Problems(keep)
         self.files: list[FileReport] = []
         self._hashes = array("Q")
         self._lines = array("L")
         self._file_ids = array("H")
+        self._guard = next((s.guard for s in (specs or {}).values() if s.guard is not None), None)
+        self._slow_reported = 0
 
-    def check_file(self, path: Path, split: str, reference: bool = False) -> None:
+    def check_file(self, path: Path, split: str, reference: bool = False,
+                   rows: "Iterator[tuple[int, dict]] | None" = None) -> None:
+        """Check the rows of `path` (or the given (line, row) pairs read from it, for other formats)."""
         f = str(path)
         rep = FileReport(f, split, reference=reference)
         self.files.append(rep)
         fid = len(self.files) - 1
-        out = self.problems if not reference else []
-        for n, row in read_rows(path, out):
-            rep.rows += 1
-            if not reference:
-                try:
-                    self._check_one(row, f, n)
-                except Exception as e:  # noqa: BLE001 - a validator must report, never crash
-                    out.append(Problem(f, n, "F008", f"row could not be checked ({type(e).__name__}: {e})"))
-            q, a = row.get("question"), row.get("answer")
-            key = json.dumps([q, a], sort_keys=True, ensure_ascii=False) if not isinstance(q, str) else q
-            self._hashes.append(DigestSet.digest(key))
-            self._lines.append(n)
-            self._file_ids.append(fid)
-        if rep.rows < self.min_rows and Path(f).exists() and not reference:
+        out = self.problems if not reference else Problems(keep=0)
+        if rows is None:
+            rows = read_rows(path, out)
+        with progress(f"validating {dataset.plain_text(path.name)}") as bar:
+            for n, row in rows:
+                rep.rows += 1
+                if not reference:
+                    try:
+                        self._check_one(row, f, n)
+                    except Exception as e:  # noqa: BLE001 - a validator must report, never crash
+                        out.append(Problem(f, n, "F008", f"row could not be checked ({type(e).__name__}: {e})"))
+                    if self._guard is not None and len(self._guard.slow) > self._slow_reported:
+                        self._report_slow_patterns()
+                q, a = row.get("question"), row.get("answer")
+                key = json.dumps([q, a], sort_keys=True, ensure_ascii=False) if not isinstance(q, str) else q
+                self._hashes.append(DigestSet.digest(key))
+                self._lines.append(n)
+                self._file_ids.append(fid)
+                bar.advance()
+        if rep.rows < self.min_rows and Path(f).is_file() and not reference:
             out.append(Problem(f, 0, "F006", f"{rep.rows} rows; the platform needs at least {self.min_rows}"))
+
+    def _report_slow_patterns(self) -> None:
+        job_file = next(iter(self.specs.values())).job_file
+        for pattern in self._guard.slow[self._slow_reported:]:
+            self.problems.append(Problem(job_file, 0, "J007", f"pattern {_short(pattern)} took over "
+                                         f"{PATTERN_SECONDS} s on a value; values are not checked against it",
+                                         "warning"))
+        self._slow_reported = len(self._guard.slow)
 
     def _check_one(self, row: dict, f: str, n: int) -> None:
         out = self.problems
@@ -678,7 +790,7 @@ class Validator:
                 why = world.step(*r.answer)
                 if why:
                     out.append(Problem(f, n, "X001", f"answer ({r.answer[0]}): {why}"))
-        if r.answer and r.answer[0] in self.specs:
+        if r.answer and self.specs and r.answer[0] in self.specs:
             bad = ungrounded(r.answer, r.calls, r.user_text, self.specs[r.answer[0]])
             if bad:
                 out.append(Problem(f, n, "W001", f"answer value {', '.join(bad)} appears nowhere in the conversation",
@@ -743,38 +855,91 @@ def find_dataset(directory: Path) -> tuple[Path | None, Path | None, list[Path]]
     return (job if job.exists() else None), (cfg if cfg.exists() else None), data
 
 
+def _format_of(folder: Path) -> str:
+    """The folder's format as `convert` detects it; 'distil' when unclear (validate's reader then says why)."""
+    from .convert import ConvertError, detect
+
+    try:
+        return detect(folder)
+    except ConvertError:
+        return "distil"
+
+
+def _foreign_rows(folder: Path, fmt: str, split: str, out: list[Problem]) -> Iterator[tuple[int, dict]]:
+    """The rows of a split in another format (messages, openai, sharegpt, bfcl), read by `convert`'s
+    readers and put in the upload format; what cannot be read is a problem of its file and line."""
+    from .convert import records
+
+    def report_for(path: Path):
+        f = str(path)
+        return lambda n, code, msg: out.append(Problem(f, n, code, msg))
+
+    for n, turns, answer, _ in records(folder, fmt, split, report_for):
+        yield n, {"question": json.dumps(turns, ensure_ascii=False), "answer": json.dumps(answer, ensure_ascii=False)}
+
+
 def validate(paths: list[Path], job: Path | None = None, config: Path | None = None,
-             min_rows: int = MIN_ROWS) -> Validator:
-    """Check a dataset folder, or data files with their job description; returns the finished Validator."""
+             min_rows: int = MIN_ROWS, keep: int | None = KEEP_PER_CODE) -> Validator:
+    """Check a dataset folder (in the upload format, or in another format `convert` reads), or data files
+    with their job description; returns the finished Validator, which keeps `keep` problems per code."""
     problems: list[Problem] = []
     data: list[Path] = []
+    foreign: list[tuple[Path, str, list[str]]] = []  # (folder, format, splits) in another format
+    job_of_rows = None  # the tools a foreign folder's rows carry, when it has no job_description.json
+
+    def note_foreign(folder: Path, fmt: str, splits: list[str]) -> None:
+        nonlocal job_of_rows
+        foreign.append((folder, fmt, splits))
+        if job is None and job_of_rows is None and not (folder / "job_description.json").is_file():
+            from .convert import ConvertError, job_of
+            try:
+                job_of_rows = (folder, job_of(folder, fmt))
+            except ConvertError:
+                pass
+
     for p in paths:
         if p.is_dir():
             j, c, files = find_dataset(p)
             job = job or j
             config = config or c
+            fmt = _format_of(p)
+            if fmt not in ("distil", "csv"):
+                files = [x for s in ("train", "test") if (x := p / f"{s}.jsonl").is_file()]
+                note_foreign(p, fmt, [split_of(x) for x in files])
             if not files:
                 problems.append(Problem(str(p), 0, "F001", "no train.jsonl/test.jsonl (or .csv) in this folder"))
             else:
                 missing = {"train", "test"} - {split_of(x) for x in files}
                 for m in sorted(missing):
                     problems.append(Problem(str(p), 0, "F001", f"no {m}.jsonl or {m}.csv in this folder"))
-            data += files
+            if fmt in ("distil", "csv"):
+                data += files
+        elif p.suffix.lower() == ".jsonl" and p.stem.lower() in ("train", "test") and p.is_file() \
+                and (fmt := _format_of(p.parent)) not in ("distil", "csv"):
+            note_foreign(p.parent, fmt, [p.stem.lower()])  # a split file of a folder in another format
         else:
             data.append(p)
     if job is None and data:
         guess = data[0].parent / "job_description.json"
-        job = guess if guess.exists() else None
+        job = guess if guess.is_file() else None
     specs = None
-    if job is None:
-        problems.append(Problem(str(data[0].parent if data else "."), 0, "F001",
-                                "no job_description.json (give --job FILE); tool calls cannot be checked"))
-    else:
+    if job is None and foreign and (foreign[0][0] / "job_description.json").is_file():
+        job = foreign[0][0] / "job_description.json"
+    if job is not None:
         specs = load_job(job, problems)
+    elif job_of_rows is not None:
+        specs = specs_of(job_of_rows[1], f"{job_of_rows[0]} (the tools its rows carry)", problems)
+    else:
+        where = data[0].parent if data else foreign[0][0] if foreign else Path(".")
+        problems.append(Problem(str(where), 0, "F001",
+                                "no job_description.json (give --job FILE); tool calls cannot be checked"))
     if config is not None:
         check_config(config, problems)
-    v = Validator(specs, min_rows)
+    v = Validator(specs, min_rows, keep)
     v.problems += problems
+    for folder, fmt, splits in foreign:
+        for split in splits:
+            v.check_file(folder / f"{split}.jsonl", split, rows=_foreign_rows(folder, fmt, split, v.problems))
     checked = {p.resolve() for p in data}
     for p in data:
         v.check_file(p, split_of(p))
@@ -785,7 +950,7 @@ def validate(paths: list[Path], job: Path | None = None, config: Path | None = N
             continue
         for ext in (".jsonl", ".csv"):
             sib = p.with_name(other + ext)
-            if sib.exists() and sib.resolve() not in checked:
+            if sib.is_file() and sib.resolve() not in checked:
                 v.check_file(sib, other, reference=True)
                 checked.add(sib.resolve())
     v.finish()

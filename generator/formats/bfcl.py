@@ -8,6 +8,7 @@ starting tree: `generate --format bfcl` keeps it; `convert` reads the `*.state.j
 from __future__ import annotations
 
 import ast
+import json
 
 NEEDS_STATE = True
 CLASS = "GorillaFileSystem"
@@ -22,7 +23,13 @@ def parse_call(text: str) -> tuple[str, dict]:
     node = ast.parse(text, mode="eval").body
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.args:
         raise ValueError(f"not a keyword call: {text!r}")
-    return node.func.id, {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+    args = {}
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise ValueError(f"not a keyword call: {text[:80]!r}")
+        args[kw.arg] = ast.literal_eval(kw.value)
+    json.dumps(args, allow_nan=False)  # a JSON value (no sets, bytes or infinities): ValueError/TypeError if not
+    return node.func.id, args
 
 
 def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None = None, index: int = 0) -> dict:
@@ -47,6 +54,9 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
 def from_row(row: dict) -> tuple[list, dict]:
     """From {"entry": ..., "possible_answer": ...} (the two files zipped line by line)."""
     entry, truth = row["entry"], row["possible_answer"]["ground_truth"]
+    if not isinstance(truth, list) or not isinstance(entry["question"], list) or len(truth) != len(entry["question"]):
+        raise ValueError(f"{len(entry['question'])} turns but "
+                         f"{len(truth) if isinstance(truth, list) else 'no list of'} ground_truth entries")
     turns = []
     for i, q in enumerate(entry["question"]):
         turns.append({"role": "user", "content": q[0]["content"]})

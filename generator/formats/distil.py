@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from ..dataset import loads  # strict JSON, as everywhere rows are read
+
 NEEDS_STATE = False
 
 
@@ -11,4 +13,4 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
 
 
 def from_row(row: dict) -> tuple[list, dict]:
-    return json.loads(row["question"]), json.loads(row["answer"])
+    return loads(row["question"]), loads(row["answer"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from ..dataset import loads  # strict JSON, as everywhere rows are read
+
 NEEDS_STATE = False
 
 
@@ -36,6 +38,6 @@ def from_row(row: dict) -> tuple[list, dict]:
         elif m["role"] == "assistant" and m is not calls[-1]:
             fn = m["tool_calls"][0]["function"]
             turns.append({"role": "assistant", "content": "", "tool_calls": [
-                {"type": "function", "function": {"name": fn["name"], "arguments": json.loads(fn["arguments"])}}]})
+                {"type": "function", "function": {"name": fn["name"], "arguments": loads(fn["arguments"])}}]})
     fn = calls[-1]["tool_calls"][0]["function"]
-    return turns, {"name": fn["name"], "parameters": json.loads(fn["arguments"])}
+    return turns, {"name": fn["name"], "parameters": loads(fn["arguments"])}

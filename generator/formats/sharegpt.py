@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from ..dataset import loads  # strict JSON, as everywhere rows are read
+
 NEEDS_STATE = False
 
 
@@ -40,10 +42,10 @@ def from_row(row: dict) -> tuple[list, dict]:
         if c["from"] == "human":
             turns.append({"role": "user", "content": c["value"]})
         else:
-            call = json.loads(c["value"])
+            call = loads(c["value"])
             turns.append({"role": "assistant", "content": "", "tool_calls": [
                 {"type": "function", "function": {"name": call["name"], "arguments": call["arguments"]}}]})
-    last = json.loads(conv[-1]["value"])
+    last = loads(conv[-1]["value"])
     return turns, {"name": last["name"], "parameters": last["arguments"]}
 
 
