@@ -15,7 +15,7 @@ from .dataset import (DataError, Report, json_error, json_lines, lines, loads, o
 from .formats import FORMATS
 from .formats.writer import DatasetWriter, canonical
 from .hashset import DigestSet
-from .outdir import Staged, prepare
+from .outdir import Staged, prepare, write_error
 from .progress import progress
 from .tools import TASK_DESCRIPTION, TOOL_NAMES, job_description
 
@@ -267,9 +267,7 @@ def run(src: Path, to: str, out: Path, force: bool = False) -> dict[str, int]:
         raise ConvertError(f"{src}: not a dataset folder")
     fmt = detect(src)
     job = job_of(src, fmt)
-    if out.exists() and out.resolve() == src.resolve():
-        raise ConvertError("--out must differ from the input folder")
-    prepare(out, force)
+    prepare(out, force, inputs=[src])  # refuses --out equal to, inside or around the input
     stage = Staged(out)
     w = DatasetWriter(stage, to, job["tools"], job["task_description"])
     try:
@@ -295,6 +293,9 @@ def run(src: Path, to: str, out: Path, force: bool = False) -> dict[str, int]:
         except (OSError, UnicodeDecodeError) as e:
             raise ConvertError(f"{cfg}: cannot read ({getattr(e, 'strerror', None) or e})") from None
         w.complete(json.dumps(job, indent=2, ensure_ascii=False) + "\n", cfg_text)
+    except OSError as e:  # a full disk: one line, nothing left behind
+        w.abort()
+        raise write_error(out, e) from None
     except BaseException:
         w.abort()
         raise

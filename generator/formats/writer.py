@@ -61,25 +61,32 @@ class DatasetWriter:
                                                    json.dumps(v, ensure_ascii=False)) for k, v in out.items()) + "}"
 
     def close(self) -> None:
+        """Close every file, even when closing one fails (a full disk shows up here); then raise the first
+        error."""
+        first = None
         for w in [*self.rows.values(), *self.files.values()]:
-            w.close()
+            try:
+                w.close()
+            except OSError as e:
+                first = first or e
+        if first is not None:
+            raise first
 
     def complete(self, job_text: str, config_text: str, dataset_name: str = "mtgen") -> None:
         """Put the dataset in place: close the rows, stage job_description.json, config.yaml and what the
-        format needs beside them, rename everything into place, then delete what another format wrote there
-        before (with --force; only after the new files are in)."""
+        format needs beside them, and rename everything into place, removing what another format wrote there
+        before (with --force), all or nothing."""
         self.close()
         self.stage.text("job_description.json", job_text)
         self.stage.text("config.yaml", config_text)
         if self.fmt == "sharegpt":
             self.stage.text("dataset_info.json", json.dumps(sharegpt.dataset_info(dataset_name, self.names), indent=2) + "\n")
-        self.stage.commit()
-        mine = set(self.stage.files)
-        for name in ALL_OUTPUTS:
-            if name not in mine:
-                (self.stage.out / name).unlink(missing_ok=True)
+        self.stage.commit(obsolete=ALL_OUTPUTS)  # another format's old files go in the same all-or-nothing set
 
     def abort(self) -> None:
-        """A failed run: close and remove every staged file."""
-        self.close()
+        """A failed run: close and remove every staged file (a file that fails to close is removed too)."""
+        try:
+            self.close()
+        except OSError:
+            pass
         self.stage.discard()
