@@ -3,7 +3,9 @@
 Each corrupted line gets one defect from the catalogue below, and a manifest line says where (file and
 line in the corrupted copy), which kind, what changed and which `mtgen validate` code should catch it.
 Untouched lines are copied byte for byte.  Which lines are corrupted depends only on (seed, file, line);
-kinds are dealt round-robin from a seeded order, so small runs still cover the catalogue.
+kinds are dealt round-robin from a seeded order, so small runs still cover the catalogue.  Files are read
+as a stream, so memory does not grow with the input.  `score` runs another validator on the clean input
+and on the corrupted copy and counts only what it measured.
 """
 from __future__ import annotations
 
@@ -12,12 +14,17 @@ import io
 import json
 import re
 import shlex
+import shutil
 import subprocess
+import sys
+import tempfile
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .outdir import Staged, prepare
+from .progress import progress
 from .rng import Rand
 from .validate import MAX_EXAMPLE_CHARS, ToolSpec, fs_tools_in, load_job, split_of
 
@@ -310,46 +317,107 @@ KINDS: dict[str, Kind] = {
 
 
 # ---- records with their exact bytes -------------------------------------------------------------------
+# Files are streamed record by record (memory stays flat in the input size); a record is kept as its exact
+# bytes, so untouched records are copied byte for byte, and as its offset, so a donor row (leakage,
+# duplicate) is read again from the file when it is needed instead of being held.
 @dataclass
 class Record:
-    raw: str  # exactly as in the file, newline(s) included
-    row: dict | None  # parsed question/answer, or None when the line is not a usable row
+    offset: int  # where the record starts in its file
+    raw: bytes  # exactly as in the file, newline(s) included
+    row: dict | None  # parsed question/answer, or None when the record is not a usable row
 
 
-def read_records(path: Path) -> tuple[str, list[Record]]:
-    """(header text for CSV or '', records) of a data file."""
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
-    lines = text.splitlines(keepends=True)
-    if path.suffix.lower() == ".csv":
-        if not lines:
-            return "", []
-        header, recs = lines[0], []
-        fields = next(csv.reader([header]))
-        i = 1
-        while i < len(lines):
-            j = i + 1
-            while True:  # grow the record until its quotes balance
-                chunk = "".join(lines[i:j])
-                try:
-                    parsed = list(csv.reader(io.StringIO(chunk)))
-                except csv.Error:
-                    parsed = None
-                if (parsed is not None and len(parsed) == 1 and chunk.count('"') % 2 == 0) or j >= len(lines):
-                    break
-                j += 1
-            rec = parsed[0] if parsed and len(parsed) == 1 else None
-            row = dict(zip(fields, rec)) if rec and len(rec) == len(fields) else None
-            recs.append(Record(chunk, row))
-            i = j
-        return header, recs
-    recs = []
-    for line in lines:
-        try:
-            row = json.loads(line)
-        except ValueError:
-            row = None
-        recs.append(Record(line, row if isinstance(row, dict) else None))
-    return "", recs
+def _text(raw: bytes) -> str | None:
+    """The record as text, or None when it is not UTF-8 (such a record is carried, never mutated)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _json_row(text: str | None) -> dict | None:
+    if text is None:
+        return None
+    try:
+        row = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse; carried as it is
+        return None
+    return row if isinstance(row, dict) else None
+
+
+def _csv_parse(chunk: bytes) -> list | None:
+    try:
+        return list(csv.reader(io.StringIO(chunk.decode("utf-8", errors="surrogateescape"))))
+    except csv.Error:
+        return None
+
+
+class DataFile:
+    """One .jsonl or .csv input file, read a record at a time.  A JSONL record is a line (lines end at
+    '\\n' only, as `mtgen validate` counts them); a CSV record grows line by line until its quotes balance."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.is_csv = path.suffix.lower() == ".csv"
+        self.header = b""
+        self.fields: list[str] = []
+        if self.is_csv:
+            csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long field is a record, not a reading error
+            with open(path, "rb") as f:
+                self.header = f.readline()
+            try:
+                self.fields = next(csv.reader([self.header.decode("utf-8", errors="surrogateescape")]), [])
+            except csv.Error:  # not a CSV header: no record of the file is a usable row
+                self.fields = []
+        self._reader = None
+
+    def records(self, start: int | None = None) -> Iterator[Record]:
+        """Every record from byte offset `start` (default: the first record after the header)."""
+        pos = len(self.header) if start is None else start
+        with open(self.path, "rb") as f:
+            f.seek(pos)
+            yield from (self._csv_records(f, pos) if self.is_csv else self._jsonl_records(f, pos))
+
+    @staticmethod
+    def _jsonl_records(f, pos: int) -> Iterator[Record]:
+        for raw in f:
+            yield Record(pos, raw, _json_row(_text(raw)))
+            pos += len(raw)
+
+    def _csv_records(self, f, pos: int) -> Iterator[Record]:
+        pending: list[bytes] = []
+        odd = 0  # quotes seen in the pending lines, mod 2: a record can end only where they balance
+        for raw in f:
+            pending.append(raw)
+            odd ^= raw.count(b'"') & 1
+            if odd:
+                continue
+            chunk = b"".join(pending)
+            yield self._csv_record(pos, chunk)
+            pos += len(chunk)
+            pending = []
+        if pending:  # the file ends inside a quoted field: the rest is one unusable record
+            yield self._csv_record(pos, b"".join(pending))
+
+    def _csv_record(self, pos: int, chunk: bytes) -> Record:
+        parsed = _csv_parse(chunk)
+        rec = parsed[0] if parsed and len(parsed) == 1 else None
+        usable = rec and len(rec) == len(self.fields) and _text(chunk) is not None
+        return Record(pos, chunk, dict(zip(self.fields, rec)) if usable else None)
+
+    def row_at(self, offset: int) -> dict | None:
+        """The row of the record at `offset` (a donor row read again)."""
+        if self._reader is None:
+            self._reader = open(self.path, "rb")
+        self._reader.seek(offset)
+        if not self.is_csv:
+            return _json_row(_text(self._reader.readline()))
+        return next(self._csv_records(self._reader, offset)).row
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
 
 def _parse(row: dict | None):
@@ -358,7 +426,7 @@ def _parse(row: dict | None):
         return None
     try:
         turns, answer = json.loads(row["question"]), json.loads(row["answer"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
     if not (isinstance(turns, list) and turns and all(isinstance(t, dict) for t in turns)
             and isinstance(answer, dict) and isinstance(answer.get("parameters"), dict)):
@@ -375,6 +443,16 @@ def _serialise(row: dict, fmt: str) -> str:
     return json.dumps(row, ensure_ascii=False) + "\n"
 
 
+def _lines_in(path: Path) -> int:
+    """Lines of a file (a last line without a newline counts), for the progress total."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")
+
+
 # ---- the run ------------------------------------------------------------------------------------------
 @dataclass
 class Mutation:
@@ -385,27 +463,97 @@ class Mutation:
     expected_code: str
 
 
+class Manifest:
+    """The mutations of a run, read back from its manifest.jsonl when iterated (a large run does not
+    hold them in memory)."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = path, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Mutation]:
+        with open(self.path, encoding="utf-8") as f:
+            for line in f:
+                yield Mutation(**json.loads(line))
+
+
 @dataclass
 class MutateResult:
     out: Path
     files: list[Path] = field(default_factory=list)
-    mutations: list[Mutation] = field(default_factory=list)
+    mutations: Manifest | list[Mutation] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     skipped_kinds: set[str] = field(default_factory=set)
+    inputs: list[Path] = field(default_factory=list)  # the clean file behind each of `files`
+    job: Path | None = None
+    config: Path | None = None
+
+
+_OTHER_FORMATS = ("messages", "openai", "sharegpt", "bfcl")
+
+
+def _other_format(src: Path) -> str | None:
+    """The format of `src` when it is a dataset mtgen knows in a format other than the upload format."""
+    if src.is_dir():
+        from .convert import ConvertError, detect
+        try:
+            fmt = detect(src)
+        except (ConvertError, ValueError, RecursionError, OSError):
+            return None  # nothing recognisable: read as upload-format rows (unusable lines are carried)
+        return fmt if fmt in _OTHER_FORMATS else None
+    try:
+        with open(src, "rb") as f:
+            row = json.loads(f.readline(1 << 20).decode("utf-8").lstrip("\ufeff"))
+    except (ValueError, RecursionError, OSError):
+        return None
+    if not isinstance(row, dict) or "answer" in row:
+        return None
+    if "conversations" in row:
+        return "sharegpt"
+    if "messages" in row:
+        return "openai" if "parallel_tool_calls" in row else "messages"
+    return "bfcl" if "id" in row and isinstance(row.get("question"), list) else None
 
 
 def _inputs(src: Path, job: Path | None) -> tuple[list[Path], Path | None, Path | None]:
     if src.is_dir():
-        files = [src / f"{s}.{e}" for s in ("train", "test") for e in ("jsonl", "csv") if (src / f"{s}.{e}").exists()]
+        files = []
+        for name in (f"{s}.{e}" for s in ("train", "test") for e in ("jsonl", "csv")):
+            p = src / name
+            if p.exists() and not p.is_file():  # a folder or a FIFO: never opened
+                raise MutateError(f"{p}: not a file")
+            if p.exists():
+                files.append(p)
+    elif not src.exists():
+        raise MutateError(f"{src}: no such file or folder")
+    elif not src.is_file():
+        raise MutateError(f"{src}: not a file or folder")
+    fmt = _other_format(src)
+    if fmt:
+        folder = src if src.is_dir() else src.parent
+        raise MutateError(f"{src}: a {fmt} dataset; mutate reads the upload format (question/answer rows): "
+                          f"convert it first with 'mtgen convert {folder} --to distil --out FOLDER'")
+    if src.is_dir():
         if not files:
             raise MutateError(f"{src}: no train/test .jsonl or .csv files")
         cfg = src / "config.yaml"
+        if cfg.exists() and not cfg.is_file():
+            raise MutateError(f"{cfg}: not a file")
         return files, job or (src / "job_description.json"), cfg if cfg.exists() else None
-    if not src.is_file():
-        raise MutateError(f"{src}: no such file or folder")
     if src.suffix.lower() not in (".jsonl", ".csv"):
         raise MutateError(f"{src}: expected a .jsonl or .csv file")
     return [src], job or (src.parent / "job_description.json"), None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise MutateError(f"{path}: not UTF-8 (byte {e.start})") from None
+    except OSError as e:
+        raise MutateError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
 def run(src: Path, out: Path, seed: int = 1, rate: float = 0.3, kinds: list[str] | None = None,
@@ -425,79 +573,181 @@ def run(src: Path, out: Path, seed: int = 1, rate: float = 0.3, kinds: list[str]
     specs = load_job(job_path, problems)
     if specs is None or problems:
         raise MutateError(f"{job_path}: {problems[0].message if problems else 'unusable job description'}")
+    job_text, cfg_text = _read_text(job_path), _read_text(cfg) if cfg else None
     fs_tools = fs_tools_in(specs)
-    prepare(out, force)
+    # an --out that is, holds or lies inside an input is refused: with --force it would replace the input
+    prepare(out, force, inputs=[src, job_path] + ([cfg] if cfg else []))
 
-    data = {p: read_records(p) for p in files}
-    picked = {p: [Rand(seed, 0xBAD, fid, i).chance(rate) for i in range(len(data[p][1]))]
-              for fid, p in enumerate(files)}
-    test_donors = [rec.row for p in files if split_of(p) == "test"
-                   for rec, hit in zip(data[p][1], picked[p]) if not hit and _parse(rec.row)]
-    order = Rand(seed, 0x0D3).shuffled(names)
-    result = MutateResult(out)
+    result = MutateResult(out, inputs=list(files), job=job_path, config=cfg)
     stage = Staged(out)
-    deal = 0
+    data: list[DataFile] = []
     try:
-        for fid, p in enumerate(files):
-            fmt = "csv" if p.suffix.lower() == ".csv" else "jsonl"
-            header, recs = data[p]
-            buf: list[str] = [header] if header else []
-            line = 1 + (header.count("\n") if header else 0)
-            clean_before: list[dict] = []
-            donors_left = [d for d in test_donors] if split_of(p) == "train" else []
-            for i, rec in enumerate(recs):
-                parsed = _parse(rec.row) if picked[p][i] else None
-                text, mutation = rec.raw, None
-                if parsed:
-                    r = Rand(seed, 0xC0DE, fid, i)
-                    for step in range(len(order)):
-                        kind = order[(deal + step) % len(order)]
-                        code = KINDS[kind][0 if fmt == "jsonl" else 1]
-                        if code is None:
-                            continue
-                        donor = None
-                        if kind == "leakage":
-                            donor = donors_left.pop(r.below(len(donors_left))) if donors_left else None
-                        elif kind == "duplicate_row":
-                            donor = r.choice(clean_before) if clean_before else None
-                        row = dict(rec.row)
-                        ctx = Ctx(row, parsed[0], parsed[1], specs, fmt, r, fs_tools, donor)
-                        change = KINDS[kind][2](ctx)
-                        if change is None:
-                            continue
-                        text = _serialise(row, fmt)
-                        mutation = Mutation(p.name, line, kind, change, code)
-                        deal += step + 1
-                        break
-                if mutation:
-                    result.mutations.append(mutation)
-                elif not picked[p][i] and rec.row is not None:
-                    clean_before.append(rec.row)
-                buf.append(text)
-                line += text.count("\n") or 1
-            stage.binary(p.name, "".join(buf).encode("utf-8", errors="surrogateescape"))
-            result.files.append(out / p.name)
-            result.rows[p.name] = len(recs)
-        stage.text("job_description.json", job_path.read_text(encoding="utf-8"))
-        if cfg:
-            stage.text("config.yaml", cfg.read_text(encoding="utf-8"))
-        stage.text("manifest.jsonl", "".join(json.dumps(m.__dict__, ensure_ascii=False) + "\n"
-                                             for m in result.mutations))
+        data = [DataFile(p) for p in files]
+        with progress("mutating", sum(_lines_in(p) for p in files)) as bar:
+            count = _mutate(data, seed, rate, names, specs, fs_tools, stage, result, bar)
+        stage.text("job_description.json", job_text)
+        if cfg_text is not None:
+            stage.text("config.yaml", cfg_text)
         stage.commit()
+    except OSError as e:
+        stage.discard()
+        raise MutateError(f"{e.filename or out}: {e.strerror or e}") from None
     except BaseException:
         stage.discard()
         raise
-    result.skipped_kinds = set(names) - {m.kind for m in result.mutations}
+    finally:
+        for d in data:
+            d.close()
+    result.mutations = Manifest(out / "manifest.jsonl", count)
     return result
+
+
+def _picked(seed: int, fid: int, i: int, rate: float) -> bool:
+    return Rand(seed, 0xBAD, fid, i).chance(rate)
+
+
+def _mutate(data: list[DataFile], seed: int, rate: float, names: list[str], specs: dict, fs_tools: set,
+            stage: Staged, result: MutateResult, bar) -> int:
+    """Write the corrupted copy of every file and the manifest into `stage`; the number of mutations."""
+    order = Rand(seed, 0x0D3).shuffled(names)
+    # leakage donors: untouched, usable test rows, as (offset << 2 | file) — read again when dealt
+    test_donors = array("q")
+    if "leakage" in names and any(split_of(d.path) == "train" for d in data):
+        for fid, d in enumerate(data):
+            if split_of(d.path) == "test":
+                for i, rec in enumerate(d.records()):
+                    if not _picked(seed, fid, i, rate) and _parse(rec.row):
+                        test_donors.append(rec.offset << 2 | fid)
+    seen: set[str] = set()
+    count = deal = shaped = 0
+    with open(stage.path("manifest.jsonl"), "wb") as manifest:
+        for fid, d in enumerate(data):
+            p = d.path
+            fmt = "csv" if d.is_csv else "jsonl"
+            line = 1 + d.header.count(b"\n")
+            clean_before = array("q")  # offsets of untouched rows of this file: duplicate donors
+            donors_left = array("q", test_donors) if split_of(p) == "train" else array("q")
+            rows = 0
+            with open(stage.path(p.name), "wb") as w:
+                w.write(d.header)
+                bar.advance(d.header.count(b"\n"))
+                for i, rec in enumerate(d.records()):
+                    rows += 1
+                    shaped += rec.row is not None and rec.row.keys() == {"question", "answer"}
+                    hit = _picked(seed, fid, i, rate)
+                    parsed = _parse(rec.row) if hit else None
+                    text, note = rec.raw, None
+                    if parsed:
+                        r = Rand(seed, 0xC0DE, fid, i)
+                        for step in range(len(order)):
+                            kind = order[(deal + step) % len(order)]
+                            code = KINDS[kind][0 if fmt == "jsonl" else 1]
+                            if code is None:
+                                continue
+                            donor = None
+                            if kind == "leakage" and donors_left:
+                                at = donors_left.pop(r.below(len(donors_left)))
+                                donor = data[at & 3].row_at(at >> 2)
+                            elif kind == "duplicate_row" and clean_before:
+                                donor = d.row_at(r.choice(clean_before))
+                            made = _apply(kind, Ctx(dict(rec.row), parsed[0], parsed[1], specs, fmt, r, fs_tools,
+                                                    donor), fmt, p.name, line, code)
+                            if made is None:
+                                continue
+                            text, note = made
+                            deal += step + 1
+                            break
+                    if note:
+                        manifest.write(note)
+                        count += 1
+                        seen.add(kind)
+                    elif not hit and rec.row is not None:
+                        clean_before.append(rec.offset)
+                    w.write(text)
+                    line += text.count(b"\n") or 1
+                    bar.advance(rec.raw.count(b"\n") or 1)
+            result.files.append(result.out / p.name)
+            result.rows[p.name] = rows
+    if not shaped:
+        raise MutateError(f"{', '.join(str(d.path) for d in data)}: no row in the upload format "
+                          f"(a JSON object or CSV record with question and answer): nothing to corrupt")
+    result.skipped_kinds = set(names) - seen
+    return count
+
+
+def _apply(kind: str, ctx: Ctx, fmt: str, name: str, line: int, code: str):
+    """(row bytes, manifest line bytes) of `kind` applied to ctx's row; None when the kind does not apply
+    or its result cannot be written: a lone surrogate ("\\ud800" in the input) is not UTF-8, and a value
+    nested too deeply does not serialise.  Then another kind is tried, or the row is carried as it is."""
+    try:
+        change = KINDS[kind][2](ctx)
+        if change is None:
+            return None
+        text = _serialise(ctx.row, fmt).encode("utf-8")
+        note = json.dumps(Mutation(name, line, kind, change, code).__dict__, ensure_ascii=False) + "\n"
+        return text, note.encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return None
 
 
 # ---- scoring another validator ------------------------------------------------------------------------
 @dataclass
 class Score:
-    per_kind: dict[str, list[int]]  # kind -> [mutations, detected]
-    false_positives: int
-    clean_lines: int
+    per_kind: dict[str, list[int]]  # kind -> [mutations, detected], over the mutations that could be scored
+    false_positives: int | None  # lines the check reports on the clean input; None: it rejects a clean
+    #                              file without naming a line, so there is no count
+    clean_lines: int  # lines of the clean input
     notes: list[str]
+    unscored: int = 0  # mutations whose detection could not be measured (see notes)
+    clean_failures: list[str] = field(default_factory=list)  # clean input files the check fails or flags
+    stray: int = 0  # reports on untouched lines of the corrupted copies (a wrong line, or a defect's echo)
+
+
+_CANNOT_RUN = {126: "not executable", 127: "command not found"}  # the shell's exit codes
+
+
+def fill(command: str, path: str) -> str:
+    """`command` with each {file} replaced by `path`, quoted for where it stands (bare, inside "..." or
+    inside '...'), so the path is one argument and no file name runs as shell code."""
+    out, i, quote = [], 0, ""
+    while i < len(command):
+        if command.startswith("{file}", i):
+            if quote == "'":
+                out.append(path.replace("'", "'\\''"))
+            elif quote == '"':
+                out.append(re.sub(r'([\\$`"])', r"\\\1", path))
+            else:
+                out.append(shlex.quote(path))
+            i += len("{file}")
+            continue
+        c = command[i]
+        if c == "\\" and quote != "'":
+            out.append(command[i:i + 2])
+            i += 2
+            continue
+        if not quote and c in "'\"":
+            quote = c
+        elif c == quote:
+            quote = ""
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _check(command: str, path: Path) -> tuple[int, str]:
+    proc = subprocess.run(fill(command, str(path)), shell=True, capture_output=True, encoding="utf-8",
+                          errors="replace")
+    output = proc.stdout + "\n" + proc.stderr
+    if proc.returncode in _CANNOT_RUN:
+        last = next((x for x in reversed(proc.stderr.splitlines()) if x.strip()), "")
+        raise MutateError(f"--check could not run ({_CANNOT_RUN[proc.returncode]}, exit {proc.returncode})"
+                          + (f": {last.strip()}" if last else ""))
+    return proc.returncode, output
+
+
+def _crashed(code: int, output: str) -> bool:
+    """Killed by a signal, or a Python traceback: its exit code is no verdict on the data."""
+    return code < 0 or code >= 128 or "Traceback (most recent call last)" in output
 
 
 def _reported_lines(output: str, name: str) -> set[int]:
@@ -513,40 +763,87 @@ def _reported_lines(output: str, name: str) -> set[int]:
     return lines
 
 
+def _clean_copy(result: MutateResult, folder: Path) -> None:
+    """The clean input laid out as the corrupted copy is (same file names, job and config beside), so
+    the check sees the same context: links where the system allows them, else copies."""
+    pairs = [(f.name, p) for f, p in zip(result.files, result.inputs)]
+    pairs += [("job_description.json", result.job)] if result.job else []
+    pairs += [("config.yaml", result.config)] if result.config else []
+    for name, p in pairs:
+        try:
+            (folder / name).symlink_to(p.resolve())
+        except OSError:
+            shutil.copyfile(p, folder / name)
+
+
 def score(result: MutateResult, command: str) -> Score:
-    """Run `command` (with {file} replaced) on each corrupted file and compare with the manifest."""
+    """Run `command` (with {file} replaced) first on each clean input file, then on its corrupted copy,
+    and compare with the manifest.  Only what was measured is counted; the rest is said in `notes`."""
     if "{file}" not in command:
         raise MutateError("--check needs '{file}' in the command, e.g. --check 'mtgen validate {file}'")
-    per_kind: dict[str, list[int]] = {}
-    fp = clean = 0
-    notes = []
-    for f in result.files:
-        muts = [m for m in result.mutations if m.file == f.name]
-        proc = subprocess.run(command.replace("{file}", shlex.quote(str(f))), shell=True, capture_output=True,
-                              text=True)
-        output = proc.stdout + "\n" + proc.stderr
-        reported = _reported_lines(output, f.name)
-        record_lines = _record_lines(f)
-        bad = {m.line for m in muts}
-        for m in muts:
-            hit = m.line in reported if reported else proc.returncode != 0
-            k = per_kind.setdefault(m.kind, [0, 0])
-            k[0] += 1
-            k[1] += hit
-        if not reported and proc.returncode != 0 and muts:
-            notes.append(f"{f.name}: the validator printed no line numbers; scored by its exit code")
-        if not reported and proc.returncode != 0 and not muts:
-            fp += 1
-        fp += len((reported & record_lines) - bad)
-        clean += len(record_lines - bad)
-    return Score(per_kind, fp, clean, notes)
+    by_file: dict[str, dict[int, str]] = {}
+    for m in result.mutations:
+        by_file.setdefault(m.file, {})[m.line] = sys.intern(m.kind)
+    s = Score({}, 0, 0, [])
+    with tempfile.TemporaryDirectory(prefix="mtgen-clean-") as tmp, \
+            progress("checking", 2 * len(result.files)) as bar:
+        _clean_copy(result, Path(tmp))
+        for f, src in zip(result.files, result.inputs):
+            muts = by_file.get(f.name, {})
+            # the clean input first: what the check reports there is its false-positive result
+            code0, out0 = _check(command, Path(tmp) / f.name)
+            bar.advance()
+            crashed0 = _crashed(code0, out0)  # a traceback's line numbers are the program's, not the data's
+            records, flagged = _record_lines(src, set() if crashed0 else _reported_lines(out0, f.name))
+            s.clean_lines += records
+            if flagged and s.false_positives is not None:
+                s.false_positives += len(flagged)
+            elif code0 != 0 and not flagged:
+                s.false_positives = None
+            if flagged or code0 != 0:
+                how = "crashes" if crashed0 else f"exits {code0}"
+                s.clean_failures.append(f"{f.name}: {how}, {len(flagged)} line(s) reported")
+                s.notes.append(f"{f.name}: on the clean input the check {how} and reports {len(flagged)} "
+                               f"line(s): that is its false-positive result")
+            # then the corrupted copy
+            code, output = _check(command, f)
+            bar.advance()
+            crashed = _crashed(code, output)
+            reported = set() if crashed else _reported_lines(output, f.name)
+            if reported or code == 0:  # a pass with no line named catches nothing
+                if reported:
+                    s.stray += len(_record_lines(f, reported)[1] - muts.keys())
+                caught = [line in reported for line in muts]
+            elif crashed or code0 != 0:
+                if muts:
+                    why = "crashes on it" if crashed else "fails on the clean input too"
+                    s.notes.append(f"{f.name}: {len(muts)} corrupted row(s) not scored: the check {why} "
+                                   f"and names no line")
+                s.unscored += len(muts)
+                continue
+            else:
+                caught = [True] * len(muts)
+                if muts:
+                    s.notes.append(f"{f.name}: the validator printed no line numbers; scored by its exit code")
+            for kind, hit in zip(muts.values(), caught):
+                k = s.per_kind.setdefault(kind, [0, 0])
+                k[0] += 1
+                k[1] += hit
+    if s.stray:
+        s.notes.append(f"{s.stray} report(s) on untouched lines of the corrupted files (a wrong line number, "
+                       f"or an echo of a nearby defect)")
+    return s
 
 
-def _record_lines(path: Path) -> set[int]:
-    header, recs = read_records(path)
-    line = 1 + (1 if header else 0)
-    out = set()
-    for rec in recs:
-        out.add(line)
-        line += rec.raw.count("\n") or 1
-    return out
+def _record_lines(path: Path, among: set[int]) -> tuple[int, set[int]]:
+    """(records in a data file, the lines of `among` on which a record starts): a reported line that
+    starts no record (a CSV record's second line, a line past the end) is no report on a row."""
+    d = DataFile(path)
+    line = 1 + d.header.count(b"\n")
+    count, hits = 0, set()
+    for rec in d.records():
+        count += 1
+        if line in among:
+            hits.add(line)
+        line += rec.raw.count(b"\n") or 1
+    return count, hits

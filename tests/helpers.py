@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+# The two real example datasets (smart home, banking) live in ../shared/realdata, beside the checkout; a plain
+# clone has 25-row samples of each in tests/fixtures/realdata_small, so the tests on them always run.
+# MTGEN_REALDATA=<folder> picks either one explicitly (e.g. to run the samples where the real data exists).
+REALDATA_FULL = SHARED / "realdata"
+REALDATA_SMALL = ROOT / "tests" / "fixtures" / "realdata_small"
+REALDATA = Path(os.environ.get("MTGEN_REALDATA") or (REALDATA_FULL if REALDATA_FULL.is_dir() else REALDATA_SMALL))
 
 
 def mtgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

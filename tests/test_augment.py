@@ -5,10 +5,9 @@ import pytest
 from generator import augment as aug
 from generator.fs import FileSystem
 from generator.validate import validate
-from helpers import ROOT, SHARED, mtgen, read_rows
+from helpers import REALDATA, ROOT, mtgen, read_rows
 
 SPEC = ROOT / "tests" / "fixtures" / "spec_example"
-REALDATA = SHARED / "realdata"
 
 
 def test_invalid_seed_lines_are_reported_by_number(tmp_path):

@@ -6,9 +6,8 @@ import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.formats import FORMATS
-from helpers import ROOT, SHARED, mtgen, read_rows
+from helpers import REALDATA, ROOT, mtgen, read_rows
 
-REALDATA = SHARED / "realdata"
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ import pytest
 
 from generator import mutate as mut
 from generator.validate import validate
-from helpers import SHARED, mtgen
+from helpers import REALDATA, mtgen
 
-REALDATA = SHARED / "realdata"
 VALIDATE = f"{sys.executable} -m generator validate {{file}}"
 
 
@@ -133,3 +132,35 @@ def test_cli_scoreboard(tmp_path, ours):
     r = mtgen("mutate", ours, "--out", tmp_path / "o", "--check", VALIDATE)
     assert r.returncode == 0, r.stderr
     assert "false positives: 0 reported line(s)" in r.stdout and "100%" in r.stdout
+
+
+def test_same_bytes_as_before_streaming(tmp_path):
+    """Reading the input as a stream (issue 14) kept every output byte: digests of the whole-file version's
+    output for the shipped samples, as JSONL and as multi-line CSV records with CRLF endings."""
+    import csv
+    import hashlib
+    import shutil
+
+    from helpers import REALDATA_SMALL
+
+    def digest(folder):
+        h = hashlib.sha256()
+        for p in sorted(folder.iterdir()):
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+        return h.hexdigest()[:16]
+
+    home = REALDATA_SMALL / "distil-smart-home"
+    c = tmp_path / "csv"
+    c.mkdir()
+    for split in ("train", "test"):
+        with open(c / f"{split}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["question", "answer"])
+            for line in (home / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                w.writerow([json.dumps(json.loads(row["question"]), indent=1), row["answer"]])
+    shutil.copy(home / "job_description.json", c)
+    for src, seed, want in ((home, 3, "e0d2699767fcae8b"), (REALDATA_SMALL / "distil-voice-assistant-banking", 5,
+                            "de4f476df8ad07b6"), (c, 2, "d9b382f92e84c8dd")):
+        mut.run(src, tmp_path / f"{src.name}-out", seed=seed, rate=0.5)
+        assert digest(tmp_path / f"{src.name}-out") == want, src.name

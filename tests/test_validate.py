@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 
 from generator.validate import CODES, validate
-from helpers import ROOT, SHARED, mtgen
+from helpers import REALDATA, ROOT, mtgen
 
-REALDATA = SHARED / "realdata"
 needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"{REALDATA} is missing (CI keeps shared/ beside the checkout)")
 
 
