@@ -11,18 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .domains.filesystem import PRESETS, DEFAULT_PRESET
+from .domains.filesystem.state import Dir, FileSystem
+from .domains.filesystem.world import make_tree
 from .forms import FORMS, SURFACE_STYLES
-from .fs import Dir, FileSystem
 from .grammar import Grammar
-from .planner import Action, Discourse, choose, menu, pick
+from .planner import Action, Discourse, choose, menu, pick, record
 from .rng import Rand
-from .world import make_tree
 
 
 @dataclass(frozen=True)
 class Settings:
     seed: int = 1
-    tools: tuple[str, ...] = ("ls", "cd", "cat", "mkdir", "touch", "rm", "cp", "mv")
+    tools: tuple[str, ...] = PRESETS[DEFAULT_PRESET]
     min_prior: int = 1  # prior user/assistant exchanges before the final request
     max_prior: int = 5
     context_share: float = 0.4  # share of final requests that can only be answered from earlier turns
@@ -59,8 +60,10 @@ class Engine:
         self.forms = [f.name for f in usable]
         self.menu = menu(self.forms)
         self.setup_menus = {f: menu([f]) for f in self.forms}
-        self.setups_ok = {f.name: all(FORMS[x].tool in settings.tools and x in grammar.forms for x in f.setup)
-                          for f in usable}
+        # the first alternative setup whose forms this run can play (none: the form waits for chance)
+        self.setup = {f.name: next((alt for alt in f.setup
+                                    if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
+                      for f in usable}
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
         self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
@@ -92,7 +95,8 @@ class Engine:
         start = make_tree(r)
         fs = FileSystem(start.clone() if self.keep_start else start)
         d = Discourse()
-        setup = list(FORMS[want].setup) if self.setups_ok.get(want) else []
+        setup = list(self.setup.get(want, ()))
+        prior = max(prior, min(len(setup), self.s.max_prior))  # room for the whole setup before the request
         turns: list[Turn] = []
         hist_side = "train" if side == "train" else "any"
         for t in range(prior):
@@ -107,7 +111,7 @@ class Engine:
             turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side))
             path = fs.path()
             fs.apply(action.tool, action.args)
-            d.record(action, path)
+            record(d, action, path)
         final = choose(want, fs, d, r)
         if final is None:
             same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)

@@ -3,7 +3,7 @@
 import pytest
 
 from generator import augment as aug
-from generator.fs import FileSystem
+from generator.domains.filesystem.state import FileSystem
 from generator.validate import validate
 from helpers import ROOT, SHARED, mtgen, read_rows
 

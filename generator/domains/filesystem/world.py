@@ -10,8 +10,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .fs import Dir
-from .rng import Rand
+from ...rng import Rand
+from .contents import Recipe, flavour_of
+from .state import Dir
 
 
 # Function words and verbs from the lorem list that nobody names a file after ("without.xlsx").
@@ -106,6 +107,7 @@ HIDDEN_FILES = (".bashrc", ".gitignore", ".env", ".profile", ".vimrc", ".editorc
 HIDDEN_DIRS = (".config", ".cache", ".ssh", ".git", ".local", ".vscode")
 SUB_FOLDERS = ("{w}", "{w}_{y}", "{w}-app", "{w}_old", "drafts", "final", "shared", "{p}", "{w}_v2",
                "assets", "data", "{w}s")
+EMPTY_FOLDERS = ("old", "tmp", "unused", "{w}_old", "empty", "scratch", "to_delete")
 ROOT_NAMES = ("home", "workspace", "{p}", "{p}_files", "documents", "projects_root")
 
 
@@ -151,11 +153,22 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
     for _ in range(1 + r.below(4)):
         name = _unique(files, kids, r)
         if name:
-            kids[name] = f"Contents of {name}."
+            kids[name] = _seeded(name, r)
+    if r.chance(0.5):  # a second version of a text file: what `diff` compares
+        texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
+        if texts:
+            first = r.choice(texts)
+            stem, dot, ext = first.rpartition(".")
+            other = (stem or ext) + r.choice(("_v2", "_old", "_draft", "_backup")) + (dot + ext if stem else "")
+            if other not in kids:
+                kids[other] = Recipe(kids[first].kind, kids[first].key, 1)
     if r.chance(0.2):
         name = _unique(HIDDEN_FILES, kids, r)
         if name:
-            kids[name] = "# hidden"
+            kids[name] = _seeded(name, r)
+    if depth_left > 0 and r.chance(0.25):  # an empty folder: what `rmdir` removes
+        name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
+        kids[name] = Dir(name, d)
     if depth_left > 0:
         n_subs = r.below(3) if depth_left < 3 else 1 + r.below(2)
         for i in range(max(n_subs, 1 if spine else 0)):
@@ -179,13 +192,18 @@ def make_tree(r: Rand) -> Dir:
     for theme in r.sample(_THEME_NAMES, 2):
         name = _unique(THEMES[theme][1], kids, r)
         if name:
-            kids[name] = f"Contents of {name}."
+            kids[name] = _seeded(name, r)
     for name in r.sample(HIDDEN_FILES, 1 + int(rnd() * 3)):
-        kids[name] = "# hidden"
+        kids[name] = _seeded(name, r)
     if rnd() < 0.5:
         hidden = root.add_dir(HIDDEN_DIRS[int(rnd() * len(HIDDEN_DIRS))])
         hidden.add_file(_fill("{w}.json", r), "{}")
     return root
+
+
+def _seeded(name: str, r: Rand) -> Recipe:
+    """A file's content as a recipe: its text is made only if a request reads it."""
+    return Recipe(flavour_of(name) or "binary", r.key())
 
 
 def new_file_name(taken, r: Rand, like: str | None = None) -> str:

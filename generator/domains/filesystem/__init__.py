@@ -1,0 +1,61 @@
+"""The file-system domain: the benchmark's file-system tools (GorillaFileSystem), one module each under
+tools/, over a simulated tree (state.py) seeded with themed folders and text contents (world.py,
+contents.py).  This module is the registry: it discovers the tools and derives everything else from them.
+"""
+from __future__ import annotations
+
+import copy
+
+from ..base import Form, Tool, discover
+from .state import FileSystem
+
+TOOLS: dict[str, Tool] = discover(__name__ + ".tools")
+FileSystem.tools = TOOLS  # the state dispatches each call to its tool's declared semantics
+
+# Presets for --tools.  `spec`: the eight tools of the upload format's own document (the default);
+# `all`: every registered tool.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "spec": ("ls", "cd", "cat", "mkdir", "touch", "rm", "cp", "mv"),
+    "all": tuple(TOOLS),
+}
+DEFAULT_PRESET = "spec"
+
+FORMS: dict[str, Form] = {f.name: f for t in TOOLS.values() for f in t.forms}
+SLOT_SAMPLES: dict[str, str] = {"kind": "file"}
+for _t in TOOLS.values():
+    SLOT_SAMPLES.update(_t.slot_samples)
+
+TASK_DESCRIPTION = (
+    "You are an intelligent AI assistant that helps users navigate and manage files in a file system. "
+    "Given a command or request from the user, call the appropriate file system function to complete the "
+    "request. Use the conversation so far to resolve references such as 'it', 'that folder' or 'go back up'."
+)
+
+
+def parse_tool_list(text: str | None) -> tuple[str, ...]:
+    """'spec,grep,wc' -> the named tools and presets' tools, in catalogue order; ValueError names an unknown
+    one.  None or '' is the default preset."""
+    if text is None or text.strip() == "":
+        return PRESETS[DEFAULT_PRESET]
+    asked = [t.strip() for t in text.split(",") if t.strip()]
+    if not asked:
+        raise ValueError(f"--tools {text!r} names no tool (known: {', '.join(TOOLS)}; presets: {', '.join(PRESETS)})")
+    wanted: set[str] = set()
+    for t in asked:
+        if t in PRESETS:
+            wanted.update(PRESETS[t])
+        elif t in TOOLS:
+            wanted.add(t)
+        else:
+            raise ValueError(f"unknown tool {t!r} in --tools (known: {', '.join(TOOLS)}; presets: {', '.join(PRESETS)})")
+    return tuple(t for t in TOOLS if t in wanted)
+
+
+def job_description(tool_names: tuple[str, ...], task_description: str = TASK_DESCRIPTION) -> dict:
+    return {"task_description": task_description, "tools": [copy.deepcopy(TOOLS[t].schema) for t in tool_names]}
+
+
+def name_args() -> dict[str, tuple[str, ...]]:
+    """tool -> its arguments that name a file or folder here (what augment renames, mutate contradicts)."""
+    from ..base import NAME_ROLES
+    return {n: t.args_with(*NAME_ROLES) for n, t in TOOLS.items()}
