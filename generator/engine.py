@@ -86,12 +86,24 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
+    RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
+
     def conversation(self, index: int, side: str = "any") -> Dialogue:
-        """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing)."""
-        r = Rand(self.s.seed, index)
+        """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing).
+        When the wanted request cannot be played at the end (its setup copied a picture, say, and "open the
+        copy" needs a text file), the conversation starts again from a stream of its own, so the schedule's
+        share of context-dependent requests holds."""
         want, prior, surface = self.target(index)
         if side == "test" and not self.g.has_held_out(want):
             want = next((f for f in self.contextual + self.direct if self.g.has_held_out(f)), want)
+        for attempt in range(self.RETRIES):
+            r = Rand(self.s.seed, index) if attempt == 0 else Rand(self.s.seed, index, attempt)
+            d = self._attempt(index, side, want, prior, surface, r)
+            if FORMS[d.answer.form].contextual == FORMS[want].contextual:
+                break
+        return d
+
+    def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
         start = make_tree(r)
         fs = FileSystem(start.clone() if self.keep_start else start)
         d = Discourse()

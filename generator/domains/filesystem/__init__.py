@@ -59,3 +59,13 @@ def name_args() -> dict[str, tuple[str, ...]]:
     """tool -> its arguments that name a file or folder here (what augment renames, mutate contradicts)."""
     from ..base import NAME_ROLES
     return {n: t.args_with(*NAME_ROLES) for n, t in TOOLS.items()}
+
+
+def tool_table() -> str:
+    """The catalogue as a Markdown table (the README's table is this text; a test keeps them equal)."""
+    rows = ["| tool | arguments (default) | in `spec` | forms | what it does |", "|---|---|---|---|---|"]
+    for name, t in TOOLS.items():
+        args = ", ".join(f"`{p.name}`" + ("" if p.required else f" ({p.default!r})") for p in t.params) or "none"
+        first = t.description.split(". ")[0].rstrip(".") + "."
+        rows.append(f"| `{name}` | {args} | {'yes' if name in PRESETS['spec'] else ''} | {len(t.forms)} | {first} |")
+    return "\n".join(rows) + "\n"
