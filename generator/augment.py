@@ -27,7 +27,8 @@ from .domains.filesystem.state import Dir, FileSystem, IllegalCall
 from .hashset import DigestSet
 from .formats.writer import CHOICES, DatasetWriter, canonical
 from .outdir import Staged, prepare
-from .planner import Action, Discourse, menu, pick, record
+from .domains.filesystem.discourse import Discourse
+from .planner import Action, menu, pick, record
 from .forms import FORMS
 from .rng import Rand
 from .serialize import exchanges_to_row
@@ -231,7 +232,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
             form = _guess_form(tool, args, fs)
             path = fs.path()
             fs.apply(tool, args)
-            record(d, Action(form, tool, args, {}), path)
+            record(d, Action(form, tool, args, {}), path, FORMS[form])
     except IllegalCall:
         return None
     users, calls = list(seed.users), list(seed.calls)
@@ -244,7 +245,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
         calls.append((action.tool, action.args))
         path = fs.path()
         fs.apply(action.tool, action.args)
-        record(d, action, path)
+        record(d, action, path, FORMS[action.form])
     return Seed(seed.line, users, calls, seed.modeled)
 
 
@@ -293,7 +294,7 @@ def run(seed_file: Path, job: Path, out: Path, n: int = 500, seed: int = 1, test
     config = config_yaml(student, teacher)
     g = grammar_mod.load(grammars)
     modeled = fs_tools_in(specs)
-    forms = menu(sorted(f for f in g.forms if FORMS[f].tool in modeled))  # sorted: g.forms is a set
+    forms = menu([FORMS[f] for f in sorted(g.forms) if FORMS[f].tool in modeled])  # sorted: g.forms is a set
     prepare(out, force)
 
     # whole seeds are assigned to a side: a seeded permutation, at least one seed per side when possible

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .domains.filesystem import PRESETS, DEFAULT_PRESET
-from .domains.filesystem.state import Dir, FileSystem
-from .domains.filesystem.world import make_tree
-from .forms import FORMS, SURFACE_STYLES
+from .domains.base import Action, Domain
+from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
+from .forms import SURFACE_STYLES
 from .grammar import Grammar
-from .planner import Action, Discourse, choose, menu, pick, record
+from .planner import choose, menu, pick, record
 from .rng import Rand
 
 
@@ -42,7 +41,7 @@ class Turn(NamedTuple):
 class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
     index: int
     turns: tuple[Turn, ...]  # the last one is the request to answer; its call is the answer
-    start: Dir  # the starting tree, for exports that replay the conversation (the final one if not kept)
+    start: object  # the starting state (a tree), for exports that replay the conversation; None if the domain has none
 
     @property
     def answer(self) -> Turn:
@@ -52,14 +51,17 @@ class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversatio
 class Engine:
     """Compiled once per run; `conversation(index, side)` is then a pure function."""
 
-    def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True) -> None:
+    def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True,
+                 domain: Domain = FILESYSTEM) -> None:
         self.s = settings
         self.keep_start = keep_start  # keep an untouched copy of each starting tree (for exports)
         self.g = grammar
+        self.domain = domain
+        self.all_forms = FORMS = domain.forms
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
-        self.menu = menu(self.forms)
-        self.setup_menus = {f: menu([f]) for f in self.forms}
+        self.menu = menu(usable)
+        self.setup_menus = {f.name: menu([f]) for f in usable}
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
@@ -99,14 +101,14 @@ class Engine:
         for attempt in range(self.RETRIES):
             r = Rand(self.s.seed, index) if attempt == 0 else Rand(self.s.seed, index, attempt)
             d = self._attempt(index, side, want, prior, surface, r)
-            if FORMS[d.answer.form].contextual == FORMS[want].contextual:
+            if self.all_forms[d.answer.form].contextual == self.all_forms[want].contextual:
                 break
         return d
 
     def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
-        start = make_tree(r)
-        fs = FileSystem(start.clone() if self.keep_start else start)
-        d = Discourse()
+        FORMS = self.all_forms
+        fs, start = self.domain.new_state(r, self.keep_start)
+        d = self.domain.new_discourse()
         setup = list(self.setup.get(want, ()))
         prior = max(prior, min(len(setup), self.s.max_prior))  # room for the whole setup before the request
         turns: list[Turn] = []
@@ -123,12 +125,12 @@ class Engine:
             turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side))
             path = fs.path()
             fs.apply(action.tool, action.args)
-            record(d, action, path)
-        final = choose(want, fs, d, r)
+            record(d, action, path, FORMS[action.form])
+        final = choose(FORMS[want], fs, d, r)
         if final is None:
             same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
                          if side != "test" or self.g.has_held_out(f)]
-            final = pick(menu(same_kind), fs, d, r) or pick(self.menu, fs, d, r)
+            final = pick(menu([FORMS[f] for f in same_kind]), fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
             raise RuntimeError(f"conversation {index}: no legal request left")  # cannot happen: ls is legal
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))

@@ -6,51 +6,50 @@ A context form plays only when its referent is unique.  Knows no tool by name, n
 """
 from __future__ import annotations
 
-from .domains.base import Action
-from .domains.filesystem.discourse import Discourse
-from .forms import FORMS
+from .domains.base import Action, Form
 from .rng import Rand
 
-__all__ = ["Action", "Discourse", "choose", "menu", "pick", "record"]
+__all__ = ["Action", "choose", "menu", "pick", "record"]
 
 
-def _prev(d: Discourse, fs):
-    return d.prev if d.prev is not None and d.prev_path == fs.path() else None
+def _prev(d, state):
+    return d.prev if d.prev is not None and d.prev_path == state.path() else None
 
 
-def choose(form: str, fs, d: Discourse, r: Rand) -> Action | None:
+def choose(form: Form, state, d, r: Rand) -> Action | None:
     """One legal way to play `form` now, chosen uniformly, or None."""
-    return FORMS[form].play(fs, d, _prev(d, fs), r)
+    return form.play(state, d, _prev(d, state), r)
 
 
-def record(d: Discourse, action: Action, path: str) -> None:
+def record(d, action: Action, path: str, form: Form) -> None:
     """Note in the discourse what `action` (played in folder `path`) lets later turns refer to."""
-    d.record(action, path, FORMS[action.form].notes)
+    d.record(action, path, form.notes)
 
 
-Menu = tuple  # forms grouped by tool, tools in name order: what pick() draws from (see menu())
+Menu = tuple  # plays grouped by tool, tools in name order: what pick() draws from (see menu())
 
 
 def menu(forms) -> Menu:
-    """`forms` grouped by tool, once: pick() runs for every turn and should not regroup them each time."""
+    """The plays of `forms` (Form objects) grouped by tool, once: pick() runs for every turn and should not
+    regroup them each time."""
     by_tool: dict[str, list] = {}
     for form in forms:
-        by_tool.setdefault(FORMS[form].tool, []).append(FORMS[form].play)
+        by_tool.setdefault(form.tool, []).append(form.play)
     return tuple(tuple(by_tool[t]) for t in sorted(by_tool))
 
 
-def pick(groups: Menu, fs, d: Discourse, r: Rand) -> Action | None:
+def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     """A random legal action from a menu(): a tool uniformly among those with a legal form, then a form
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost."""
-    prev = _prev(d, fs)
+    prev = _prev(d, state)
     tools = list(groups)
     while tools:  # lazy Fisher-Yates over tools, then over the tool's forms
         i = r.below(len(tools))
         left = list(tools[i])
         while left:
             j = r.below(len(left))
-            a = left[j](fs, d, prev, r)
+            a = left[j](state, d, prev, r)
             if a is not None:
                 return a
             left[j] = left[-1]

@@ -75,7 +75,8 @@ def test_continuation_replays_legally_on_the_implied_tree():
     from generator.grammar import load
     from generator.planner import menu
     g = load()
-    forms = menu(sorted(g.forms))
+    from generator.forms import FORMS
+    forms = menu([FORMS[f] for f in sorted(g.forms)])
     made = 0
     for s in seeds:
         for i in range(10):

@@ -126,3 +126,47 @@ def discover(package: str) -> dict[str, Tool]:
             found.append(tool)
     found.sort(key=lambda t: (t.order, t.name))
     return {t.name: t for t in found}
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A kind of world the engine can make conversations in: its tools, presets, and how a conversation
+    starts (its state and the discourse memory that later turns refer back through).  The engine asks
+    these and knows no tool by name."""
+    name: str
+    tools: dict  # name -> Tool, in catalogue order
+    presets: dict  # preset name -> tool names
+    default_preset: str
+    task_description: str
+    new_state: Callable  # new_state(r, keep_start) -> (state, start): state has path() and apply(tool, args)
+    new_discourse: Callable  # () -> an object with record(action, path, notes), prev, prev_path
+    slot_samples: dict = field(default_factory=dict)
+    grammar_dir: object = None  # the phrasings shipped for it (a Path), or None
+
+    @property
+    def forms(self) -> dict:
+        return {f.name: f for t in self.tools.values() for f in t.forms}
+
+    def parse_tools(self, text: str | None) -> tuple[str, ...]:
+        """'spec,grep,wc' -> those tools and the presets' tools in catalogue order; None or '' -> the
+        default preset.  ValueError names an unknown one."""
+        if text is None or text.strip() == "":
+            return self.presets[self.default_preset]
+        known = f"known: {', '.join(self.tools)}" + (f"; presets: {', '.join(self.presets)}" if self.presets else "")
+        asked = [t.strip() for t in text.split(",") if t.strip()]
+        if not asked:
+            raise ValueError(f"--tools {text!r} names no tool ({known})")
+        wanted: set[str] = set()
+        for t in asked:
+            if t in self.presets:
+                wanted.update(self.presets[t])
+            elif t in self.tools:
+                wanted.add(t)
+            else:
+                raise ValueError(f"unknown tool {t!r} in --tools ({known})")
+        return tuple(t for t in self.tools if t in wanted)
+
+    def job_description(self, tool_names: tuple[str, ...]) -> dict:
+        import copy
+        return {"task_description": self.task_description,
+                "tools": [copy.deepcopy(self.tools[t].schema) for t in tool_names]}

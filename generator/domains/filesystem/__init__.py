@@ -4,9 +4,7 @@ contents.py).  This module is the registry: it discovers the tools and derives e
 """
 from __future__ import annotations
 
-import copy
-
-from ..base import Form, Tool, discover
+from ..base import Domain, Form, Tool, discover
 from .state import FileSystem
 
 TOOLS: dict[str, Tool] = discover(__name__ + ".tools")
@@ -32,27 +30,29 @@ TASK_DESCRIPTION = (
 )
 
 
+def _new_state(r, keep_start: bool = True):
+    from .world import make_tree
+    start = make_tree(r)
+    return FileSystem(start.clone() if keep_start else start), start
+
+
+def _new_discourse():
+    from .discourse import Discourse
+    return Discourse()
+
+
+DOMAIN = Domain("filesystem", TOOLS, PRESETS, DEFAULT_PRESET, TASK_DESCRIPTION, _new_state, _new_discourse,
+                SLOT_SAMPLES)
+
+
 def parse_tool_list(text: str | None) -> tuple[str, ...]:
     """'spec,grep,wc' -> the named tools and presets' tools, in catalogue order; ValueError names an unknown
     one.  None or '' is the default preset."""
-    if text is None or text.strip() == "":
-        return PRESETS[DEFAULT_PRESET]
-    asked = [t.strip() for t in text.split(",") if t.strip()]
-    if not asked:
-        raise ValueError(f"--tools {text!r} names no tool (known: {', '.join(TOOLS)}; presets: {', '.join(PRESETS)})")
-    wanted: set[str] = set()
-    for t in asked:
-        if t in PRESETS:
-            wanted.update(PRESETS[t])
-        elif t in TOOLS:
-            wanted.add(t)
-        else:
-            raise ValueError(f"unknown tool {t!r} in --tools (known: {', '.join(TOOLS)}; presets: {', '.join(PRESETS)})")
-    return tuple(t for t in TOOLS if t in wanted)
+    return DOMAIN.parse_tools(text)
 
 
 def job_description(tool_names: tuple[str, ...], task_description: str = TASK_DESCRIPTION) -> dict:
-    return {"task_description": task_description, "tools": [copy.deepcopy(TOOLS[t].schema) for t in tool_names]}
+    return {**DOMAIN.job_description(tool_names), "task_description": task_description}
 
 
 def name_args() -> dict[str, tuple[str, ...]]:
