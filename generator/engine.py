@@ -111,9 +111,14 @@ class Engine:
         d = self.domain.new_discourse()
         setup = list(self.setup.get(want, ()))
         prior = max(prior, min(len(setup), self.s.max_prior))  # room for the whole setup before the request
+        if FORMS[want].opening:
+            prior = 0  # a request that only opens a conversation is asked with nothing before it
         turns: list[Turn] = []
         hist_side = "train" if side == "train" else "any"
+        on_turn = self.domain.on_turn
         for t in range(prior):
+            if on_turn is not None:
+                on_turn(fs, prior - t)
             forced = len(setup) > 0 and prior - t <= len(setup)
             action = None
             if forced:
@@ -126,13 +131,16 @@ class Engine:
             path = fs.path()
             fs.apply(action.tool, action.args)
             record(d, action, path, FORMS[action.form])
+        if on_turn is not None:
+            on_turn(fs, 0)
         final = choose(FORMS[want], fs, d, r)
         if final is None:
             same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
                          if side != "test" or self.g.has_held_out(f)]
             final = pick(menu([FORMS[f] for f in same_kind]), fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
-            raise RuntimeError(f"conversation {index}: no legal request left")  # cannot happen: ls is legal
+            raise RuntimeError(f"conversation {index}: no legal request left (every tool's rules forbid the "
+                               f"final request: check domain.yaml)")
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))
         return Dialogue(index, tuple(turns), start)
 
@@ -140,5 +148,8 @@ class Engine:
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
-        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject)
+        if self.all_forms[a.form].exact:  # the phrasing must set exactly the arguments the play chose
+            text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only=frozenset(a.slots))
+        else:
+            text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject)
         return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id)

@@ -68,6 +68,8 @@ class Form:
     optional: tuple[str, ...] = ()
     setup: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    exact: bool = False  # a phrasing must use exactly the slots the play gives (it decides which arguments are set)
+    opening: bool = False  # plays only as a conversation's first request (a greeting): asked for with nothing before
 
     @property
     def tool(self) -> str:
@@ -142,6 +144,7 @@ class Domain:
     new_discourse: Callable  # () -> an object with record(action, path, notes), prev, prev_path
     slot_samples: dict = field(default_factory=dict)
     grammar_dir: object = None  # the phrasings shipped for it (a Path), or None
+    on_turn: Callable | None = None  # on_turn(state, turns_left) before each request is planned (0: the last)
 
     @property
     def forms(self) -> dict:
