@@ -4,7 +4,7 @@ Each tool gets three forms: `<tool>` (a direct request: the grammar line's slots
 sets, so a phrasing decides the shape of the call and the planner then draws the values), `<tool>.same`
 ("and the kitchen too", "the same for the back door": the previous call again with one value changed) and
 `<tool>.it` ("turn them off", "send the same amount to Maria": values of the previous call carried over
-where a parameter of the same name has one).  A reference is used only with exactly one referent: the
+where a parameter of the same name, or an alias domain.yaml gives it, has one).  A reference is used only with exactly one referent: the
 previous call.  `domain.yaml` in the grammar folder may say which tools open or close a conversation,
 which may follow which, how often each is asked for and which parameters must differ.
 """
@@ -160,7 +160,11 @@ class _Planner:
         shapes = self.shapes.get(form)
         if prev is None or not shapes or not self._allowed(state, d):
             return None
-        carried_all = {p: v for p, v in prev.args.items() if p in self.props}
+        carried_all = {}
+        for p in self.props:  # a parameter takes the previous call's value of the same name, or of an alias
+            source = next((q for q in (p, *self.rule.carry.get(p, ())) if q in prev.args), None)
+            if source is not None:
+                carried_all[p] = prev.args[source]
         if not carried_all:
             return None
         shape = r.choice(shapes)
@@ -187,8 +191,8 @@ def load(job_path: Path, grammar_dir: Path, scan) -> tuple[SchemaDomain, object]
     """The domain of the job at `job_path` with the phrasings of `grammar_dir`; `scan(directory, forms,
     slot_samples)` reads a grammar folder (grammar.scan), returning (grammar, errors, warnings)."""
     job = load_job(job_path)
-    names = [t.function.name for t in job.tools]
-    settings = load_settings(grammar_dir, names)
+    settings = load_settings(grammar_dir, {t.function.name: tuple((t.function.parameters.get("properties") or {}))
+                                           for t in job.tools})
     forms = forms_for(job)
     samples = {VALUE_SLOT: "the kitchen"}
     values: dict[str, dict[str, Values]] = {}

@@ -48,6 +48,7 @@ class ToolRule(BaseModel):
     not_first: bool = False  # never as the first request (a thank-you)
     after: list[str] | None = None  # may only follow these tools
     differ: list[list[str]] = Field(default_factory=list)  # parameters that must not take the same value
+    carry: dict[str, list[str]] = Field(default_factory=dict)  # parameter -> other names it may take a value from
 
 
 class DomainSettings(BaseModel):
@@ -79,7 +80,9 @@ def load_job(path: Path) -> Job:
     return job
 
 
-def load_settings(folder: Path, tool_names) -> DomainSettings:
+def load_settings(folder: Path, tool_params: dict) -> DomainSettings:
+    """domain.yaml of `folder` (empty settings when there is none); `tool_params`: tool -> its parameters."""
+    tool_names = set(tool_params)
     path = Path(folder) / "domain.yaml"
     if not path.is_file():
         return DomainSettings()
@@ -97,4 +100,12 @@ def load_settings(folder: Path, tool_names) -> DomainSettings:
         for other in rule.after or ():
             if other not in tool_names:
                 raise SchemaError(f"{path}: tools.{name}.after: no such tool {other!r}")
+        params = tool_params.get(name, ())
+        for group in rule.differ:
+            bad = next((p for p in group if p not in params), None)
+            if bad:
+                raise SchemaError(f"{path}: tools.{name}.differ: {name} has no parameter {bad!r}")
+        bad = next((p for p in rule.carry if p not in params), None)
+        if bad:
+            raise SchemaError(f"{path}: tools.{name}.carry: {name} has no parameter {bad!r}")
     return s
