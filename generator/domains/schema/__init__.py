@@ -2,7 +2,8 @@
 
 Each tool gets three forms: `<tool>` (a direct request: the grammar line's slots say which parameters it
 sets, so a phrasing decides the shape of the call and the planner then draws the values), `<tool>.same`
-("and the kitchen too", "the same for the back door": the previous call again with one value changed) and
+("sorry, I meant the kitchen", "make it 70", "from checking, please": the previous call again with one
+value changed or added) and
 `<tool>.it` ("turn them off", "send the same amount to Maria": values of the previous call carried over
 where a parameter of the same name, or an alias domain.yaml gives it, has one).  A reference is used only with exactly one referent: the
 previous call.  `domain.yaml` in the grammar folder may say which tools open or close a conversation,
@@ -138,15 +139,17 @@ class _Planner:
         return Action(self.name, self.name, _ordered(args, self.props), slots)
 
     def same(self, state, d, prev, r):
-        """The previous call to this tool again, with one of its values changed (and said)."""
+        """The previous call to this tool again, with one value changed or added (and said)."""
         form = f"{self.name}.same"
         if prev is None or prev.tool != self.name or not self.shapes.get(form) or not self._allowed(state, d):
             return None
-        keys = [p for p in prev.args if p in self.values and len(self.values[p].items) > 1]
+        # a value changed ("make it 70"), or one the previous call left out, added ("from checking, please")
+        keys = [p for p in self.props if p in self.values and
+                (len(self.values[p].items) > 1 if p in prev.args else len(self.values[p].items) > 0)]
         if not keys:
             return None
         p = r.choice(keys)
-        options = [(v, ph) for v, ph in self.values[p].items if v != prev.args[p]]
+        options = [(v, ph) for v, ph in self.values[p].items if p not in prev.args or v != prev.args[p]]
         v, phrases = options[r.below(len(options))]
         args = {**prev.args, p: v}
         if not self._ok(args):
