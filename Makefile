@@ -18,7 +18,7 @@ bench:              ## throughput benchmark (prints numbers; not a test)
 	$(BIN)/python benchmarks/bench.py
 
 names:              ## re-freeze the name pools from the installed Faker (generator/data/names_en.txt)
-	$(BIN)/python -m generator.world
+	$(BIN)/python -m generator.domains.filesystem.world
 
 clean:
 	rm -rf data .pytest_cache build *.egg-info

@@ -25,21 +25,24 @@ from pathlib import Path
 from . import grammar as grammar_mod
 from .config import check_student, check_teacher, config_yaml
 from .forms import SURFACE_STYLES
-from .fs import Dir, FileSystem, IllegalCall
+from .domains.filesystem import TOOLS, name_args
+from .domains.filesystem.contents import Recipe, flavour_of
+from .domains.filesystem.openworld import OpenWorld
+from .domains.filesystem.state import Dir, FileSystem, IllegalCall
 from .hashset import DigestSet
 from .formats.writer import CHOICES, DatasetWriter, canonical
 from .outdir import OutputError, Staged, prepare, refuse_overlap, write_error
-from .planner import Action, Discourse, menu, pick
+from .domains.filesystem.discourse import Discourse
+from .planner import Action, menu, pick, record
 from .forms import FORMS
 from .rng import Rand
 from .progress import progress
 from .serialize import exchanges_to_row
 from .stats import reference_style
 from .validate import Validator, fs_tools_in, load_job, read_rows
-from .world import _fill, new_file_name, new_folder_name
+from .domains.filesystem.world import _fill, new_file_name, new_folder_name
 
-NAME_ARGS = {"cd": ("folder",), "cat": ("file_name",), "mkdir": ("dir_name",), "touch": ("file_name",),
-             "rm": ("file_name",), "cp": ("source", "destination"), "mv": ("source", "destination")}
+NAME_ARGS = name_args()  # tool -> the arguments that name a file or folder (renamed together with the text)
 TECHNIQUES = ("original", "prefix", "rename", "rephrase", "continue")
 
 
@@ -282,23 +285,8 @@ def rename(seed: Seed, specs, r: Rand, pools: dict | None = None) -> Seed | None
 
 # ---- rephrase: re-word direct requests of modeled tools ---------------------------------------------
 def _form_for(tool: str, args: dict, known_dirs: set) -> tuple[str, dict] | None:
-    if tool == "ls":
-        return ("ls.hidden" if args.get("a") is True else "ls.plain"), {}
-    if tool == "cd":
-        return ("cd.up", {}) if args.get("folder") == ".." else ("cd.direct", {"folder": args["folder"]})
-    if tool == "cat":
-        return "cat.direct", {"file": args["file_name"]}
-    if tool in ("mkdir", "touch"):
-        return f"{tool}.direct", {"name": args["dir_name" if tool == "mkdir" else "file_name"]}
-    if tool == "rm":
-        return "rm.direct", {"target": args["file_name"]}
-    if tool in ("cp", "mv"):
-        src, dst = args["source"], args["destination"]
-        if dst in known_dirs:
-            return f"{tool}.into", {"src": src, "dst": dst}
-        if "." in dst.lstrip(".") and "." in src.lstrip("."):
-            return f"{tool}.rename", {"src": src, "dst": dst}
-    return None
+    """The direct request (form, slots) that makes this call, as the tool reads it; None if none does."""
+    return TOOLS[tool].read(args, known_dirs.__contains__) if tool in TOOLS else None
 
 
 def rephrase(seed: Seed, g: grammar_mod.Grammar, modeled: set, r: Rand) -> Seed | None:
@@ -325,87 +313,41 @@ def rephrase(seed: Seed, g: grammar_mod.Grammar, modeled: set, r: Rand) -> Seed 
 
 # ---- continue: rebuild the implied file system and plan new turns on it -----------------------------
 def implied_tree(seed: Seed, r: Rand) -> Dir | None:
-    """A starting tree on which every call of the seed is legal, with some filler; None if there is none."""
-    root = Dir("home")
-    here: list[str] = []
-    state: dict[tuple, str] = {}  # (path, name) -> 'file' | 'dir' | 'gone' as seen so far
-    made: set[tuple] = set()  # folders created during the conversation: nothing in them is initial
-    need: list[tuple[tuple, str, str]] = []
-
-    def require(name: str, kind: str) -> bool:
-        key = (tuple(here), name)
-        s = state.get(key)
-        if s is None:
-            if any(tuple(here[:i]) in made for i in range(len(here) + 1)):
-                return False
-            need.append((tuple(here), name, kind))
-            state[key] = kind
-            return True
-        return s == kind
-
+    """A starting tree on which every call of the seed is legal, with some filler; None if there is none.
+    What the tree must hold is what the open-world replay had to assume (each tool declares its step)."""
+    world = OpenWorld(TOOLS)
     for tool, a in seed.calls:
-        if tool == "cd":
-            f = a["folder"]
-            if f == "..":
-                if not here:
-                    return None
-                here.pop()
-                continue
-            if not require(f, "dir"):
-                return None
-            here.append(f)
-        elif tool == "cat":
-            if not require(a["file_name"], "file"):
-                return None
-        elif tool == "rm":
-            n = a["file_name"]
-            s = state.get((tuple(here), n))
-            if s == "gone" or (s is None and not require(n, "file" if "." in n.lstrip(".") else "dir")):
-                return None
-            state[(tuple(here), n)] = "gone"
-        elif tool in ("mkdir", "touch"):
-            n = a["dir_name" if tool == "mkdir" else "file_name"]
-            if state.get((tuple(here), n)) in ("file", "dir"):
-                return None
-            state[(tuple(here), n)] = "dir" if tool == "mkdir" else "file"
-            if tool == "mkdir":
-                made.add(tuple(here) + (n,))
-        elif tool in ("cp", "mv"):
-            s, d = a["source"], a["destination"]
-            kind = state.get((tuple(here), s)) or ("file" if "." in s.lstrip(".") else "dir")
-            if kind == "gone" or not require(s, kind) or state.get((tuple(here), d)) == "file":
-                return None
-            if state.get((tuple(here), d)) != "dir":
-                state[(tuple(here), d)] = kind
-            if tool == "mv":
-                state[(tuple(here), s)] = "gone"
+        if world.step(tool, a):
+            return None
+    root = Dir("home")
     mentioned = {v for _, a in seed.calls for v in a.values() if isinstance(v, str)}
-    for path, name, kind in need:
+    for path, name, kind in world.assumed:
+        if any(part.startswith("?") for part in path):
+            return None  # somewhere above the starting folder: nothing we can build
         d = root
         for part in path:
             d = d.children[part] if isinstance(d.children.get(part), Dir) else d.add_dir(part)
+        if name in d.children:
+            continue
+        if kind == "any":
+            kind = "file" if "." in name.lstrip(".") else "dir"
         if kind == "dir":
-            if not isinstance(d.children.get(name), Dir):
-                d.add_dir(name)
+            d.add_dir(name)
         else:
-            d.add_file(name, f"Contents of {name}.")
+            d.add_file(name, Recipe(flavour_of(name) or "binary", r.key()))
     # filler at the root so the continuation has something to work with
     for _ in range(2 + r.below(3)):
         n = new_file_name(set(root.children) | mentioned, r)
-        root.add_file(n, f"Contents of {n}.")
+        root.add_file(n, Recipe(flavour_of(n) or "binary", r.key()))
     n = new_folder_name(set(root.children) | mentioned, r)
     root.add_dir(n).add_file(new_file_name(mentioned, r), "")
     return root
 
 
 def _guess_form(tool: str, args: dict, fs: FileSystem) -> str:
-    if tool in ("cp", "mv"):
-        return f"{tool}.into" if fs.is_dir(args["destination"]) else f"{tool}.rename"
-    if tool == "ls":
-        return "ls.hidden" if args.get("a") else "ls.plain"
-    if tool == "cd" and args.get("folder") == "..":
-        return "cd.up"
-    return f"{tool}.direct"
+    t = TOOLS[tool]
+    read = t.read(args, fs.is_dir)
+    return read[0] if read else t.forms[0].name
 
 
 def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> Seed | None:
@@ -419,7 +361,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
             form = _guess_form(tool, args, fs)
             path = fs.path()
             fs.apply(tool, args)
-            d.record(Action(form, tool, args, {}), path)
+            record(d, Action(form, tool, args, {}), path, FORMS[form])
     except IllegalCall:
         return None
     users, calls = list(seed.users), list(seed.calls)
@@ -432,7 +374,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
         calls.append((action.tool, action.args))
         path = fs.path()
         fs.apply(action.tool, action.args)
-        d.record(action, path)
+        record(d, action, path, FORMS[action.form])
     return Seed(seed.line, users, calls, seed.modeled)
 
 
@@ -642,7 +584,7 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
         raise AugmentError(str(e)) from None
     g = grammar_mod.load(grammars)
     modeled = fs_tools_in(specs)
-    forms = menu(sorted(f for f in g.forms if FORMS[f].tool in modeled))  # sorted: g.forms is a set
+    forms = menu([FORMS[f] for f in sorted(g.forms) if FORMS[f].tool in modeled])  # sorted: g.forms is a set
 
     # (seed, side, name) for every seed; with one seed file, whole seeds are assigned to a side (a seeded
     # permutation, at least one seed per side when possible); a folder's splits stay as they are

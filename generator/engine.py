@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .forms import FORMS, SURFACE_STYLES
-from .fs import Dir, FileSystem
+from .domains.base import Action, Domain
+from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
+from .forms import SURFACE_STYLES
 from .grammar import Grammar
-from .planner import Action, Discourse, choose, menu, pick
+from .planner import choose, menu, pick, record
 from .rng import Rand
-from .world import make_tree
 
 
 @dataclass(frozen=True)
 class Settings:
     seed: int = 1
-    tools: tuple[str, ...] = ("ls", "cd", "cat", "mkdir", "touch", "rm", "cp", "mv")
+    tools: tuple[str, ...] = PRESETS[DEFAULT_PRESET]
     min_prior: int = 1  # prior user/assistant exchanges before the final request
     max_prior: int = 5
     context_share: float = 0.4  # share of final requests that can only be answered from earlier turns
@@ -41,7 +41,7 @@ class Turn(NamedTuple):
 class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
     index: int
     turns: tuple[Turn, ...]  # the last one is the request to answer; its call is the answer
-    start: Dir  # the starting tree, for exports that replay the conversation (the final one if not kept)
+    start: object  # the starting state (a tree), for exports that replay the conversation; None if the domain has none
 
     @property
     def answer(self) -> Turn:
@@ -51,16 +51,21 @@ class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversatio
 class Engine:
     """Compiled once per run; `conversation(index, side)` is then a pure function."""
 
-    def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True) -> None:
+    def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True,
+                 domain: Domain = FILESYSTEM) -> None:
         self.s = settings
         self.keep_start = keep_start  # keep an untouched copy of each starting tree (for exports)
         self.g = grammar
+        self.domain = domain
+        self.all_forms = FORMS = domain.forms
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
-        self.menu = menu(self.forms)
-        self.setup_menus = {f: menu([f]) for f in self.forms}
-        self.setups_ok = {f.name: all(FORMS[x].tool in settings.tools and x in grammar.forms for x in f.setup)
-                          for f in usable}
+        self.menu = menu(usable)
+        self.setup_menus = {f.name: menu([f]) for f in usable}
+        # the first alternative setup whose forms this run can play (none: the form waits for chance)
+        self.setup = {f.name: next((alt for alt in f.setup
+                                    if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
+                      for f in usable}
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
         self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
@@ -83,19 +88,37 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
+    RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
+
     def conversation(self, index: int, side: str = "any") -> Dialogue:
-        """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing)."""
-        r = Rand(self.s.seed, index)
+        """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing).
+        When the wanted request cannot be played at the end (its setup copied a picture, say, and "open the
+        copy" needs a text file), the conversation starts again from a stream of its own, so the schedule's
+        share of context-dependent requests holds."""
         want, prior, surface = self.target(index)
         if side == "test" and not self.g.has_held_out(want):
             want = next((f for f in self.contextual + self.direct if self.g.has_held_out(f)), want)
-        start = make_tree(r)
-        fs = FileSystem(start.clone() if self.keep_start else start)
-        d = Discourse()
-        setup = list(FORMS[want].setup) if self.setups_ok.get(want) else []
+        for attempt in range(self.RETRIES):
+            r = Rand(self.s.seed, index) if attempt == 0 else Rand(self.s.seed, index, attempt)
+            d = self._attempt(index, side, want, prior, surface, r)
+            if self.all_forms[d.answer.form].contextual == self.all_forms[want].contextual:
+                break
+        return d
+
+    def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
+        FORMS = self.all_forms
+        fs, start = self.domain.new_state(r, self.keep_start)
+        d = self.domain.new_discourse()
+        setup = list(self.setup.get(want, ()))
+        prior = max(prior, min(len(setup), self.s.max_prior))  # room for the whole setup before the request
+        if FORMS[want].opening:
+            prior = 0  # a request that only opens a conversation is asked with nothing before it
         turns: list[Turn] = []
         hist_side = "train" if side == "train" else "any"
+        on_turn = self.domain.on_turn
         for t in range(prior):
+            if on_turn is not None:
+                on_turn(fs, prior - t)
             forced = len(setup) > 0 and prior - t <= len(setup)
             action = None
             if forced:
@@ -107,14 +130,17 @@ class Engine:
             turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side))
             path = fs.path()
             fs.apply(action.tool, action.args)
-            d.record(action, path)
-        final = choose(want, fs, d, r)
+            record(d, action, path, FORMS[action.form])
+        if on_turn is not None:
+            on_turn(fs, 0)
+        final = choose(FORMS[want], fs, d, r)
         if final is None:
             same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
                          if side != "test" or self.g.has_held_out(f)]
-            final = pick(menu(same_kind), fs, d, r) or pick(self.menu, fs, d, r)
+            final = pick(menu([FORMS[f] for f in same_kind]), fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
-            raise RuntimeError(f"conversation {index}: no legal request left")  # cannot happen: ls is legal
+            raise RuntimeError(f"conversation {index}: no legal request left (every tool's rules forbid the "
+                               f"final request: check domain.yaml)")
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))
         return Dialogue(index, tuple(turns), start)
 
@@ -122,5 +148,8 @@ class Engine:
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
-        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject)
+        if self.all_forms[a.form].exact:  # the phrasing must set exactly the arguments the play chose
+            text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only=frozenset(a.slots))
+        else:
+            text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject)
         return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id)

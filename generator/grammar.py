@@ -216,10 +216,10 @@ class Lexicon:
 
 
 def default_grammar_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent / "grammars" / "en"
+    here = Path(__file__).resolve().parent.parent / "grammars" / "filesystem" / "en"
     if here.is_dir():
         return here
-    return Path(sys.prefix) / "share" / "mtgen" / "grammars" / "en"
+    return Path(sys.prefix) / "share" / "mtgen" / "grammars" / "filesystem" / "en"
 
 
 class Grammar:

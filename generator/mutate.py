@@ -156,7 +156,7 @@ def m_answer_arguments(ctx):
     return "answer uses 'arguments' instead of 'parameters'"
 
 
-_FOREIGN = ("web_search", "send_email", "run_shell", "get_weather", "open_url", "pwd", "find")
+_FOREIGN = ("web_search", "send_email", "run_shell", "get_weather", "open_url", "xargs")
 
 
 def m_unknown_tool(ctx):
@@ -225,12 +225,17 @@ def m_enum(ctx):
     return f"parameter {k!r} set to {bad!r}, outside its enum"
 
 
-_NAME_ARG = {"cat": "file_name", "cd": "folder", "rm": "file_name", "cp": "source", "mv": "source"}
+def _name_arg(tool: str) -> str | None:
+    """The argument of a file-system tool that names an existing file or folder (from the registry)."""
+    from .domains.base import EXISTING_ROLES
+    from .domains.filesystem import TOOLS
+    names = TOOLS[tool].args_with(*EXISTING_ROLES) if tool in TOOLS else ()
+    return names[0] if names else None
 
 
 def m_contradiction(ctx):
     tool = ctx.answer["name"]
-    key = _NAME_ARG.get(tool)
+    key = _name_arg(tool)
     if "rm" not in ctx.fs_tools or tool not in ctx.fs_tools or key is None:
         return None
     name = ctx.answer["parameters"].get(key)

@@ -9,6 +9,7 @@ a file or a row becomes a Problem.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from array import array
@@ -578,98 +579,23 @@ def check_row(row: dict, specs: dict[str, ToolSpec] | None, f: str, n: int, out:
 
 
 # ---- file-system consistency: an open-world replay ---------------------------------------------------
-FS_TOOLS = {"ls": set(), "cd": {"folder"}, "cat": {"file_name"}, "mkdir": {"dir_name"}, "touch": {"file_name"},
-            "rm": {"file_name"}, "cp": {"source", "destination"}, "mv": {"source", "destination"}}
-
-
 def fs_tools_in(specs: dict[str, ToolSpec]) -> set[str]:
     """The file-system tools this job defines with our parameter names (only those are replayed)."""
-    return {n for n, p in FS_TOOLS.items() if n in specs and p <= set(specs[n].properties)}
+    from .domains.filesystem import TOOLS
+    return {n for n, t in TOOLS.items()
+            if n in specs and {p.name for p in t.params if p.required} <= set(specs[n].properties)}
 
 
-class OpenWorld:
-    """What earlier calls prove about the file system; anything unproven is allowed."""
+def open_world(tools: set[str]):
+    """An open-world replay of the file-system tools `tools` (see domains/filesystem/openworld.py)."""
+    from .domains.filesystem.openworld import OpenWorld
+    return OpenWorld(_replayed(frozenset(tools)))
 
-    def __init__(self) -> None:
-        self.cwd: tuple = ()
-        self.fresh = 0
-        self.known: dict[tuple, str] = {}  # (cwd, name) -> 'file' | 'dir' | 'gone' | 'some'
 
-    def _k(self, name: str) -> tuple:
-        return (self.cwd, name)
-
-    def step(self, tool: str, a: dict) -> str | None:
-        """Apply one call; returns a contradiction or None."""
-        k = self.known
-        if tool == "cd":
-            f = a.get("folder")
-            if not isinstance(f, str):
-                return None
-            if f == "..":
-                if self.cwd and self.cwd[-1] != "?":
-                    self.cwd = self.cwd[:-1]
-                else:  # above where we started: somewhere we know nothing about
-                    self.fresh += 1
-                    self.cwd = (f"?{self.fresh}",)
-                return None
-            if "/" in f or f in (".", "~"):
-                self.fresh += 1
-                self.cwd = (f"?{self.fresh}",)
-                return None
-            s = k.get(self._k(f))
-            if s == "file":
-                return f"cd into {f!r}, which an earlier call made a file"
-            if s == "gone":
-                return f"cd into {f!r}, which was removed or moved earlier"
-            k[self._k(f)] = "dir"
-            self.cwd = self.cwd + (f,)
-            return None
-        if tool == "cat":
-            f = a.get("file_name")
-            s = k.get(self._k(f))
-            if s == "dir":
-                return f"cat of {f!r}, which an earlier call made a folder"
-            if s == "gone":
-                return f"cat of {f!r}, which was removed or moved earlier"
-            if isinstance(f, str):
-                k[self._k(f)] = "file"
-            return None
-        if tool in ("mkdir", "touch"):
-            f = a.get("dir_name" if tool == "mkdir" else "file_name")
-            s = k.get(self._k(f))
-            if s in ("file", "dir", "some"):
-                return f"{tool} {f!r}, which already exists here"
-            if isinstance(f, str):
-                k[self._k(f)] = "dir" if tool == "mkdir" else "file"
-            return None
-        if tool == "rm":
-            f = a.get("file_name")
-            if k.get(self._k(f)) == "gone":
-                return f"rm of {f!r}, which was already removed or moved"
-            if isinstance(f, str):
-                k[self._k(f)] = "gone"
-            return None
-        if tool in ("cp", "mv"):
-            s_name, d_name = a.get("source"), a.get("destination")
-            if not isinstance(s_name, str) or not isinstance(d_name, str):
-                return None
-            s = k.get(self._k(s_name))
-            if s == "gone":
-                return f"{tool} of {s_name!r}, which was removed or moved earlier"
-            if "/" in d_name:
-                return None
-            d = k.get(self._k(d_name))
-            if d == "file":
-                return f"{tool} onto {d_name!r}, an existing file"
-            if d == "dir":
-                k[(self.cwd + (d_name,), s_name)] = s or "some"
-            elif d is None or d == "gone":
-                # an unknown destination may be a folder (copy into it) or a new name; a removed one is a new name
-                k[self._k(d_name)] = (s or "some") if d == "gone" else "some"
-            if tool == "mv":
-                k[self._k(s_name)] = "gone"
-            return None
-        return None
+@functools.lru_cache(maxsize=8)
+def _replayed(tools: frozenset) -> dict:
+    from .domains.filesystem import TOOLS
+    return {n: TOOLS[n] for n in tools}
 
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -780,7 +706,7 @@ class Validator:
         if r is None:
             return
         if self.fs_tools and r.history_ok:
-            world = OpenWorld()
+            world = open_world(self.fs_tools)
             for i, (tool, args) in enumerate(r.calls):
                 if tool in self.fs_tools:
                     why = world.step(tool, args)

@@ -3,7 +3,7 @@
 import pytest
 
 from generator import augment as aug
-from generator.fs import FileSystem
+from generator.domains.filesystem.state import FileSystem
 from generator.validate import validate
 from helpers import REALDATA, ROOT, mtgen, read_rows
 
@@ -74,7 +74,8 @@ def test_continuation_replays_legally_on_the_implied_tree():
     from generator.grammar import load
     from generator.planner import menu
     g = load()
-    forms = menu(sorted(g.forms))
+    from generator.forms import FORMS
+    forms = menu([FORMS[f] for f in sorted(g.forms)])
     made = 0
     for s in seeds:
         for i in range(10):

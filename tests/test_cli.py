@@ -13,7 +13,7 @@ from helpers import ROOT, mtgen
     (["--test-fraction", "1.5"], "--test-fraction must be in [0, 1) (got 1.5)"),
     (["--test-fraction", "-0.1"], "--test-fraction must be in [0, 1) (got -0.1)"),
     (["--context-share", "2"], "--context-share must be in [0, 1] (got 2.0)"),
-    (["--tools", "ls,pwd"], "unknown tool 'pwd' in --tools"),
+    (["--tools", "ls,xargs"], "unknown tool 'xargs' in --tools"),
     (["--format", "xml"], "--format must be one of distil, jsonl, csv, messages, openai, sharegpt, bfcl (got 'xml')"),
     (["--split-by", "tool"], "--split-by must be 'conversation' or 'template'"),
     (["--n", "10", "--train", "5"], "give either --n or --train/--test, not both"),
@@ -119,10 +119,10 @@ def test_wheel_ships_every_module_and_data_file(tmp_path):
     wheel = zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl")))
     names = set(wheel.namelist())
     pkg = ROOT / "generator"
-    wanted = {p.relative_to(ROOT).as_posix() for p in [*pkg.rglob("*.py"), *pkg.glob("data/*.txt")]
+    wanted = {p.relative_to(ROOT).as_posix() for p in [*pkg.rglob("*.py"), *pkg.rglob("data/*.txt")]
               if "__pycache__" not in p.parts}
     assert wanted <= names, sorted(wanted - names)
-    assert any(n.endswith("share/mtgen/grammars/en/lexicon.txt") for n in names)
+    assert any(n.endswith("share/mtgen/grammars/filesystem/en/lexicon.txt") for n in names)
 
 
 def test_outputs_do_not_depend_on_the_hash_seed(tmp_path):

@@ -77,7 +77,7 @@ def test_bfcl_needs_starting_trees(tmp_path):
 def test_bfcl_ground_truth_replays_in_the_simulator(tmp_path):
     from generator.formats.bfcl import parse_call
     from test_generate import tree_from_gorilla
-    from generator.fs import FileSystem
+    from generator.domains.filesystem.state import FileSystem
     assert mtgen("generate", "--n", "60", "--format", "bfcl", "--out", tmp_path / "b").returncode == 0
     for e, a in zip(read_rows(tmp_path / "b" / "train.jsonl"),
                     read_rows(tmp_path / "b" / "possible_answer" / "train.jsonl")):

@@ -1,7 +1,7 @@
 """The simulator's semantics, case by case (aligned with GorillaFileSystem's)."""
 import pytest
 
-from generator.fs import Dir, FileSystem, IllegalCall
+from generator.domains.filesystem.state import Dir, FileSystem, IllegalCall
 
 
 def small_fs() -> FileSystem:
@@ -113,8 +113,8 @@ def test_world_data_is_sound():
     """Name pools and shapes hold no forbidden character; themes never share a folder name (make_tree
     relies on it); every tree is 2-4 levels deep with dot-files at the root."""
     from generator.rng import Rand
-    from generator.world import HIDDEN_FILES, SUB_FOLDERS, THEMES, make_tree, pools
-    from generator.fs import valid_name
+    from generator.domains.filesystem.world import HIDDEN_FILES, SUB_FOLDERS, THEMES, make_tree, pools
+    from generator.domains.filesystem.state import valid_name
     assert set(pools()) == {"word", "person"}
     for words in pools().values():
         assert len(words) > 100 and all(valid_name(w) for w in words)

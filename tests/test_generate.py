@@ -7,9 +7,9 @@ import jsonschema
 
 from generator.engine import Engine, Settings
 from generator.forms import FORMS, REFERENCE_STYLES
-from generator.fs import Dir, FileSystem
+from generator.domains.filesystem.state import Dir, FileSystem
 from generator.grammar import load
-from generator.tools import TOOL_NAMES
+from generator.tools import PRESETS, TOOL_NAMES
 from helpers import calls_of, mtgen, read_rows
 
 
@@ -51,7 +51,7 @@ def test_rows_follow_the_format_and_the_tool_schemas(default_run):
     job = json.loads((default_run / "job_description.json").read_text())
     assert set(job) == {"task_description", "tools"} and job["task_description"]
     schemas = {t["function"]["name"]: t["function"]["parameters"] for t in job["tools"]}
-    assert tuple(schemas) == TOOL_NAMES
+    assert tuple(schemas) == PRESETS["spec"]  # the default tool set
     for split in ("train", "test"):
         for line in (default_run / f"{split}.jsonl").read_text().splitlines():
             row = json.loads(line)
@@ -144,7 +144,7 @@ def test_small_n_covers_every_tool_style_and_length():
     g = load()
     eng = Engine(Settings(seed=5), g)
     ds = [eng.conversation(i) for i in range(40)]
-    assert {d.answer.tool for d in ds} == set(TOOL_NAMES)
+    assert {d.answer.tool for d in ds} == set(PRESETS["spec"])
     assert {FORMS[d.answer.form].ref for d in ds} == set(REFERENCE_STYLES)
     assert {len(d.turns) - 1 for d in ds} == {1, 2, 3, 4, 5}
     assert len({d.answer.surface for d in ds}) == 5

@@ -1,0 +1,71 @@
+"""The file-system domain: the benchmark's file-system tools (GorillaFileSystem), one module each under
+tools/, over a simulated tree (state.py) seeded with themed folders and text contents (world.py,
+contents.py).  This module is the registry: it discovers the tools and derives everything else from them.
+"""
+from __future__ import annotations
+
+from ..base import Domain, Form, Tool, discover
+from .state import FileSystem
+
+TOOLS: dict[str, Tool] = discover(__name__ + ".tools")
+FileSystem.tools = TOOLS  # the state dispatches each call to its tool's declared semantics
+
+# Presets for --tools.  `spec`: the eight tools of the upload format's own document (the default);
+# `all`: every registered tool.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "spec": ("ls", "cd", "cat", "mkdir", "touch", "rm", "cp", "mv"),
+    "all": tuple(TOOLS),
+}
+DEFAULT_PRESET = "spec"
+
+FORMS: dict[str, Form] = {f.name: f for t in TOOLS.values() for f in t.forms}
+SLOT_SAMPLES: dict[str, str] = {"kind": "file"}
+for _t in TOOLS.values():
+    SLOT_SAMPLES.update(_t.slot_samples)
+
+TASK_DESCRIPTION = (
+    "You are an intelligent AI assistant that helps users navigate and manage files in a file system. "
+    "Given a command or request from the user, call the appropriate file system function to complete the "
+    "request. Use the conversation so far to resolve references such as 'it', 'that folder' or 'go back up'."
+)
+
+
+def _new_state(r, keep_start: bool = True):
+    from .world import make_tree
+    start = make_tree(r)
+    return FileSystem(start.clone() if keep_start else start), start
+
+
+def _new_discourse():
+    from .discourse import Discourse
+    return Discourse()
+
+
+DOMAIN = Domain("filesystem", TOOLS, PRESETS, DEFAULT_PRESET, TASK_DESCRIPTION, _new_state, _new_discourse,
+                SLOT_SAMPLES)
+
+
+def parse_tool_list(text: str | None) -> tuple[str, ...]:
+    """'spec,grep,wc' -> the named tools and presets' tools, in catalogue order; ValueError names an unknown
+    one.  None or '' is the default preset."""
+    return DOMAIN.parse_tools(text)
+
+
+def job_description(tool_names: tuple[str, ...], task_description: str = TASK_DESCRIPTION) -> dict:
+    return {**DOMAIN.job_description(tool_names), "task_description": task_description}
+
+
+def name_args() -> dict[str, tuple[str, ...]]:
+    """tool -> its arguments that name a file or folder here (what augment renames, mutate contradicts)."""
+    from ..base import NAME_ROLES
+    return {n: t.args_with(*NAME_ROLES) for n, t in TOOLS.items()}
+
+
+def tool_table() -> str:
+    """The catalogue as a Markdown table (the README's table is this text; a test keeps them equal)."""
+    rows = ["| tool | arguments (default) | in `spec` | forms | what it does |", "|---|---|---|---|---|"]
+    for name, t in TOOLS.items():
+        args = ", ".join(f"`{p.name}`" + ("" if p.required else f" ({p.default!r})") for p in t.params) or "none"
+        first = t.description.split(". ")[0].rstrip(".") + "."
+        rows.append(f"| `{name}` | {args} | {'yes' if name in PRESETS['spec'] else ''} | {len(t.forms)} | {first} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,206 @@
+"""What files hold: seeded, realistic text by kind (log lines, CSV rows, notes, code, config), made only
+when something reads it, so that grep patterns, tail counts, wc, sort and diff are grounded.
+
+A seeded file holds a `Recipe` (kind, key, variant) until its text is needed; `text_of` turns it into
+text.  The same recipe always gives the same text; a recipe's variant 1 differs from variant 0 in a
+line or two (the second version of a draft), which is what a `diff` of two versions should find.
+Media and office files are not text: their placeholder is never read, searched, counted or sorted.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ...rng import Rand
+
+
+class Recipe(NamedTuple):
+    kind: str
+    key: int
+    variant: int = 0
+
+
+TEXT_EXTENSIONS = {
+    "log": "log", "out": "log",
+    "csv": "csv", "tsv": "csv",
+    "md": "notes", "txt": "notes", "rst": "notes",
+    "py": "code", "js": "code", "ts": "code", "go": "code", "sh": "code", "html": "code", "css": "code",
+    "json": "config", "yaml": "config", "yml": "config", "toml": "config", "ini": "config", "conf": "config",
+    "cfg": "config", "env": "config",
+}
+TEXT_NAMES = {"Makefile": "code", "Dockerfile": "code", "README": "notes", "LICENSE": "notes"}
+NOT_TEXT = frozenset({".DS_Store"})  # a dot-file, but binary
+
+# Which lines fit a file: finer than its kind (a .js file gets JavaScript, .gitignore gets patterns).
+FLAVOURS = {"py": "py", "js": "js", "ts": "js", "go": "go", "sh": "shell", "html": "html", "css": "css",
+            "json": "json", "yaml": "yaml", "yml": "yaml", "toml": "ini", "ini": "ini", "conf": "ini", "cfg": "ini",
+            "env": "env", "log": "log", "out": "log", "csv": "csv", "tsv": "csv"}
+DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zshrc": "shell", ".profile": "shell",
+                ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
+
+
+def kind_of(name: str) -> str | None:
+    """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
+    documents and archives (which are listed, copied, moved and removed, but never read)."""
+    if name in TEXT_NAMES:
+        return TEXT_NAMES[name]
+    if name in NOT_TEXT:
+        return None
+    if name.startswith(".") and "." not in name[1:]:
+        return "config"  # dot-files: .bashrc, .gitignore, .env
+    ext = name.rsplit(".", 1)[1].lower() if "." in name else ""
+    return TEXT_EXTENSIONS.get(ext)
+
+
+def is_text(name: str) -> bool:
+    return kind_of(name) is not None
+
+
+def flavour_of(name: str) -> str | None:
+    """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
+    kind = kind_of(name)
+    if kind is None:
+        return None
+    if name in DOT_FLAVOURS:
+        return DOT_FLAVOURS[name]
+    if name == "Makefile":
+        return "make"
+    ext = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
+    return FLAVOURS.get(ext, "notes" if kind == "notes" else "ini" if kind == "config" else "shell")
+
+
+# Lines by kind.  Holes: {n} a number, {d} a date, {t} a time, {who} a first name, {v} a version.
+LINES: dict[str, tuple[str, ...]] = {
+    "log": (
+        "{d} {t} INFO server started on port 8080",
+        "{d} {t} INFO request completed in {n} ms",
+        "{d} {t} WARN connection timeout to db-01, retrying",
+        "{d} {t} ERROR payment service returned 503",
+        "{d} {t} INFO user {who} logged in",
+        "{d} {t} DEBUG cache miss for key session_{n}",
+        "{d} {t} WARN disk usage at {n}%",
+        "{d} {t} ERROR failed to open config.yaml: permission denied",
+        "{d} {t} INFO scheduled backup finished",
+        "{d} {t} INFO worker 3 picked up job {n}",
+        "{d} {t} ERROR upload of invoice_{n}.pdf failed: timeout",
+        "{d} {t} WARN memory usage high on worker 2",
+        "{d} {t} INFO deployment {v} rolled out",
+        "{d} {t} DEBUG retrying request to auth service",
+    ),
+    "csv": (
+        "{d},coffee beans,{n}.50", "{d},printer paper,{n}.99", "{d},train ticket,{n}.00",
+        "{d},team lunch,{n}.20", "{d},office chairs,{n}.00", "{d},software licence,{n}.00",
+        "{who},{who}@example.com,sales", "{who},{who}@example.com,support", "{who},{who}@example.com,finance",
+        "{d},invoice {n},paid", "{d},invoice {n},overdue", "{d},refund {n},pending",
+    ),
+    "notes": (
+        "- call the landlord about the heating", "Deadline for the grant report is Friday",
+        "Ask {who} for the Q3 numbers", "TODO: renew the domain before June", "Budget review moved to Thursday",
+        "- book flights for the conference", "Remember to back up the photos", "Meeting with {who} at {t}",
+        "Draft the release notes for {v}", "- pay the electricity bill", "Ideas: newsletter, podcast, workshop",
+        "Send the signed contract to {who}", "Check the warranty on the laptop", "Agenda: hiring, roadmap, budget",
+        "- pick up the dry cleaning", "Follow up with {who} about the invoice",
+    ),
+    "py": (
+        "import os", "import json", "def load_config(path):", "    with open(path) as f:",
+        "        return json.load(f)", "# TODO: handle missing keys", "def main():", "    print('starting')",
+        "if __name__ == '__main__':", "    main()", "class Report:", "    def __init__(self, rows):",
+        "        self.rows = rows", "    return sum(r.amount for r in rows)", "# FIXME: timeout is hard-coded",
+    ),
+    "js": (
+        "const port = 8080;", "function fetchUsers() {", "  return fetch('/api/users');", "}",
+        "// TODO: handle errors", "export default app;", "const retries = 3;", "console.log('server ready');",
+        "import express from 'express';", "app.listen(port);",
+    ),
+    "go": ("package main", "import \"fmt\"", "func main() {", "    fmt.Println(\"starting\")", "}",
+           "// TODO: read the port from config", "var timeout = 30"),
+    "shell": ("export PATH=$HOME/bin:$PATH", "alias ll='ls -la'", "export EDITOR=vim", "alias gs='git status'",
+              "set -e", "echo 'backup done'", "export LANG=en_US.UTF-8"),
+    "make": ("build:", "\tgo build ./...", "test:", "\tpytest -q", "clean:", "\trm -rf dist", ".PHONY: build test clean"),
+    "html": ("<!doctype html>", "<title>Project page</title>", "<h1>Welcome</h1>", "<p>Contact: team@example.com</p>",
+             "<script src=\"app.js\"></script>"),
+    "css": ("body { margin: 0; }", "h1 { color: #333; }", ".button { padding: 4px; }", "footer { display: none; }"),
+    "yaml": (
+        "port: 8080", "debug: false", "log_level: info", "timeout: {n}", "database_url: postgres://localhost/app",
+        "cache_size: {n}", "retries: 3", "region: eu-west-1", "owner: {who}", "version: {v}",
+        "feature_flags: beta_search", "max_connections: {n}", "backup_dir: /var/backups", "theme: dark",
+    ),
+    "json": ('"port": 8080,', '"debug": false,', '"log_level": "info",', '"timeout": {n},', '"owner": "{who}",',
+             '"version": "{v}",', '"retries": 3,', '"theme": "dark",'),
+    "ini": ("port = 8080", "debug = false", "log_level = info", "timeout = {n}", "owner = {who}", "retries = 3",
+            "[server]", "[database]", "host = localhost", "max_connections = {n}"),
+    "env": ("DEBUG=false", "PORT=8080", "LOG_LEVEL=info", "TIMEOUT={n}", "REGION=eu-west-1", "OWNER={who}"),
+    "ignore": ("__pycache__/", "*.log", "node_modules/", ".env", "dist/", "*.tmp", ".DS_Store", "build/"),
+    "vim": ("set number", "syntax on", "set tabstop=4", "set expandtab", "colorscheme desert"),
+}
+HEADERS = {"csv": ("date,item,amount", "name,email,team", "date,reference,status")}
+PEOPLE = ("alice", "bob", "maria", "tom", "priya", "chen", "omar", "lena", "sam", "noah")
+
+
+def _fill(line: str, r: Rand) -> str:
+    if "{" not in line:
+        return line
+    return (line.replace("{n}", str(10 + r.below(990)))
+                .replace("{d}", f"2024-{1 + r.below(12):02d}-{1 + r.below(28):02d}")
+                .replace("{t}", f"{r.below(24):02d}:{r.below(60):02d}")
+                .replace("{who}", r.choice(PEOPLE))
+                .replace("{v}", f"v{1 + r.below(4)}.{r.below(10)}"))
+
+
+def make_text(kind: str, key: int, variant: int = 0) -> str:
+    """The text of a seeded file: 4-14 lines of its kind; variant 1 changes a line or two."""
+    r = Rand(key, 0x7E47)
+    pool = LINES.get(kind)
+    if pool is None:
+        return ""
+    lines = [_fill(r.choice(pool), r) for _ in range(4 + r.below(11))]
+    if kind in HEADERS:
+        lines.insert(0, HEADERS[kind][r.below(len(HEADERS[kind]))])
+    if variant:
+        v = Rand(key, 0x7E47, variant)
+        for _ in range(1 + v.below(2)):
+            i = 1 + v.below(len(lines) - 1)
+            new = _fill(v.choice(pool), v)
+            lines[i] = new if new != lines[i] else lines[i] + " (updated)"
+    return "\n".join(lines) + "\n"
+
+
+def placeholder(name: str) -> str:
+    """What a media or office file holds in an exported tree (never read by a generated request)."""
+    return f"binary data of {name}"
+
+
+def text_of(value) -> str:
+    """A file's text, making a seeded file's text from its recipe."""
+    if value.__class__ is Recipe:
+        return make_text(value.kind, value.key, value.variant)
+    return value
+
+
+_WORD = None
+
+
+def pattern_in(text: str, r: Rand) -> str | None:
+    """A search string a person would type for this text: a word of one of its lines (at least four
+    letters, or a log level), so a grep for it finds something."""
+    global _WORD
+    if _WORD is None:
+        import re
+        _WORD = re.compile(r"[A-Za-z]{4,}(?:_[A-Za-z]+)*")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for _ in range(4):
+        if not lines:
+            return None
+        words = _WORD.findall(r.choice(lines))
+        words = [w for w in words if w.lower() not in _DULL]
+        if words:
+            return r.choice(words)
+    return None
+
+
+_DULL = frozenset({"with", "from", "that", "this", "return", "self", "about", "have", "some"})
+
+
+def line_for(name: str, r: Rand) -> str:
+    """One line a user might write into file `name` (a note, a config entry, a log line, a CSV row)."""
+    pool = LINES[flavour_of(name) or "notes"]
+    return _fill(r.choice(pool), r).lstrip("- ").strip()

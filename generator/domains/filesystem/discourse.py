@@ -1,0 +1,63 @@
+"""What the conversation so far lets the user refer to: "it", "the copy", "the folder we made", "the
+second file we created", "the same for x".  Forms declare what they add (`Form.notes`); this module keeps
+the record and answers only when the referent is unique.  Knows no tool by name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..base import Action
+
+
+@dataclass
+class Discourse:
+    prev: Action | None = None
+    prev_path: str = ""
+    prev_notes: dict = field(default_factory=dict)  # discourse key -> value the previous call noted
+    lists: dict = field(default_factory=dict)  # key ('made', 'touched') -> [(folder path, name), ...] in order
+    gone: set = field(default_factory=set)  # (folder path, name) removed or moved away
+
+    def record(self, action: Action, path: str, notes) -> None:
+        """Note `action`, played in folder `path` (the current folder before the call); `notes` are its
+        form's (key, argument) pairs."""
+        self.prev_notes = {}
+        for key, arg in notes:
+            value = action.args.get(arg)
+            if key == "gone":
+                self.gone.add((path, value))
+            elif key in ("it", "copy", "other"):
+                self.prev_notes[key] = value
+            else:
+                self.lists.setdefault(key, []).append((path, value))
+        self.prev, self.prev_path = action, path
+
+    def noted(self, key: str, fs) -> str | None:
+        """What the previous call, made in this folder, noted under `key` ('it', 'copy'), if it still exists."""
+        if self.prev is None or self.prev_path != fs.path():
+            return None
+        name = self.prev_notes.get(key)
+        return name if name is not None and fs.has(name) else None
+
+    def it(self, fs) -> tuple[str, bool] | None:
+        """The one thing 'it' can mean: what the previous call created, opened or renamed, here."""
+        name = self.noted("it", fs)
+        return None if name is None else (name, fs.is_dir(name))
+
+    def made_folder(self, fs) -> str | None:
+        """'the folder we made': only when exactly one folder was made and it is here, untouched."""
+        made = self.lists.get("made", ())
+        if len(made) != 1:
+            return None
+        path, name = made[0]
+        if path != fs.path() or (path, name) in self.gone or not fs.is_dir(name):
+            return None
+        return name
+
+    def ordinals(self, key: str, fs, is_dir: bool) -> list[tuple[str, int]]:
+        """(name, position) of the things listed under `key` that are still here: "the second one"."""
+        items = self.lists.get(key, ())
+        if len(items) < 2 or len({n for _, n in items}) != len(items):
+            return []  # with a repeated name, "the second one" could mean two things
+        here = fs.path()
+        return [(n, pos) for pos, (path, n) in enumerate(items, 1)
+                if path == here and (path, n) not in self.gone and fs.has(n) and fs.is_dir(n) == is_dir]

@@ -1,0 +1,79 @@
+"""Helpers the tools' plays share: choosing uniformly among legal options without listing them all
+(the planner runs in the hot loop), what users tend to name, and fresh names."""
+from __future__ import annotations
+
+from ...rng import Rand
+from ..base import Action
+from .world import new_file_name, new_folder_name
+
+
+def one(r: Rand, options: list, build) -> Action | None:
+    return build(r.choice(options)) if options else None
+
+
+def first_legal(r: Rand, n: int, get, ok):
+    """A uniformly chosen option among get(0) .. get(n - 1) that passes `ok`, testing as few as possible:
+    a lazy Fisher-Yates shuffle whose swaps are kept in a dict, so no list of options is ever built."""
+    moved: dict[int, int] = {}
+    while n:
+        i = r.below(n)
+        o = get(moved.get(i, i))
+        if ok(o):
+            return o
+        n -= 1
+        moved[i] = moved.get(n, n)
+    return None
+
+
+def seen(names: list[str], r: Rand) -> list[str]:
+    """Mostly the names a plain `ls` shows: people seldom ask about dot-files they have not listed."""
+    shown = [n for n in names if not n.startswith(".")]
+    return shown if shown and r.chance(0.85) else names
+
+
+def sources(fs, r: Rand) -> list[str]:
+    """What to copy or move: mostly files, sometimes any entry (people move files more than folders)."""
+    files = fs.files()
+    return seen(files if files and r.chance(0.8) else fs.names(), r)
+
+
+def subject(fs, name: str) -> tuple[str, bool]:
+    return (name, fs.is_dir(name))
+
+
+def movable_into(fs, src: str, dst: str) -> bool:
+    return src != dst and fs.is_dir(dst) and src not in fs.here[dst].children
+
+
+def new_name_for(fs, name: str, is_dir: bool, r: Rand) -> str:
+    return new_folder_name(fs.here, r) if is_dir else new_file_name(fs.here, r, name)
+
+
+def prev_of(prev, tool: str):
+    """The previous action if it called `tool` (in this folder), else None."""
+    return prev if prev is not None and prev.tool == tool else None
+
+
+# ---- text files: what read, search, count, sort and tail act on ---------------------------------------
+def a_text_file(fs, r: Rand) -> str | None:
+    """A text file with something in it (a file just made empty has nothing to read, count or sort)."""
+    files = seen([n for n in fs.text_files() if fs.here[n] != ""], r)
+    return r.choice(files) if files else None
+
+
+def text_it(fs, d, prev) -> str | None:
+    """'it', when the previous call read or wrote it and it is a text file with something in it (after a
+    sort or a search, "it" would sound like that call's output)."""
+    if prev is None or prev.tool not in ("cat", "echo"):
+        return None
+    it = d.it(fs)
+    return it[0] if it and not it[1] and fs.is_text_file(it[0]) and fs.text(it[0]) else None
+
+
+def another_text_file(fs, prev, tool: str, r: Rand) -> str | None:
+    """For "the same for x": a text file other than the one the previous call (of `tool`) acted on."""
+    p = prev_of(prev, tool)
+    if p is None:
+        return None
+    files = seen([n for n in fs.text_files() if n != p.args.get("file_name")], r)
+    return r.choice(files) if files else None

@@ -1,0 +1,168 @@
+"""The simulated file system: a tree and a current folder.  What each tool may do to it is declared in
+the tool's own module (tools/<name>.py); this module only dispatches to it.
+
+Semantics follow the public reference simulator of this tool set (BFCL's GorillaFileSystem), kept to the
+subset on which it is unambiguous: every call acts on the current folder, names never hold a path or any
+of |/\\?%*:"<>.  A file is its content: a str, or a contents.Recipe until something reads it.
+"""
+from __future__ import annotations
+
+import re
+
+from .contents import Recipe, kind_of, placeholder, text_of
+
+BAD_NAME_CHARS = frozenset('|/\\?%*:"<>')
+
+
+class IllegalCall(ValueError):
+    """A call the file system refuses; the generator must never emit one."""
+
+
+class Dir:
+    """A folder.  Its contents may be *pending*: a pure function (fill, args) that makes them on first
+    look, so a generated world only builds the folders a conversation actually visits; a clone of a
+    pending folder shares the recipe, which yields the same contents whenever it is run."""
+    __slots__ = ("name", "parent", "_children", "_pending")
+
+    def __init__(self, name: str, parent: "Dir | None" = None, pending: tuple | None = None) -> None:
+        self.name = name
+        self.parent = parent
+        # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
+        self._children: dict = {}
+        self._pending = pending
+
+    @property
+    def children(self) -> dict:
+        if self._pending is not None:
+            fill, args = self._pending
+            self._pending = None
+            fill(self, *args)
+        return self._children
+
+    def add_dir(self, name: str) -> "Dir":
+        d = Dir(name, self)
+        self.children[name] = d
+        return d
+
+    def add_file(self, name: str, content: str = "") -> None:
+        self.children[name] = content
+
+    def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
+        d = Dir(self.name if name is None else name, parent, self._pending)
+        for k, v in self._children.items():
+            d._children[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+        return d
+
+    def size(self) -> int:
+        return sum(v.size() if isinstance(v, Dir) else len(text_of(v).encode()) for v in self.children.values())
+
+    def to_gorilla(self) -> dict:
+        """This folder in GorillaFileSystem's scenario layout."""
+        contents = {}
+        for k, v in self.children.items():
+            if isinstance(v, Dir):
+                contents[k] = v.to_gorilla()
+            else:
+                text = text_of(v)
+                if v.__class__ is Recipe and not text:
+                    text = placeholder(k)
+                contents[k] = {"type": "file", "content": text}
+        return {"type": "directory", "contents": contents}
+
+
+_BAD_NAME = re.compile("[" + re.escape("".join(sorted(BAD_NAME_CHARS))) + "]")
+
+
+def valid_name(name: object) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and _BAD_NAME.search(name) is None
+
+
+class FileSystem:
+    __slots__ = ("root", "cwd", "_here", "_path")
+    tools: dict = {}  # name -> Tool, set once by the domain's registry (tools declare their semantics)
+
+    def __init__(self, root: Dir) -> None:
+        self.root = root
+        self.enter(root)
+        self._path = "/"  # kept with cwd: only cd moves it (nothing else can rename a folder above us)
+
+    def enter(self, d: Dir, path: str | None = None) -> None:
+        self.cwd = d
+        self._here = d.children  # the current folder's dict, looked up once per cd (the hot loop reads it)
+        if path is not None:
+            self._path = path
+
+    # ---- queries on the current folder -------------------------------------------------------
+    @property
+    def here(self) -> dict:
+        return self._here
+
+    def path(self) -> str:
+        return self._path
+
+    def at_root(self) -> bool:
+        return self.cwd.parent is None
+
+    def has(self, name: str) -> bool:
+        return name in self._here
+
+    def is_file(self, name: str) -> bool:
+        v = self._here.get(name)
+        return v is not None and not isinstance(v, Dir)
+
+    def is_dir(self, name: str) -> bool:
+        return isinstance(self._here.get(name), Dir)
+
+    def is_text_file(self, name: str) -> bool:
+        return self.is_file(name) and kind_of(name) is not None
+
+    def files(self) -> list[str]:
+        return [k for k, v in self._here.items() if not isinstance(v, Dir)]
+
+    def text_files(self) -> list[str]:
+        return [k for k, v in self._here.items() if not isinstance(v, Dir) and kind_of(k) is not None]
+
+    def dirs(self) -> list[str]:
+        return [k for k, v in self._here.items() if isinstance(v, Dir)]
+
+    def names(self) -> list[str]:
+        return list(self._here)
+
+    def listing(self, hidden: bool = False) -> list[str]:
+        return [k for k in self._here if hidden or not k.startswith(".")]
+
+    def text(self, name: str) -> str:
+        """The text of file `name` here (made from its recipe the first time, then kept)."""
+        v = self._here[name]
+        if v.__class__ is Recipe:
+            v = self._here[name] = text_of(v)
+        return v
+
+    def clone(self) -> "FileSystem":
+        """An independent copy with the same current folder."""
+        trail = []
+        d = self.cwd
+        while d.parent is not None:
+            trail.append(d.name)
+            d = d.parent
+        fs = FileSystem(self.root.clone())
+        for name in reversed(trail):
+            fs.enter(fs._here[name])
+        fs._path = self._path
+        return fs
+
+    # ---- legality and application: each tool's own declaration -------------------------------
+    def check(self, tool: str, args: dict) -> str | None:
+        """Why the call is illegal here, or None when it is legal."""
+        t = self.tools.get(tool)
+        if t is None:
+            return f"unknown tool {tool!r}"
+        if not isinstance(args, dict) or set(args) - {p.name for p in t.params}:
+            return f"{tool}: unknown argument"
+        return t.check(self, args)
+
+    def apply(self, tool: str, args: dict) -> None:
+        why = self.check(tool, args)
+        if why is not None:
+            raise IllegalCall(why)
+        self.tools[tool].apply(self, args)

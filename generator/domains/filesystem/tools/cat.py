@@ -1,0 +1,63 @@
+"""cat: show a text file's contents (media and office files are never read)."""
+from ...base import FILE, Action, Form, Param, Tool
+from ..plays import one, prev_of, seen
+
+
+def check(fs, a):
+    f = a.get("file_name")
+    return None if isinstance(f, str) and fs.is_file(f) else f"cat: {f}: no such file here"
+
+
+def apply(fs, a):
+    pass
+
+
+def open_step(w, a):
+    return w.require("cat", a.get("file_name"), "file")
+
+
+def _act(form, n, slots):
+    return Action(form, "cat", {"file_name": n}, slots, (n, False))
+
+
+def play_direct(fs, d, prev, r):
+    return one(r, seen(fs.text_files(), r), lambda n: _act("cat.direct", n, {"file": n}))
+
+
+def play_it(fs, d, prev, r):
+    it = d.it(fs)
+    if it and not it[1] and prev is not None and prev.tool in ("touch", "echo") and fs.is_text_file(it[0]):
+        return _act("cat.it", it[0], {})
+    return None
+
+
+def play_same(fs, d, prev, r):
+    p = prev_of(prev, "cat")
+    if p is None:
+        return None
+    files = seen([n for n in fs.text_files() if n != p.args["file_name"]], r)
+    return one(r, files, lambda n: _act("cat.same", n, {"file": n}))
+
+
+def play_copy(fs, d, prev, r):
+    n = d.noted("copy", fs)
+    return _act("cat.copy", n, {}) if n and fs.is_text_file(n) else None
+
+
+def read(a, is_dir):
+    f = a.get("file_name")
+    return ("cat.direct", {"file": f}) if isinstance(f, str) else None
+
+
+IT = (("it", "file_name"),)
+TOOL = Tool(
+    "cat", "Display the contents of a file from the current directory.",
+    (Param("file_name", "string", FILE, "The name of the file to display."),),
+    check, apply, open_step,
+    forms=(
+        Form("cat.direct", "direct", play_direct, ("file",), ("kind",), notes=IT),
+        Form("cat.it", "pronoun", play_it, (), ("kind",), (("echo.new",), ("touch.direct",)), notes=IT),
+        Form("cat.same", "same", play_same, ("file",), ("kind",), (("cat.direct",),), notes=IT),
+        Form("cat.copy", "description", play_copy, (), ("kind",), (("cp.rename",),), notes=IT),
+    ),
+    read=read, order=3, slot_samples={"file": "notes.txt", "kind": "file"})

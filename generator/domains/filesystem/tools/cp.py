@@ -1,0 +1,31 @@
+"""cp: copy into an existing folder that does not hold the source's name yet, or to a new name."""
+from functools import partial
+
+from ...base import ENTRY, TARGET, Form, Param, Tool
+from .. import transfer
+from ..state import valid_name
+
+INTO = ("cp.into", "cp.it_into", "cp.same", "cp.into_made")
+
+
+def open_step(w, a):
+    return w.transfer("cp", a.get("source"), a.get("destination"), keep_source=True)
+
+
+TOOL = Tool(
+    "cp", "Copy a file or directory from one location to another.",
+    (Param("source", "string", ENTRY, "The name of the file or directory to copy."),
+     Param("destination", "string", TARGET, "The destination name to copy to.")),
+    partial(transfer.check, "cp", valid_name=valid_name), partial(transfer.apply, "cp"), open_step,
+    forms=(
+        Form("cp.into", "direct", lambda fs, d, prev, r: transfer.into("cp.into", "cp", fs, r), ("src", "dst"), ("kind",)),
+        Form("cp.rename", "direct", lambda fs, d, prev, r: transfer.rename("cp.rename", "cp", fs, r), ("src", "dst"),
+             ("kind",), notes=(("copy", "destination"),)),
+        Form("cp.it_into", "pronoun", lambda fs, d, prev, r: transfer.it_into("cp.it_into", "cp", fs, d, r), ("dst",),
+             ("kind",), (("touch.direct",),)),
+        Form("cp.same", "same", lambda fs, d, prev, r: transfer.same_into("cp.same", "cp", fs, prev, r, INTO), ("src",),
+             ("kind",), (("cp.into",),)),
+        Form("cp.into_made", "description", lambda fs, d, prev, r: transfer.into_made("cp.into_made", "cp", fs, d, r),
+             ("src",), ("kind",), (("mkdir.direct",),)),
+    ),
+    read=partial(transfer.read, "cp"), order=7, slot_samples={"src": "q3_report.pdf", "dst": "archive"})

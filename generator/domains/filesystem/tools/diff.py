@@ -1,0 +1,90 @@
+"""diff: compare two text files here line by line.  Versions of one file (report.md and report_v2.md)
+are what people compare; "does the copy match?" compares a file with the copy just made of it."""
+from ...base import FILE, Action, Form, Param, Tool
+from ..plays import seen, text_it
+
+
+def check(fs, a):
+    f1, f2 = a.get("file_name1"), a.get("file_name2")
+    for f in (f1, f2):
+        if not (isinstance(f, str) and fs.is_file(f)):
+            return f"diff: {f}: no such file here"
+    return "diff: a file compared with itself" if f1 == f2 else None
+
+
+def apply(fs, a):
+    pass
+
+
+def open_step(w, a):
+    return w.require("diff", a.get("file_name1"), "file") or w.require("diff", a.get("file_name2"), "file")
+
+
+def _stem(name: str) -> str:
+    stem = name.rpartition(".")[0] or name
+    for tail in ("_v2", "_old", "_draft", "_backup", "_copy", "_final"):
+        if stem.endswith(tail):
+            return stem[: -len(tail)]
+    return stem
+
+
+def _partner(fs, name: str, r) -> str | None:
+    """Another text file to compare `name` with: a version of it when there is one, else any."""
+    others = [n for n in fs.text_files() if n != name]
+    versions = [n for n in others if _stem(n) == _stem(name)]
+    if versions:
+        return r.choice(versions)
+    if not r.chance(0.3):  # people mostly compare versions of one file; two unrelated files, seldom
+        return None
+    others = seen(others, r)
+    return r.choice(others) if others else None
+
+
+def _act(form, f1, f2, slots, subject=None):
+    return Action(form, "diff", {"file_name1": f1, "file_name2": f2}, slots, subject)
+
+
+def play_direct(fs, d, prev, r):
+    files = seen(fs.text_files(), r)
+    if len(files) < 2:
+        return None
+    versioned = [n for n in files if any(o != n and _stem(o) == _stem(n) for o in files)]
+    f1 = r.choice(versioned if versioned else files)
+    f2 = _partner(fs, f1, r)
+    return None if f2 is None else _act("diff.direct", f1, f2, {"file": f1, "other": f2}, (f1, False))
+
+
+def play_it(fs, d, prev, r):
+    n = text_it(fs, d, prev)
+    f2 = _partner(fs, n, r) if n else None
+    return None if f2 is None else _act("diff.it", n, f2, {"other": f2}, (n, False))
+
+
+def play_copy(fs, d, prev, r):
+    copy = d.noted("copy", fs)
+    if copy is None or prev is None or not fs.is_text_file(copy):
+        return None
+    src = prev.args.get("source")
+    if not (isinstance(src, str) and fs.is_text_file(src)):
+        return None
+    return _act("diff.copy", src, copy, {}, (copy, False))
+
+
+def read(a, is_dir):
+    f1, f2 = a.get("file_name1"), a.get("file_name2")
+    if isinstance(f1, str) and isinstance(f2, str):
+        return "diff.direct", {"file": f1, "other": f2}
+    return None
+
+
+TOOL = Tool(
+    "diff", "Compare two files line by line at the current directory.",
+    (Param("file_name1", "string", FILE, "The name of the first file in current directory."),
+     Param("file_name2", "string", FILE, "The name of the second file in current directory.")),
+    check, apply, open_step,
+    forms=(
+        Form("diff.direct", "direct", play_direct, ("file", "other"), ("kind",)),
+        Form("diff.it", "pronoun", play_it, ("other",), ("kind",), (("cat.direct",), ("echo.new",))),
+        Form("diff.copy", "description", play_copy, (), ("kind",), (("cp.rename",),)),
+    ),
+    read=read, order=17, slot_samples={"file": "report.md", "other": "report_v2.md"})

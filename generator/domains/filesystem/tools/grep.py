@@ -1,0 +1,71 @@
+"""grep: the lines of a text file that contain a string.  The string is taken from the file itself, so
+the search finds something, as a user who knows the file would expect."""
+from ...base import FILE, PATTERN, Action, Form, Param, Tool
+from ..contents import pattern_in
+from ..plays import a_text_file, prev_of, seen, text_it
+
+
+def check(fs, a):
+    f, p = a.get("file_name"), a.get("pattern")
+    if not isinstance(p, str) or not p:
+        return "grep: pattern must be a non-empty string"
+    return None if isinstance(f, str) and fs.is_file(f) else f"grep: {f}: no such file here"
+
+
+def apply(fs, a):
+    pass
+
+
+def open_step(w, a):
+    return w.require("grep", a.get("file_name"), "file")
+
+
+def _act(form, n, pattern, slots):
+    return Action(form, "grep", {"file_name": n, "pattern": pattern}, {"pattern": pattern, **slots}, (n, False))
+
+
+def play_direct(fs, d, prev, r):
+    n = a_text_file(fs, r)
+    p = pattern_in(fs.text(n), r) if n else None
+    return None if p is None else _act("grep.direct", n, p, {"file": n})
+
+
+def play_it(fs, d, prev, r):
+    n = text_it(fs, d, prev)
+    p = pattern_in(fs.text(n), r) if n else None
+    return None if p is None else _act("grep.it", n, p, {})
+
+
+def play_same(fs, d, prev, r):
+    """'look for that in x too': the previous search's string, in another file that contains it."""
+    p = prev_of(prev, "grep")
+    if p is None:
+        return None
+    pattern = p.args["pattern"]
+    files = seen([n for n in fs.text_files() if n != p.args["file_name"] and pattern in fs.text(n)], r)
+    if not files:
+        return None
+    n = r.choice(files)
+    return _act("grep.same", n, pattern, {"file": n})
+
+
+def read(a, is_dir):
+    f, p = a.get("file_name"), a.get("pattern")
+    if isinstance(f, str) and isinstance(p, str):
+        return "grep.direct", {"file": f, "pattern": p}
+    return None
+
+
+IT = (("it", "file_name"),)
+TOOL = Tool(
+    "grep", "Search for lines in a file at current directory that contain the specified pattern.",
+    (Param("file_name", "string", FILE, "The name of the file to search. No path is allowed and you can only "
+           "perform on file at local directory."),
+     Param("pattern", "string", PATTERN, "The pattern to search for.")),
+    check, apply, open_step,
+    forms=(
+        Form("grep.direct", "direct", play_direct, ("file", "pattern"), ("kind",), notes=IT),
+        Form("grep.it", "pronoun", play_it, ("pattern",), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),
+        Form("grep.same", "same", play_same, ("file",), ("kind",), (("grep.direct",),), notes=IT),
+    ),
+    read=read, order=14, slot_samples={"file": "server.log", "pattern": "ERROR"})

@@ -1,0 +1,29 @@
+"""ls: list the current folder (dot-names only with a=true)."""
+from ...base import FLAG, Action, Form, Param, Tool
+
+
+def check(fs, a):
+    return None if isinstance(a.get("a", False), bool) else "ls: 'a' must be a boolean"
+
+
+def apply(fs, a):
+    pass
+
+
+def open_step(w, a):
+    return None
+
+
+def read(a, is_dir):
+    return ("ls.hidden" if a.get("a") is True else "ls.plain"), {}
+
+
+TOOL = Tool(
+    "ls", "List the contents of the current directory.",
+    (Param("a", "boolean", FLAG, "Show hidden files and directories. Defaults to False.", default=False),),
+    check, apply, open_step,
+    forms=(
+        Form("ls.plain", "direct", lambda fs, d, prev, r: Action("ls.plain", "ls", {}, {})),
+        Form("ls.hidden", "direct", lambda fs, d, prev, r: Action("ls.hidden", "ls", {"a": True}, {})),
+    ),
+    read=read, order=1)

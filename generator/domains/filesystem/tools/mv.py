@@ -1,0 +1,46 @@
+"""mv: move into an existing folder that does not hold the source's name yet, or rename."""
+from functools import partial
+
+from ...base import ENTRY, TARGET, Action, Form, Param, Tool
+from .. import transfer
+from ..plays import movable_into, subject
+from ..state import valid_name
+
+INTO = ("mv.into", "mv.it_into", "mv.same", "mv.copied_into_made")
+
+
+def open_step(w, a):
+    return w.transfer("mv", a.get("source"), a.get("destination"), keep_source=False)
+
+
+def play_copied_into_made(fs, d, prev, r):
+    made = d.made_folder(fs)
+    if made and prev is not None and prev.tool == "cp":
+        s = prev.args["source"]
+        if fs.has(s) and movable_into(fs, s, made):
+            return Action("mv.copied_into_made", "mv", {"source": s, "destination": made}, {}, subject(fs, s))
+    return None
+
+
+GONE = (("gone", "source"),)
+RENAMED = (("it", "destination"), ("gone", "source"))
+TOOL = Tool(
+    "mv", "Move or rename a file or directory.",
+    (Param("source", "string", ENTRY, "Source name of the file or directory to move."),
+     Param("destination", "string", TARGET, "The destination name to move to.")),
+    partial(transfer.check, "mv", valid_name=valid_name), partial(transfer.apply, "mv"), open_step,
+    forms=(
+        Form("mv.into", "direct", lambda fs, d, prev, r: transfer.into("mv.into", "mv", fs, r), ("src", "dst"), ("kind",),
+             notes=GONE),
+        Form("mv.rename", "direct", lambda fs, d, prev, r: transfer.rename("mv.rename", "mv", fs, r), ("src", "dst"),
+             ("kind",), notes=RENAMED),
+        Form("mv.it_rename", "pronoun", lambda fs, d, prev, r: transfer.it_rename("mv.it_rename", "mv", fs, d, r),
+             ("dst",), ("kind",), (("touch.direct",),), notes=RENAMED),
+        Form("mv.it_into", "pronoun", lambda fs, d, prev, r: transfer.it_into("mv.it_into", "mv", fs, d, r), ("dst",),
+             ("kind",), (("touch.direct",),), notes=GONE),
+        Form("mv.same", "same", lambda fs, d, prev, r: transfer.same_into("mv.same", "mv", fs, prev, r, INTO), ("src",),
+             ("kind",), (("mv.into",),), notes=GONE),
+        Form("mv.copied_into_made", "description", play_copied_into_made, (), ("kind",),
+             (("mkdir.direct", "cp.rename"),), notes=GONE),
+    ),
+    read=partial(transfer.read, "mv"), order=8, slot_samples={"src": "q3_report.pdf", "dst": "archive"})

@@ -1,0 +1,62 @@
+"""rm: remove a file or a folder here."""
+from ...base import ENTRY, Action, Form, Param, Tool
+from ..plays import one, prev_of, seen, subject
+
+
+def check(fs, a):
+    f = a.get("file_name")
+    return None if isinstance(f, str) and fs.has(f) else f"rm: {f}: no such file or folder"
+
+
+def apply(fs, a):
+    del fs.here[a["file_name"]]
+
+
+def open_step(w, a):
+    return w.remove("rm", a.get("file_name"))
+
+
+def _act(form, n, slots, subj):
+    return Action(form, "rm", {"file_name": n}, slots, subj)
+
+
+def play_direct(fs, d, prev, r):
+    return one(r, seen(fs.names(), r), lambda n: _act("rm.direct", n, {"target": n}, subject(fs, n)))
+
+
+def play_it(fs, d, prev, r):
+    it = d.it(fs)
+    return _act("rm.it", it[0], {}, it) if it else None
+
+
+def play_same(fs, d, prev, r):
+    if prev_of(prev, "rm") is None:
+        return None
+    return one(r, fs.names(), lambda n: _act("rm.same", n, {"target": n}, subject(fs, n)))
+
+
+def play_ordinal(fs, d, prev, r):
+    options = [(n, pos, False) for n, pos in d.ordinals("touched", fs, False)] + \
+              [(n, pos, True) for n, pos in d.ordinals("made", fs, True)]
+    # the subject is a bare "file" or "folder": "the second document we created" would count documents only
+    return one(r, options, lambda o: _act("rm.ordinal", o[0], {"ordinal": o[1]}, ("", o[2])))
+
+
+def read(a, is_dir):
+    f = a.get("file_name")
+    return ("rm.direct", {"target": f}) if isinstance(f, str) else None
+
+
+GONE = (("gone", "file_name"),)
+TOOL = Tool(
+    "rm", "Remove a file or directory.",
+    (Param("file_name", "string", ENTRY, "The name of the file or directory to remove."),),
+    check, apply, open_step,
+    forms=(
+        Form("rm.direct", "direct", play_direct, ("target",), ("kind",), notes=GONE),
+        Form("rm.it", "pronoun", play_it, (), ("kind",), (("touch.direct",),), notes=GONE),
+        Form("rm.same", "same", play_same, ("target",), ("kind",), (("rm.direct",),), notes=GONE),
+        Form("rm.ordinal", "ordinal", play_ordinal, ("ordinal",), ("kind",), (("touch.direct", "touch.same"),),
+             notes=GONE),
+    ),
+    read=read, order=6, slot_samples={"target": "old.log", "ordinal": "second"})

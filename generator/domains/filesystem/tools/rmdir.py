@@ -1,0 +1,52 @@
+"""rmdir: remove an empty folder here (a folder with anything in it is refused)."""
+from ...base import DIR, Action, Form, Param, Tool
+from ..plays import one, seen
+
+
+def _empty(fs, n) -> bool:
+    return fs.is_dir(n) and not fs.here[n].children
+
+
+def check(fs, a):
+    n = a.get("dir_name")
+    if not (isinstance(n, str) and fs.is_dir(n)):
+        return f"rmdir: {n}: no such folder here"
+    return None if _empty(fs, n) else f"rmdir: {n}: folder not empty"
+
+
+def apply(fs, a):
+    del fs.here[a["dir_name"]]
+
+
+def open_step(w, a):
+    return w.remove("rmdir", a.get("dir_name"), "dir")
+
+
+def play_direct(fs, d, prev, r):
+    empty = [n for n in seen(fs.dirs(), r) if _empty(fs, n)]
+    return one(r, empty, lambda n: Action("rmdir.direct", "rmdir", {"dir_name": n}, {"folder": n}, (n, True)))
+
+
+def play_made(fs, d, prev, r):
+    n = d.made_folder(fs)
+    if n is None or not _empty(fs, n):
+        return None
+    return Action("rmdir.made", "rmdir", {"dir_name": n}, {}, (n, True))
+
+
+def read(a, is_dir):
+    n = a.get("dir_name")
+    return ("rmdir.direct", {"folder": n}) if isinstance(n, str) else None
+
+
+GONE = (("gone", "dir_name"),)
+TOOL = Tool(
+    "rmdir", "Remove a directory at current directory.",
+    (Param("dir_name", "string", DIR, "The name of the directory to remove. Directory must be local to the "
+           "current directory."),),
+    check, apply, open_step,
+    forms=(
+        Form("rmdir.direct", "direct", play_direct, ("folder",), notes=GONE),
+        Form("rmdir.made", "description", play_made, (), (), (("mkdir.direct",),), notes=GONE),
+    ),
+    read=read, order=18, slot_samples={"folder": "old"})

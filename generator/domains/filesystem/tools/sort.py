@@ -1,0 +1,53 @@
+"""sort: a text file's lines in order (shown, not written back)."""
+from ...base import FILE, Action, Form, Param, Tool
+from ..plays import a_text_file, another_text_file, text_it
+
+
+def check(fs, a):
+    f = a.get("file_name")
+    return None if isinstance(f, str) and fs.is_file(f) else f"sort: {f}: no such file here"
+
+
+def apply(fs, a):
+    pass
+
+
+def open_step(w, a):
+    return w.require("sort", a.get("file_name"), "file")
+
+
+def _act(form, n, slots):
+    return Action(form, "sort", {"file_name": n}, slots, (n, False))
+
+
+def play_direct(fs, d, prev, r):
+    n = a_text_file(fs, r)
+    return None if n is None else _act("sort.direct", n, {"file": n})
+
+
+def play_it(fs, d, prev, r):
+    n = text_it(fs, d, prev)
+    return None if n is None else _act("sort.it", n, {})
+
+
+def play_same(fs, d, prev, r):
+    n = another_text_file(fs, prev, "sort", r)
+    return None if n is None else _act("sort.same", n, {"file": n})
+
+
+def read(a, is_dir):
+    f = a.get("file_name")
+    return ("sort.direct", {"file": f}) if isinstance(f, str) else None
+
+
+IT = (("it", "file_name"),)
+TOOL = Tool(
+    "sort", "Sort the contents of a file line by line.",
+    (Param("file_name", "string", FILE, "The name of the file appeared at current directory to sort."),),
+    check, apply, open_step,
+    forms=(
+        Form("sort.direct", "direct", play_direct, ("file",), ("kind",), notes=IT),
+        Form("sort.it", "pronoun", play_it, (), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),
+        Form("sort.same", "same", play_same, ("file",), ("kind",), (("sort.direct",),), notes=IT),
+    ),
+    read=read, order=13, slot_samples={"file": "names.csv"})

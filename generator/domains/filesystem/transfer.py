@@ -1,0 +1,112 @@
+"""The plays `cp` and `mv` share: into an existing folder, to a new name, "it" into a folder, "the same
+for x" into the folder of the previous call, and into the folder we made.  Each returns one uniformly
+chosen legal Action or None."""
+from __future__ import annotations
+
+from ..base import Action
+from .plays import first_legal, movable_into, new_name_for, one, sources, subject
+
+
+def into(form: str, tool: str, fs, r):
+    srcs, dirs = sources(fs, r), fs.dirs()
+    nd = len(dirs)
+    # checking a pair looks inside the target folder, so only the pairs actually tried are checked;
+    # pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs
+    p = first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: movable_into(fs, *p))
+    if p is None:
+        return None
+    return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, subject(fs, p[0]))
+
+
+def rename(form: str, tool: str, fs, r):
+    srcs = sources(fs, r)
+    if not srcs:
+        return None
+    src = r.choice(srcs)
+    is_dir = fs.is_dir(src)
+    dst = new_name_for(fs, src, is_dir, r)
+    return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
+
+
+def it_into(form: str, tool: str, fs, d, r):
+    it = d.it(fs)
+    if not it:
+        return None
+    dirs = fs.dirs()
+    t = first_legal(r, len(dirs), dirs.__getitem__, lambda t: movable_into(fs, it[0], t))
+    return None if t is None else Action(form, tool, {"source": it[0], "destination": t}, {"dst": t}, it)
+
+
+def it_rename(form: str, tool: str, fs, d, r):
+    it = d.it(fs)
+    if not it:
+        return None
+    dst = new_name_for(fs, it[0], it[1], r)
+    return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
+
+
+def same_into(form: str, tool: str, fs, prev, r, into_forms: tuple[str, ...]):
+    if not (prev and prev.tool == tool and prev.form in into_forms):
+        return None
+    dst = prev.args["destination"]
+    if not fs.is_dir(dst):
+        return None
+    srcs = [s for s in fs.names() if s != prev.args["source"] and movable_into(fs, s, dst)]
+    return one(r, srcs, lambda s: Action(form, tool, {"source": s, "destination": dst}, {"src": s}, subject(fs, s)))
+
+
+def into_made(form: str, tool: str, fs, d, r):
+    made = d.made_folder(fs)
+    if not made:
+        return None
+    srcs = [s for s in fs.files() if movable_into(fs, s, made)]
+    return one(r, srcs, lambda s: Action(form, tool, {"source": s, "destination": made}, {"src": s}, (s, False)))
+
+
+def check(tool: str, fs, a: dict, valid_name) -> str | None:
+    src, dst = a.get("source"), a.get("destination")
+    c = fs.here
+    if not isinstance(src, str) or src not in c:
+        return f"{tool}: {src}: no such file or folder"
+    if not valid_name(dst):
+        return f"{tool}: invalid destination {dst!r}"
+    if dst == src:
+        return f"{tool}: source and destination are the same"
+    if dst in c:
+        target = c[dst]
+        if not fs.is_dir(dst):
+            return f"{tool}: {dst}: exists and is not a folder"
+        if src in target.children:
+            return f"{tool}: {dst}/{src} already exists"
+    return None
+
+
+def apply(tool: str, fs, a: dict) -> None:
+    from .state import Dir
+    c = fs.here
+    src, dst = a["source"], a["destination"]
+    item = c[src]
+    target = c.get(dst)
+    if isinstance(target, Dir):
+        parent, name = target, src
+    else:
+        parent, name = fs.cwd, dst
+    if tool == "mv":
+        del c[src]
+    if isinstance(item, Dir):
+        moved = item if tool == "mv" else item.clone()
+        moved.name, moved.parent = name, parent
+        parent.children[name] = moved
+    else:
+        parent.children[name] = item
+
+
+def read(tool: str, a: dict, is_dir) -> tuple[str, dict] | None:
+    src, dst = a.get("source"), a.get("destination")
+    if not isinstance(src, str) or not isinstance(dst, str):
+        return None
+    if is_dir(dst):
+        return f"{tool}.into", {"src": src, "dst": dst}
+    if "." in dst.lstrip(".") and "." in src.lstrip("."):
+        return f"{tool}.rename", {"src": src, "dst": dst}
+    return None

@@ -1,0 +1,492 @@
+"""A seeded, realistic starting tree for each conversation, and names for the things a user makes.
+
+Trees are themed (photos, finance, code, logs, notes, ...) and named as people and programs name things:
+photos/2023/IMG_2041.jpg, finance/invoice_2024-03.pdf, projects/website/src/utils.py,
+logs/server-2024-05-01.log.  The vocabulary is data, in data/themes_en.txt (themes, their folder names and
+file-name shapes with holes for years, months, numbers, versions and word lists), checked when loaded.
+New names are derived from the request's object (report.docx -> report_final.docx, config.yaml ->
+config.yaml.bak) or are names people give new things (notes.txt, archive_2024, to-review).
+
+The first-name and word pools of data/names_en.txt are frozen from Faker's word lists (its data, not its
+random engine, so they are identical on every machine); every draw uses the conversation's own Rand.
+Nothing here knows about tools, phrasing or JSON.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ...rng import Rand
+from .contents import Recipe, flavour_of, is_text, kind_of
+from .state import Dir
+
+
+# Function words and verbs from the lorem list that nobody names a file after ("without.xlsx").
+_NOT_NAMES = frozenset("""
+about above according across actually after again against ahead allow almost alone along already although
+always among another anyone anything appear apply argue around arrive assume avoid because become before
+begin behind believe better between beyond bring came catch cause certain certainly choose clear clearly
+close could decide describe despite determine develop different difficult discover discuss during either
+enjoy enough enter entire establish every everybody everyone exactly exist expect explain finally follow
+forget former forward guess happen happy herself himself however identify imagine improve include including
+increase indeed indicate instead involve itself later laugh learn least leave likely listen little maintain
+maybe mention might myself nearly necessary never nothing notice occur often other others perhaps pretty
+prevent probably produce prove provide quickly quite rather reach ready realize really receive recent
+recently recognize reduce reflect relate remain remember represent require respond reveal right serve several
+should similar simple simply since somebody someone something sometimes speak spend suddenly suffer suggest
+their there these thing think those though thought through throw toward under until usually various
+whatever where whether which while whole whose within without wonder would wrong yourself
+""".split())
+
+
+NAMES_FILE = Path(__file__).resolve().parent / "data" / "names_en.txt"
+
+
+@lru_cache(maxsize=1)
+def pools() -> dict[str, tuple[str, ...]]:
+    """The name pools, read from NAMES_FILE: `[section]` lines open a pool, then one name per line.
+
+    The file is frozen from Faker's word lists (`make names`) rather than read from Faker at run time:
+    the bytes of a dataset must not change with the installed Faker version, and importing Faker costs
+    more start-up time than generating thousands of conversations."""
+    out: dict[str, list[str]] = {}
+    pool = None
+    for line in NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            pool = out.setdefault(line.strip("[]"), [])
+        elif pool is not None:
+            pool.append(line)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def faker_pools() -> dict[str, tuple[str, ...]]:
+    """The pools as derived from the installed Faker's en_US providers (what `make names` freezes)."""
+    from faker.providers.lorem.en_US import Provider as Lorem
+    from faker.providers.person.en_US import Provider as Person
+
+    words = sorted({w for w in Lorem.word_list
+                    if w.isalpha() and w.islower() and 5 <= len(w) <= 9 and w not in _NOT_NAMES})
+    people = sorted({n.lower() for n in Person.first_names if n.isalpha() and 3 <= len(n) <= 8})
+    return {"word": tuple(words), "person": tuple(people)}
+
+
+def write_names_file(path: Path = NAMES_FILE) -> None:
+    import faker
+
+    lines = [f"# Name pools for generated trees, frozen from Faker {faker.VERSION} (en_US lorem words and",
+             "# first names) by `make names`.  One name per line; adding a name is adding a line.  Names must",
+             "# not contain any of |/\\?%*:\"<> (a test checks)."]
+    for section, names in faker_pools().items():
+        lines += ["", f"[{section}]", *names]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+# ---- themes: read from data/themes_en.txt ------------------------------------------------------------
+THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes_en.txt"
+_HOLES = re.compile(r"(\{[a-z0-9_]+\})")
+_NUMBER_HOLES = ("{y}", "{m}", "{d}", "{n}", "{n3}", "{k}", "{k2}", "{q}", "{v}", "{t}", "{p}", "{w}")
+_SELF_HOLES = ("{stem}", "{ext}", "{name}")  # in [copies ...]: the old name's parts
+_BAD_RE = re.compile(r'[|/\\?%*:"<>]')
+_COPY_KINDS = ("default", "notes", "archive", "media", "code", "log", "config", "dot-file")
+
+
+def _read_sections(path: Path) -> dict[str, dict[str, list[str]]]:
+    """`[section]` -> key -> entries.  A line `key: a b c` opens a key; an indented line continues it;
+    any other line adds to the key '' (word lists, name lists)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    cur: dict[str, list[str]] | None = None
+    key = ""
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith("["):
+            cur = out.setdefault(line.strip("[] "), {})
+            key = ""
+            continue
+        if cur is None:
+            raise ValueError(f"{path.name}:{n}: entry before any [section]")
+        if line[0] not in " \t":
+            key, colon, rest = line.partition(":")
+            if colon:
+                key, line = key.strip(), rest
+            else:
+                key = ""
+        cur.setdefault(key, []).extend(line.split())
+    return out
+
+
+def _load(path: Path = THEMES_FILE) -> dict:
+    sec = _read_sections(path)
+    words = {name[6:]: tuple(v.get("", ())) for name, v in sec.items() if name.startswith("words ")}
+    themes, subs, hidden, holds = {}, {}, {}, {}
+    for name, v in sec.items():
+        if name.startswith("theme "):
+            t = name[6:]
+            themes[t] = (tuple(v.get("folders", ())), tuple(v.get("files", ())))
+            subs[t] = tuple(v.get("subfolders", ()))
+            hidden[t] = tuple(v.get("hidden", (".DS_Store",)))
+            holds[t] = tuple(v.get("holds", ()))
+
+    def flat(section: str) -> tuple[str, ...]:
+        return tuple(sec.get(section, {}).get("", ()))
+
+    data = {
+        "themes": themes, "subs": subs, "hidden": hidden, "holds": holds, "words": words,
+        "sub folders": flat("sub folders"), "empty folders": flat("empty folders"),
+        "new files": flat("new files"), "new folders": flat("new folders"), "loose files": flat("loose files"),
+        "roots": flat("roots"), "hidden files": flat("hidden files"),
+        "hidden folders": {k: tuple(v) for k, v in sec.get("hidden folders", {}).items() if k},
+        "copies": {name[7:]: tuple(v.get("", ())) for name, v in sec.items() if name.startswith("copies ")},
+    }
+    _check(data, path)
+    return data
+
+
+def _check(data: dict, path: Path) -> None:
+    """Every entry is a legal name once its holes are filled, and every hole is known: a slip in the data
+    file fails at import, not in the middle of a dataset."""
+    known = set(_NUMBER_HOLES) | {"{" + w + "}" for w in data["words"]}
+    problems = []
+
+    def look(where: str, entries, extra=()):
+        if not entries:
+            problems.append(f"{where}: empty")
+        for e in entries:
+            unknown = [h for h in _HOLES.findall(e) if h not in known and h not in extra] if "{" in e else ()
+            if unknown:
+                problems.append(f"{where}: {e!r} has an unknown hole {unknown}")
+            if _BAD_RE.search(e) or e in (".", ".."):
+                problems.append(f"{where}: {e!r} is not a legal name")
+
+    for t, (folders, files) in data["themes"].items():
+        look(f"theme {t} folders", folders)
+        look(f"theme {t} files", files)
+        look(f"theme {t} subfolders", data["subs"][t])
+        look(f"theme {t} hidden", data["hidden"][t])
+        problems += [f"theme {t} holds an unknown theme {h!r}" for h in data["holds"][t] if h not in data["themes"]]
+    for w, entries in data["words"].items():
+        look(f"words {w}", entries, extra=known)  # words are literal
+        problems += [f"words {w}: {e!r} holds a hole" for e in entries if _HOLES.search(e)]
+    for s in ("sub folders", "empty folders", "new files", "new folders", "loose files", "roots", "hidden files"):
+        look(s, data[s])
+    for d, files in data["hidden folders"].items():
+        look(f"hidden folders {d}", (d,) + files)
+    for kind in _COPY_KINDS:
+        look(f"copies {kind}", data["copies"].get(kind, ()), extra=_SELF_HOLES)
+    tops = [f for folders, _ in data["themes"].values() for f in folders]
+    problems += [f"top folder {f!r} belongs to two themes" for f in sorted({f for f in tops if tops.count(f) > 1})]
+    if problems:
+        raise ValueError(f"{path.name}: " + "; ".join(problems))
+
+
+_DATA = _load()
+# Themed folders: theme -> (top folder names, file-name shapes).  No two themes share a top folder name.
+THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = _DATA["themes"]
+_THEME_NAMES = tuple(THEMES)
+_SUBS: dict[str, tuple[str, ...]] = _DATA["subs"]  # theme -> names of folders inside its folders
+_SUB_HIDDEN: dict[str, tuple[str, ...]] = _DATA["hidden"]  # theme -> dot-files its folders may hold
+_HOLDS: dict[str, tuple[str, ...]] = _DATA["holds"]  # theme -> themes whose folders may sit in its folders
+HIDDEN_FILES: tuple[str, ...] = _DATA["hidden files"]
+HIDDEN_DIRS: tuple[str, ...] = tuple(_DATA["hidden folders"])
+_HIDDEN_DIR_FILES: dict[str, tuple[str, ...]] = _DATA["hidden folders"]
+SUB_FOLDERS: tuple[str, ...] = _DATA["sub folders"]  # folders any theme holds (archive, old, drafts, 2023)
+EMPTY_FOLDERS: tuple[str, ...] = _DATA["empty folders"]
+ROOT_NAMES: tuple[str, ...] = _DATA["roots"]
+NEW_FILES: tuple[str, ...] = _DATA["new files"]
+NEW_FOLDERS: tuple[str, ...] = _DATA["new folders"]
+LOOSE_FILES: tuple[str, ...] = _DATA["loose files"]
+_COPIES: dict[str, tuple[str, ...]] = _DATA["copies"]
+
+_YEARS = tuple(map(str, range(2016, 2026)))
+_MONTHS = tuple(f"{m:02d}" for m in range(1, 13))
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
+_NUMBERS = {
+    "{y}": _YEARS, "{m}": _MONTHS, "{d}": tuple(f"{d:02d}" for d in range(1, 29)),
+    "{n}": tuple(map(str, range(1000, 10000))), "{n3}": tuple(f"{i:03d}" for i in range(1, 1000)),
+    "{k}": tuple(map(str, range(1, 10))), "{k2}": tuple(f"{i:02d}" for i in range(1, 20)),
+    "{q}": ("1", "2", "3", "4"),
+    "{v}": tuple(f"{a}.{b}.{c}" for a in range(0, 6) for b in range(0, 13) for c in range(0, 10)),
+    "{t}": tuple(h + mi + s for h in _TWO_DIGITS[:24] for mi in _TWO_DIGITS for s in ("07", "18", "33", "52")),
+}
+_SHAPES: dict[str, tuple | str] = {}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[str, ...]]:
+    p = pools()
+    return {"{w}": p["word"], "{p}": p["person"], **_NUMBERS,
+            **{"{" + k + "}": v for k, v in _DATA["words"].items()}}
+
+
+def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> str:
+    """A name from a shape: each hole ({y} a year, {m} a month, {n} a number, {p} a first name, {topic}
+    a word of that list...) drawn with `r`; `y` and `m`, when given, are the year and month of the
+    folder the name goes in.  Unknown holes stay as written."""
+    parts = _SHAPES.get(shape)
+    if parts is None:  # each hole becomes the tuple it is drawn from; literal text stays a str
+        table = _table()
+        parts = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
+        parts = _SHAPES[shape] = parts[0] if len(parts) == 1 and parts[0].__class__ is str else parts
+    if parts.__class__ is str:
+        return parts
+    out = ""
+    rnd = r.random
+    for x in parts:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
+        if x.__class__ is str:
+            out += x
+        elif x is _YEARS and y is not None:
+            out += y
+        elif x is _MONTHS and m is not None:
+            out += m
+        else:
+            out += x[int(rnd() * len(x))]
+    return out
+
+
+def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand, y: str | None = None,
+            m: str | None = None) -> str | None:
+    # the data file is checked at import (no forbidden character), so names need no validation here
+    rnd = r.random
+    for _ in range(8):
+        name = _fill(shape_choices[int(rnd() * len(shape_choices))], r, y, m)
+        if name not in taken:
+            return name
+    return None
+
+
+def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tuple[str, str | None, str | None]:
+    """A sub-folder's name and the year and month it stands for ('2023-04' inside '2023', never '2023'
+    inside '2023')."""
+    rnd = r.random
+    for _ in range(8):
+        shape = shapes[int(rnd() * len(shapes))]
+        y, m = year, month
+        if "{m}" in shape:
+            if month is not None:
+                continue
+            m = _MONTHS[int(rnd() * 12)]
+            if y is None:
+                y = _YEARS[int(rnd() * len(_YEARS))]
+        elif "{y}" in shape:
+            if year is not None:
+                continue
+            y = _YEARS[int(rnd() * len(_YEARS))]
+        name = _fill(shape, r, y, m)
+        if name not in taken:
+            return name, y, m
+    return _fresh(EMPTY_FOLDERS, taken, r, "folder_{}"), year, month
+
+
+_VERSIONED = re.compile(r"(.*[_-]v)(\d+)$")
+
+
+def _second_version(first: str, r: Rand) -> str:
+    """The name of a second version of file `first`: notes_v2.md, config_old.yaml, report_v3.md after
+    report_v2.md."""
+    stem, dot, ext = first.rpartition(".")
+    base, tail = (stem, dot + ext) if stem else (first, "")
+    m = _VERSIONED.match(base)
+    if m:
+        return m.group(1) + str(int(m.group(2)) + 1) + tail
+    suffix = r.choice(("_v2", "_old", "_draft", "_backup"))
+    return base + ("_v2" if base.endswith(suffix) else suffix) + tail
+
+
+def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False,
+              year: str | None = None, month: str | None = None) -> None:
+    """Fill folder `d` (called on its first look; `key` alone decides what it holds).  A `spine` folder
+    always has a sub-folder (itself a spine) until `depth_left` runs out, so trees reach their depth.
+    `year` and `month` are those a folder's name gave it (photos/2023/2023-04): its files' dates agree."""
+    r = Rand(key)
+    kids = d.children
+    files = THEMES[theme][1]
+    for _ in range(1 + r.below(4)):
+        name = _unique(files, kids, r, year, month)
+        if name:
+            kids[name] = _seeded(name, r)
+    if r.chance(0.5):  # a second version of a text file: what `diff` compares
+        texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
+        if texts:
+            first = r.choice(texts)
+            other = _second_version(first, r)
+            if other not in kids:
+                kids[other] = Recipe(kids[first].kind, kids[first].key, 1)
+    if r.chance(0.2):
+        name = _unique(_SUB_HIDDEN[theme], kids, r)
+        if name:
+            kids[name] = _seeded(name, r)
+    if depth_left > 0 and r.chance(0.25):  # an empty folder: what `rmdir` removes
+        name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
+        kids[name] = Dir(name, d)
+    if depth_left > 0:
+        n_subs = r.below(3) if depth_left < 3 else 1 + r.below(2)
+        for i in range(max(n_subs, 1 if spine else 0)):
+            holds = _HOLDS[theme]
+            if not holds or r.chance(0.85):  # mostly more of the same: photos/2023, projects/website/src
+                sub_theme = theme
+                shapes = _SUBS[theme] if r.chance(0.75) else SUB_FOLDERS
+            else:  # a theme that fits inside, named as its own folders are: projects/website/logs
+                sub_theme = r.choice(holds)
+                shapes = THEMES[sub_theme][0]
+            name, y, m = _sub_name(shapes, kids, r, year, month)
+            kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
+
+
+def make_tree(r: Rand) -> Dir:
+    """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep."""
+    rnd = r.random  # r.below / r.choice inlined: this runs once per conversation
+    root = Dir(_fill(ROOT_NAMES[int(rnd() * len(ROOT_NAMES))], r))
+    kids = root.children
+    depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
+    themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
+    for i, theme in enumerate(themes):
+        folders = THEMES[theme][0]
+        name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
+        # the first folder always reaches full depth so every tree really is `depth` levels deep
+        depth_left = depth - 1 if i == 0 else int(rnd() * depth)
+        kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
+    if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
+        name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
+        kids[name] = Dir(name, root)
+    for _ in range(2):  # loose files: a resume, a todo list, or something of one of the themes
+        shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[int(rnd() * len(themes))]][1]
+        name = _unique(shapes, kids, r)
+        if name:
+            kids[name] = _seeded(name, r)
+    for name in r.sample(HIDDEN_FILES, 1 + int(rnd() * 3)):
+        kids[name] = _seeded(name, r)
+    if rnd() < 0.5:
+        hidden_name = HIDDEN_DIRS[int(rnd() * len(HIDDEN_DIRS))]
+        hidden = root.add_dir(hidden_name)
+        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + int(rnd() * 2)):
+            hidden.add_file(name, _seeded(name, r))
+    return root
+
+
+def _seeded(name: str, r: Rand) -> Recipe:
+    """A file's content as a recipe: its text is made only if a request reads it."""
+    return Recipe(flavour_of(name) or "binary", r.key())
+
+
+# ---- names for new things ------------------------------------------------------------------------------
+_DOUBLE_EXTENSIONS = (".tar.gz", ".tar.bz2", ".tar.xz", ".sql.gz", ".log.gz")
+_ARCHIVES = frozenset(_DOUBLE_EXTENSIONS + (".zip", ".gz", ".tgz", ".7z", ".rar", ".bz2"))
+_MEDIA = frozenset("jpg jpeg png heic gif webp svg mp3 mp4 mov wav m4a flac webm psd ai eps fig".split())
+
+
+def _split(name: str) -> tuple[str, str]:
+    """(stem, extension with its dot): 'report.docx' -> ('report', '.docx'), 'site.tar.gz' -> ('site',
+    '.tar.gz'), '.bashrc' -> ('.bashrc', ''), 'Makefile' -> ('Makefile', '')."""
+    low = name.lower()
+    for e in _DOUBLE_EXTENSIONS:
+        if low.endswith(e) and len(name) > len(e):
+            return name[:-len(e)], name[-len(e):]
+    stem, dot, ext = name.rpartition(".")
+    return (stem, dot + ext) if stem else (name, "")
+
+
+def _copy_kind(name: str, ext: str) -> str:
+    if name.startswith(".") and "." not in name[1:]:
+        return "dot-file"
+    kind = kind_of(name)
+    if kind in ("config", "code", "log"):
+        return kind
+    if kind in ("notes", "csv"):
+        return "notes"
+    ext = ext.lower()
+    return "media" if ext[1:] in _MEDIA else "archive" if ext in _ARCHIVES else "default"
+
+
+@lru_cache(maxsize=1)
+def _by_extension() -> dict[str, tuple[str, ...]]:
+    """Extension (lower case, with its dot) -> every shape of the data with that extension."""
+    out: dict[str, list[str]] = {}
+    for shape in NEW_FILES + LOOSE_FILES + tuple(s for _, files in THEMES.values() for s in files):
+        ext = _split(shape)[1].lower()
+        if ext and "{" not in ext:
+            out.setdefault(ext, []).append(shape)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_SELF = re.compile(r"\{(?:stem|ext|name)\}")
+_DIGITS = re.compile(r"\d{4}")  # a year or a camera's number: no second date in the name
+
+
+def _derived(like: str, taken, r: Rand) -> str:
+    """A name made from `like`, as people name a copy or a new version: report.docx -> report_final.docx,
+    report_v2.docx, report-copy.docx; config.yaml -> config.yaml.bak, config.old.yaml."""
+    stem, ext = _split(like)
+    self_parts = {"{stem}": stem, "{ext}": ext, "{name}": like}
+    shapes = _COPIES.get(_copy_kind(like, ext)) or _COPIES["default"]
+    m = _VERSIONED.match(stem)
+    dated = _DIGITS.search(stem) is not None
+    for _ in range(12):
+        if m and r.chance(0.7):  # report_v2.docx -> report_v3.docx
+            name = m.group(1) + str(int(m.group(2)) + 1 + r.below(2)) + ext
+        else:
+            shape = shapes[int(r.random() * len(shapes))]
+            if m and "_v" in shape or dated and "{y}" in shape:
+                continue  # not report_v2_v2.docx, not server-2024-05-01-2023-02-11.log
+            tail = shape.partition("{stem}")[2].partition("{ext}")[0].strip("_-.")
+            if tail and stem.lower().endswith(tail):
+                continue  # not site_backup_backup.zip
+            name = _SELF.sub(lambda h: self_parts[h.group()], _fill(shape, r))
+        if name not in taken and name != like:
+            return name
+    n = 2
+    while f"{stem}-{n}{ext}" in taken:
+        n += 1
+    return f"{stem}-{n}{ext}"
+
+
+def new_file_name(taken, r: Rand, like: str | None = None) -> str:
+    """A fresh file name not in `taken`.  With `like` (the file copied or renamed, or the kind of file
+    wanted), a name derived from it (report_final.docx, config.yaml.bak) or another of its type;
+    without, a new file a person would make (notes.txt, todo.md, meeting-notes.md), often of the kind
+    the folder already holds."""
+    if like:
+        ext = _split(like)[1].lower()
+        if like not in taken and r.chance(0.5):
+            return like
+        same_type = _by_extension().get(ext) if ext else None
+        if like in taken and r.chance(0.75) or not same_type:
+            return _derived(like, taken, r)
+        return _fresh(same_type, taken, r, "untitled-{}" + ext)
+    if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
+        names = list(taken) if taken.__class__ is dict else sorted(taken)  # a set's order varies by run
+        for _ in range(3 if names else 0):
+            near = names[int(r.random() * len(names))]
+            ext = _split(near)[1].lower()
+            if not near.startswith(".") and ext in _by_extension() and is_text(near):
+                return _fresh(_by_extension()[ext], taken, r, "untitled-{}" + ext)
+    return _fresh(NEW_FILES, taken, r, "untitled-{}.txt")
+
+
+def new_folder_name(taken, r: Rand) -> str:
+    """A fresh folder name not in `taken`, as people name the folders they make: archive_2024, backup,
+    old, 2024, drafts, to-review, shared, done."""
+    return _fresh(NEW_FOLDERS, taken, r, "new-folder-{}")
+
+
+def _fresh(shapes: tuple[str, ...], taken, r: Rand, fallback: str) -> str:
+    """A name from `shapes` not in `taken`; after 20 misses, the first free `fallback` with a number."""
+    for _ in range(20):
+        name = _fill(r.choice(shapes), r)
+        if name not in taken:
+            return name
+    n = 2
+    while fallback.format(n) in taken:
+        n += 1
+    return fallback.format(n)
+
+
+if __name__ == "__main__":  # make names
+    write_names_file()
+    print(f"wrote {NAMES_FILE}")

@@ -1,0 +1,111 @@
+"""What a user hands us for their own tools, checked at the edge: the job description and the grammar
+folder's optional `domain.yaml`.  One clear line per problem, naming the file and the field."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class SchemaError(ValueError):
+    """A job description or grammar-folder setting we cannot use; the message names file and field."""
+
+
+class Function(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")  # OpenAI's rule for names
+    description: str = ""
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+
+    @field_validator("parameters")
+    @classmethod
+    def _object(cls, v: dict) -> dict:
+        if v.get("type", "object") not in ("object", "dict") or not isinstance(v.get("properties", {}), dict):
+            raise ValueError("parameters must be an object schema with 'properties'")
+        return v
+
+
+class ToolEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str = "function"
+    function: Function
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    task_description: str
+    tools: list[ToolEntry] = Field(min_length=1)
+
+
+class ToolRule(BaseModel):
+    """Per-tool constraints in domain.yaml (all optional)."""
+    model_config = ConfigDict(extra="forbid")
+    first: bool = False  # only as the first request (a greeting)
+    last: bool = False  # only as the final request (a goodbye)
+    not_first: bool = False  # never as the first request (a thank-you)
+    after: list[str] | None = None  # may only follow these tools
+    differ: list[list[str]] = Field(default_factory=list)  # parameters that must not take the same value
+    carry: dict[str, list[str]] = Field(default_factory=dict)  # parameter -> other names it may take a value from
+
+
+class DomainSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tools: dict[str, ToolRule] = Field(default_factory=dict)
+
+
+def _where(e: ValidationError) -> str:
+    err = e.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def load_job(path: Path) -> Job:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise SchemaError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
+    except json.JSONDecodeError as e:
+        raise SchemaError(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
+    try:
+        job = Job.model_validate(data)
+    except ValidationError as e:
+        raise SchemaError(f"{path}: {_where(e)}") from None
+    names = [t.function.name for t in job.tools]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup:
+        raise SchemaError(f"{path}: tool {dup!r} is defined twice")
+    return job
+
+
+def load_settings(folder: Path, tool_params: dict) -> DomainSettings:
+    """domain.yaml of `folder` (empty settings when there is none); `tool_params`: tool -> its parameters."""
+    tool_names = set(tool_params)
+    path = Path(folder) / "domain.yaml"
+    if not path.is_file():
+        return DomainSettings()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as e:
+        raise SchemaError(f"{path}: not readable YAML ({str(e).splitlines()[0] if str(e) else e})") from None
+    try:
+        s = DomainSettings.model_validate(data)
+    except ValidationError as e:
+        raise SchemaError(f"{path}: {_where(e)}") from None
+    for name, rule in s.tools.items():
+        if name not in tool_names:
+            raise SchemaError(f"{path}: tools.{name}: no such tool in the job description")
+        for other in rule.after or ():
+            if other not in tool_names:
+                raise SchemaError(f"{path}: tools.{name}.after: no such tool {other!r}")
+        params = tool_params.get(name, ())
+        for group in rule.differ:
+            bad = next((p for p in group if p not in params), None)
+            if bad:
+                raise SchemaError(f"{path}: tools.{name}.differ: {name} has no parameter {bad!r}")
+        bad = next((p for p in rule.carry if p not in params), None)
+        if bad:
+            raise SchemaError(f"{path}: tools.{name}.carry: {name} has no parameter {bad!r}")
+    return s

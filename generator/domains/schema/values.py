@@ -1,0 +1,103 @@
+"""The values a parameter can take and the words a user says for each: from the grammar folder's value
+files, else from the schema (enum, number range, boolean).
+
+A value file `values/<param>.txt` serves every tool with a parameter of that name (shared phrases are
+written once); `values/<tool>.<param>.txt` is for one tool only and wins.  One value per line:
+
+    living_room = living room | lounge      # the value, then the ways to say it
+    kitchen                                 # said as written ('_' read as a space)
+    60..80                                  # every whole number in a range
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .settings import SchemaError
+
+MAX_VALUES = 100_000  # per parameter: a range like 1..10**9 is refused, not expanded
+
+
+@dataclass(frozen=True)
+class Values:
+    """What one parameter takes: (value, ways to say it) pairs, or nothing the generator can choose."""
+    items: tuple[tuple[object, tuple[str, ...]], ...]
+    enum: bool  # values the schema fixes (never checked for being said verbatim)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _said(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v).replace("_", " ")
+
+
+def _typed(text: str, schema: dict, where: str):
+    t = schema.get("type")
+    try:
+        if t == "integer":
+            return int(text)
+        if t == "number":
+            x = float(text)
+            return int(x) if x.is_integer() and "." not in text else x
+        if t == "boolean":
+            if text.lower() not in ("true", "false"):
+                raise ValueError
+            return text.lower() == "true"
+    except ValueError:
+        raise SchemaError(f"{where}: {text!r} is not a {t}") from None
+    return text
+
+
+def read_value_file(path: Path, schema: dict) -> tuple[tuple[object, tuple[str, ...]], ...]:
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SchemaError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
+    for n, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("\\#") else raw.strip()[1:]
+        if not line:
+            continue
+        where = f"{path}:{n}"
+        m = re.fullmatch(r"(-?\d+)\s*\.\.\s*(-?\d+)", line)
+        if m:
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if hi < lo or hi - lo >= MAX_VALUES:
+                raise SchemaError(f"{where}: range {line!r} must run upwards and hold at most {MAX_VALUES:,} values")
+            items += [(_typed(str(k), schema, where), (str(k),)) for k in range(lo, hi + 1)]
+            continue
+        value, _, said = line.partition("=")
+        value = value.strip()
+        phrases = tuple(p.strip() for p in said.split("|") if p.strip()) if said else ()
+        typed = _typed(value, schema, where)
+        items.append((typed, phrases or (_said(typed),)))
+    return tuple(items)
+
+
+def values_for(tool: str, param: str, schema: dict, folder: Path | None) -> Values:
+    """The values of `tool`'s `param`: its value file if there is one, else what the schema allows."""
+    enum = schema.get("enum")
+    if folder is not None:
+        for name in (f"{tool}.{param}.txt", f"{param}.txt"):
+            path = Path(folder) / "values" / name
+            if path.is_file():
+                items = read_value_file(path, schema)
+                if isinstance(enum, list):
+                    bad = next((v for v, _ in items if v not in enum), None)
+                    if bad is not None:
+                        raise SchemaError(f"{path}: {bad!r} is not one of the enum of {tool}.{param}")
+                return Values(items, isinstance(enum, list))
+    if isinstance(enum, list):
+        return Values(tuple((v, (_said(v),)) for v in enum), True)
+    t = schema.get("type")
+    if t == "boolean":
+        return Values(((True, ("yes",)), (False, ("no",))), True)
+    if t == "integer" and isinstance(schema.get("minimum"), int) and isinstance(schema.get("maximum"), int):
+        lo, hi = schema["minimum"], schema["maximum"]
+        if hi - lo < MAX_VALUES:
+            return Values(tuple((k, (str(k),)) for k in range(lo, hi + 1)), False)
+    return Values((), False)
