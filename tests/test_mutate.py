@@ -161,6 +161,6 @@ def test_same_bytes_as_before_streaming(tmp_path):
                 w.writerow([json.dumps(json.loads(row["question"]), indent=1), row["answer"]])
     shutil.copy(home / "job_description.json", c)
     for src, seed, want in ((home, 3, "e0d2699767fcae8b"), (REALDATA_SMALL / "distil-voice-assistant-banking", 5,
-                            "de4f476df8ad07b6"), (c, 2, "d9b382f92e84c8dd")):
+                            "de4f476df8ad07b6"), (c, 2, "caf3770b2ad7a439")):  # csv: pwd and find are now known tools
         mut.run(src, tmp_path / f"{src.name}-out", seed=seed, rate=0.5)
         assert digest(tmp_path / f"{src.name}-out") == want, src.name
