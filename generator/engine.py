@@ -29,6 +29,10 @@ class Settings:
     noise: float = 0.08  # share of user turns with a typo or casing noise
 
 
+class NoLegalRequest(RuntimeError):
+    """No request can be planned at some turn: the domain's rules forbid every one (a user's domain.yaml)."""
+
+
 class Turn(NamedTuple):
     text: str
     tool: str
@@ -139,8 +143,8 @@ class Engine:
                          if side != "test" or self.g.has_held_out(f)]
             final = pick(menu([FORMS[f] for f in same_kind]), fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
-            raise RuntimeError(f"conversation {index}: no legal request left (every tool's rules forbid the "
-                               f"final request: check domain.yaml)")
+            raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
+                                 f"domain.yaml forbid every tool there)")
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))
         return Dialogue(index, tuple(turns), start)
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import grammar as grammar_mod
 from .config import config_yaml
 from . import produce
-from .engine import Settings
+from .engine import NoLegalRequest, Settings
 from .hashset import DigestSet
 from .formats.writer import DatasetWriter, canonical
 from .outdir import OutputError, Staged, prepare, write_error
@@ -48,6 +47,7 @@ class GenerateOptions:
     student: str | None = None
     teacher: str | None = None
     grammars: Path | None = None
+    job: Path | None = None  # a job description: generate for the user's own tools (phrasings in --grammars)
     force: bool = False
     emit_state: bool = False
     workers: int | None = None  # None: one per core, or one for small runs
@@ -122,10 +122,19 @@ def _close_all(writers) -> None:
 
 def run(opts: GenerateOptions) -> Summary:
     total, want_train, want_test, fraction = opts.quotas()
+    from .domains import load as load_domain
+    from .domains.base import DomainError
+    try:  # fail early, in this process, on a bad job description or grammar
+        domain, grammar = load_domain(opts.job, opts.grammars)
+    except DomainError as e:
+        raise UsageError(str(e)) from None
     try:
-        tools = parse_tool_list(opts.tools)
+        tools = domain.parse_tools(opts.tools) if opts.job else parse_tool_list(opts.tools)
     except ValueError as e:
         raise UsageError(str(e)) from None
+    if opts.job and (opts.emit_state or canonical(opts.format) == "bfcl"):
+        raise UsageError("--emit-state and the bfcl format need starting file-system trees; a job's own tools "
+                         "have none")
     from .config import check_student, check_teacher
     try:
         if opts.student:
@@ -134,12 +143,11 @@ def run(opts: GenerateOptions) -> Summary:
             check_teacher(opts.teacher)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    grammar = grammar_mod.load(opts.grammars)  # fail early, in this process, on a bad grammar
     settings = Settings(seed=opts.seed, tools=tools, min_prior=max(opts.min_turns, 0),
                         max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise)
     needs_state = opts.emit_state or canonical(opts.format) == "bfcl"
     job = Job(settings, str(opts.grammars) if opts.grammars else None, fraction, opts.split_by == "template",
-              needs_state)
+              needs_state, str(opts.job) if opts.job else None)
     goal = total if total is not None else want_train + want_test
     k, n_shards = opts.shard
     lo, hi = goal * k // n_shards, goal * (k + 1) // n_shards  # this shard's slice of the output rows
@@ -147,7 +155,7 @@ def run(opts: GenerateOptions) -> Summary:
     workers, cut = _worker_count(opts.workers, goal)
     if cut:
         summary.warnings.append(cut)
-    jd = job_description(tools)
+    jd = domain.job_description(tools) if opts.job else job_description(tools)
     quota = {"train": want_train, "test": want_test}
     taken = {"train": 0, "test": 0}
     # sized up front for most runs (no moment with two tables); a huge run grows it as it fills instead of
@@ -157,7 +165,7 @@ def run(opts: GenerateOptions) -> Summary:
 
     stage = Staged(opts.out)
     files: list = []  # every file the run has open, to close on failure even when closing fails
-    stream = produce.rows(job, workers, grammar)
+    stream = produce.rows(job, workers, (domain, grammar))
     try:
         data = DatasetWriter(stage, opts.format, jd["tools"], jd["task_description"])
         files += [*data.rows.values(), *data.files.values()]
@@ -195,6 +203,8 @@ def run(opts: GenerateOptions) -> Summary:
         stage.discard()  # every staged file: rows, state files, job description and config
         if isinstance(e, WorkerDied):
             raise OutputError(f"{opts.out}: nothing written: {e}") from None
+        if isinstance(e, NoLegalRequest):
+            raise UsageError(f"{e}; nothing written") from None
         if isinstance(e, OSError):  # a full disk, a file system gone read-only: one line, nothing left
             raise write_error(opts.out, e) from None
         raise

@@ -12,9 +12,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
-from . import grammar as grammar_mod
+from .domains import load as load_domain
 from .engine import Engine, Settings
-from .forms import CONTEXTUAL
 from .serialize import to_row
 from .split import side_of
 
@@ -32,6 +31,7 @@ class Job:
     test_fraction: float
     by_template: bool
     emit_state: bool  # keep each starting tree (for --emit-state and the bfcl format)
+    job_path: str | None = None  # a job description: the user's own tools (grammar_dir then holds their phrasings)
 
 
 class Row(NamedTuple):
@@ -47,24 +47,26 @@ _engine: Engine | None = None
 _job: Job | None = None
 
 
-def _init(job: Job, g: grammar_mod.Grammar | None = None) -> None:
+def _init(job: Job, loaded: tuple | None = None) -> None:
+    """Build the engine; `loaded` is (domain, grammar) when the caller has them already."""
     global _engine, _job
-    g = g or grammar_mod.load(job.grammar_dir)
+    domain, g = loaded or load_domain(job.job_path, job.grammar_dir)
     if job.by_template:
         g.hold_out(max(job.test_fraction, 0.05), job.settings.seed)
-    _engine, _job = Engine(job.settings, g, keep_start=job.emit_state), job
+    _engine, _job = Engine(job.settings, g, keep_start=job.emit_state, domain=domain), job
 
 
 def _make(indices) -> Iterator[Row]:
     job, engine = _job, _engine
     seed, fraction = job.settings.seed, job.test_fraction
+    forms = engine.all_forms
     for i in indices:
         side = side_of(i, seed, fraction)
         d = engine.conversation(i, side if job.by_template else "any")
         q, a = to_row(d)
         state = {"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()} \
             if job.emit_state else None
-        yield Row(i, side, q, a, d.turns[-1].form in CONTEXTUAL, state)
+        yield Row(i, side, q, a, forms[d.turns[-1].form].contextual, state)
 
 
 def make_rows(start: int, end: int) -> list[Row]:
@@ -114,11 +116,11 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="mtgen-parent-watch", daemon=True).start()
 
 
-def rows(job: Job, workers: int = 1, grammar: grammar_mod.Grammar | None = None) -> Iterator[Row]:
-    """Every row from index 0 on, in order, forever (the caller stops).  `grammar`, already loaded by the
-    caller, saves loading it again in a single process; workers load their own."""
+def rows(job: Job, workers: int = 1, loaded: tuple | None = None) -> Iterator[Row]:
+    """Every row from index 0 on, in order, forever (the caller stops).  `loaded` (domain, grammar), already
+    loaded by the caller, saves loading them again in a single process; workers load their own."""
     if workers <= 1:
-        _init(job, grammar)
+        _init(job, loaded)
         yield from _make(itertools.count())  # one at a time: the caller stops exactly where it needs to
         return
     import multiprocessing as mp

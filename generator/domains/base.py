@@ -34,6 +34,11 @@ EXISTING_ROLES = frozenset({FILE, DIR, ENTRY})
 NO_DEFAULT = object()
 
 
+class DomainError(ValueError):
+    """A domain that cannot be built from what the user gave (a job description, a grammar folder); the
+    message names the file, line or field."""
+
+
 @dataclass(frozen=True)
 class Param:
     name: str

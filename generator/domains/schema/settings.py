@@ -9,8 +9,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..base import DomainError
 
-class SchemaError(ValueError):
+
+class SchemaError(DomainError):
     """A job description or grammar-folder setting we cannot use; the message names file and field."""
 
 
