@@ -16,6 +16,7 @@ from pathlib import Path
 from .convert import detect, records
 from .dataset import safe_text
 from .hashset import DigestSet
+from .realism import Figures
 from .validate import MAX_EXAMPLE_CHARS
 
 _SAME = re.compile(r"\b(same|too|as well|also|again|another|one more)\b", re.I)
@@ -66,6 +67,7 @@ def compute(src: Path) -> dict:
         seen, shapes = array("Q"), array("Q")
         rows = 0
         longest = (0, 0)
+        figures = Figures()
         for i, (_, turns, answer, _) in enumerate(records(src, fmt, split), 1):
             rows += 1
             q = json.dumps(turns, ensure_ascii=False)
@@ -78,6 +80,7 @@ def compute(src: Path) -> dict:
             last = turns[-1].get("content", "") if turns else ""
             last = last if isinstance(last, str) else ""
             styles[reference_style(last, answer)] += 1
+            figures.add(turns, answer)
             shapes.append(DigestSet.digest(shape(last, [v for v in answer["parameters"].values() if isinstance(v, str)])))
         distinct = np.unique(np.frombuffer(seen, dtype=np.uint64))
         questions[split] = distinct
@@ -90,6 +93,7 @@ def compute(src: Path) -> dict:
             "distinct_phrasing_shapes": int(len(np.unique(np.frombuffer(shapes, dtype=np.uint64)))),
             "longest_example": {"chars": longest[0], "row": longest[1], "limit": MAX_EXAMPLE_CHARS},
             "duplicates": rows - int(len(distinct)),
+            "human": figures.result(),
         }
     if "train" in questions and "test" in questions:
         out["leakage"] = int(len(np.intersect1d(questions["train"], questions["test"], assume_unique=True)))
@@ -114,6 +118,16 @@ def render(s: dict) -> None:
         t.add_row("longest example", f"{lo['chars']:,} chars (row {lo['row']}) — {lo['chars'] / lo['limit']:.0%} "
                                      f"of the {lo['limit']:,} limit")
         t.add_row("duplicates", str(d["duplicates"]))
+        h = d["human"]
+        t.add_row("words per user turn", f"{h['words_per_user_turn']:.1f}")
+        t.add_row("distinct-1 / -2", f"{h['distinct_1']:.2f} / {h['distinct_2']:.2f} of the final requests "
+                                     f"({h['token_budget']['used']:,} tokens)")
+        t.add_row("quoted names", f"{h['quoted_name_share']:.0%} of user turns")
+        t.add_row("shell-style", f"{h['shell_style_share']:.0%} of user turns")
+        t.add_row("refers back", f"{h['back_reference_share']:.0%} of later user turns")
+        t.add_row("object continuity", f"{h['object_continuity']:.0%} of later turns act on something named before")
+        t.add_row("kind fit", f"{h['reading_calls_on_non_text']} of {h['reading_calls']} read/search/count calls "
+                              f"on media or office files")
         c.print(t)
         for title, counts in (("answer tool", d["answer_tools"]), ("user turns", d["user_turns"]),
                               ("reference style", d["reference_styles"])):
