@@ -16,11 +16,15 @@ class Discourse:
     prev_notes: dict = field(default_factory=dict)  # discourse key -> value the previous call noted
     lists: dict = field(default_factory=dict)  # key ('made', 'touched') -> [(folder path, name), ...] in order
     gone: set = field(default_factory=set)  # (folder path, name) removed or moved away
+    mentioned: set = field(default_factory=set)  # (folder path, name) any call has named: what a session is about
 
     def record(self, action: Action, path: str, notes) -> None:
         """Note `action`, played in folder `path` (the current folder before the call); `notes` are its
         form's (key, argument) pairs."""
         self.prev_notes = {}
+        for v in action.args.values():
+            if v.__class__ is str:
+                self.mentioned.add((path, v))
         for key, arg in notes:
             value = action.args.get(arg)
             if key == "gone":

@@ -25,16 +25,26 @@ def first_legal(r: Rand, n: int, get, ok):
     return None
 
 
-def seen(names: list[str], r: Rand) -> list[str]:
-    """Mostly the names a plain `ls` shows: people seldom ask about dot-files they have not listed."""
+FOCUS = 0.75  # how often a request is about something the conversation has named already (when it can be)
+
+
+def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
+    """Mostly the names a plain `ls` shows: people seldom ask about dot-files they have not listed.  Given
+    the discourse, mostly the ones the conversation already named: a session keeps working on its things
+    ("open notes.txt", then "search it", then "back it up") rather than wandering from file to file."""
+    if d is not None and d.mentioned and r.chance(FOCUS):
+        here = fs.path()
+        named = [n for n in names if (here, n) in d.mentioned]
+        if named:
+            return named
     shown = [n for n in names if not n.startswith(".")]
     return shown if shown and r.chance(0.85) else names
 
 
-def sources(fs, r: Rand) -> list[str]:
+def sources(fs, r: Rand, d=None) -> list[str]:
     """What to copy or move: mostly files, sometimes any entry (people move files more than folders)."""
     files = fs.files()
-    return seen(files if files and r.chance(0.8) else fs.names(), r)
+    return seen(files if files and r.chance(0.8) else fs.names(), r, fs, d)
 
 
 def subject(fs, name: str) -> tuple[str, bool]:
@@ -55,9 +65,9 @@ def prev_of(prev, tool: str):
 
 
 # ---- text files: what read, search, count, sort and tail act on ---------------------------------------
-def a_text_file(fs, r: Rand) -> str | None:
+def a_text_file(fs, r: Rand, d=None) -> str | None:
     """A text file with something in it (a file just made empty has nothing to read, count or sort)."""
-    files = seen([n for n in fs.text_files() if fs.here[n] != ""], r)
+    files = seen([n for n in fs.text_files() if fs.here[n] != ""], r, fs, d)
     return r.choice(files) if files else None
 
 

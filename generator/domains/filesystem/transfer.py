@@ -7,8 +7,8 @@ from ..base import Action
 from .plays import first_legal, movable_into, new_name_for, one, sources, subject
 
 
-def into(form: str, tool: str, fs, r):
-    srcs, dirs = sources(fs, r), fs.dirs()
+def into(form: str, tool: str, fs, r, d=None):
+    srcs, dirs = sources(fs, r, d), fs.dirs()
     nd = len(dirs)
     # checking a pair looks inside the target folder, so only the pairs actually tried are checked;
     # pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs
@@ -18,8 +18,8 @@ def into(form: str, tool: str, fs, r):
     return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, subject(fs, p[0]))
 
 
-def rename(form: str, tool: str, fs, r):
-    srcs = sources(fs, r)
+def rename(form: str, tool: str, fs, r, d=None):
+    srcs = sources(fs, r, d)
     if not srcs:
         return None
     src = r.choice(srcs)

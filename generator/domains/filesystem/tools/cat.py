@@ -21,12 +21,13 @@ def _act(form, n, slots):
 
 
 def play_direct(fs, d, prev, r):
-    return one(r, seen(fs.text_files(), r), lambda n: _act("cat.direct", n, {"file": n}))
+    return one(r, seen([n for n in fs.text_files() if fs.here[n] != ""], r, fs, d), lambda n: _act("cat.direct", n, {"file": n}))
 
 
 def play_it(fs, d, prev, r):
     it = d.it(fs)
-    if it and not it[1] and prev is not None and prev.tool in ("touch", "echo") and fs.is_text_file(it[0]):
+    # what the previous call wrote or renamed: a file just made empty has nothing to read
+    if it and not it[1] and prev is not None and prev.tool in ("echo", "mv") and fs.is_text_file(it[0]):
         return _act("cat.it", it[0], {})
     return None
 
@@ -56,7 +57,7 @@ TOOL = Tool(
     check, apply, open_step,
     forms=(
         Form("cat.direct", "direct", play_direct, ("file",), ("kind",), notes=IT),
-        Form("cat.it", "pronoun", play_it, (), ("kind",), (("echo.new",), ("touch.direct",)), notes=IT),
+        Form("cat.it", "pronoun", play_it, (), ("kind",), (("echo.new",), ("mv.rename",)), notes=IT),
         Form("cat.same", "same", play_same, ("file",), ("kind",), (("cat.direct",),), notes=IT),
         Form("cat.copy", "description", play_copy, (), ("kind",), (("cp.rename",),), notes=IT),
     ),

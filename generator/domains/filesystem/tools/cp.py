@@ -18,8 +18,8 @@ TOOL = Tool(
      Param("destination", "string", TARGET, "The destination name to copy to.")),
     partial(transfer.check, "cp", valid_name=valid_name), partial(transfer.apply, "cp"), open_step,
     forms=(
-        Form("cp.into", "direct", lambda fs, d, prev, r: transfer.into("cp.into", "cp", fs, r), ("src", "dst"), ("kind",)),
-        Form("cp.rename", "direct", lambda fs, d, prev, r: transfer.rename("cp.rename", "cp", fs, r), ("src", "dst"),
+        Form("cp.into", "direct", lambda fs, d, prev, r: transfer.into("cp.into", "cp", fs, r, d), ("src", "dst"), ("kind",)),
+        Form("cp.rename", "direct", lambda fs, d, prev, r: transfer.rename("cp.rename", "cp", fs, r, d), ("src", "dst"),
              ("kind",), notes=(("copy", "destination"),)),
         Form("cp.it_into", "pronoun", lambda fs, d, prev, r: transfer.it_into("cp.it_into", "cp", fs, d, r), ("dst",),
              ("kind",), (("touch.direct",),)),

@@ -45,7 +45,7 @@ def _act(form, f1, f2, slots, subject=None):
 
 
 def play_direct(fs, d, prev, r):
-    files = seen(fs.text_files(), r)
+    files = seen(fs.text_files(), r, fs, d)
     if len(files) < 2:
         return None
     versioned = [n for n in files if any(o != n and _stem(o) == _stem(n) for o in files)]

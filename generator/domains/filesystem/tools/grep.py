@@ -25,7 +25,7 @@ def _act(form, n, pattern, slots):
 
 
 def play_direct(fs, d, prev, r):
-    n = a_text_file(fs, r)
+    n = a_text_file(fs, r, d)
     p = pattern_in(fs.text(n), r) if n else None
     return None if p is None else _act("grep.direct", n, p, {"file": n})
 

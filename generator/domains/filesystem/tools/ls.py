@@ -14,6 +14,12 @@ def open_step(w, a):
     return None
 
 
+def _relisting(prev, hidden: bool = False) -> bool:
+    """Listing again right after a listing of this folder (nothing changed in between): nobody does that,
+    except to see the hidden files after the plain listing."""
+    return prev is not None and prev.tool == "ls" and (not hidden or prev.args.get("a") is True)
+
+
 def read(a, is_dir):
     return ("ls.hidden" if a.get("a") is True else "ls.plain"), {}
 
@@ -23,7 +29,8 @@ TOOL = Tool(
     (Param("a", "boolean", FLAG, "Show hidden files and directories. Defaults to False.", default=False),),
     check, apply, open_step,
     forms=(
-        Form("ls.plain", "direct", lambda fs, d, prev, r: Action("ls.plain", "ls", {}, {})),
-        Form("ls.hidden", "direct", lambda fs, d, prev, r: Action("ls.hidden", "ls", {"a": True}, {})),
+        Form("ls.plain", "direct", lambda fs, d, prev, r: None if _relisting(prev) else Action("ls.plain", "ls", {}, {})),
+        Form("ls.hidden", "direct",
+             lambda fs, d, prev, r: None if _relisting(prev, True) else Action("ls.hidden", "ls", {"a": True}, {})),
     ),
     read=read, order=1)

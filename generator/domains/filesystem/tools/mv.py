@@ -30,9 +30,9 @@ TOOL = Tool(
      Param("destination", "string", TARGET, "The destination name to move to.")),
     partial(transfer.check, "mv", valid_name=valid_name), partial(transfer.apply, "mv"), open_step,
     forms=(
-        Form("mv.into", "direct", lambda fs, d, prev, r: transfer.into("mv.into", "mv", fs, r), ("src", "dst"), ("kind",),
+        Form("mv.into", "direct", lambda fs, d, prev, r: transfer.into("mv.into", "mv", fs, r, d), ("src", "dst"), ("kind",),
              notes=GONE),
-        Form("mv.rename", "direct", lambda fs, d, prev, r: transfer.rename("mv.rename", "mv", fs, r), ("src", "dst"),
+        Form("mv.rename", "direct", lambda fs, d, prev, r: transfer.rename("mv.rename", "mv", fs, r, d), ("src", "dst"),
              ("kind",), notes=RENAMED),
         Form("mv.it_rename", "pronoun", lambda fs, d, prev, r: transfer.it_rename("mv.it_rename", "mv", fs, d, r),
              ("dst",), ("kind",), (("touch.direct",),), notes=RENAMED),

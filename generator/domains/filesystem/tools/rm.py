@@ -21,10 +21,13 @@ def _act(form, n, slots, subj):
 
 
 def play_direct(fs, d, prev, r):
-    return one(r, seen(fs.names(), r), lambda n: _act("rm.direct", n, {"target": n}, subject(fs, n)))
+    return one(r, seen(fs.names(), r, fs, d), lambda n: _act("rm.direct", n, {"target": n}, subject(fs, n)))
 
 
 def play_it(fs, d, prev, r):
+    """'delete it' after reading or renaming it; not what the user has only just made (no reason to)."""
+    if prev is None or prev.tool in ("touch", "mkdir", "echo"):
+        return None
     it = d.it(fs)
     return _act("rm.it", it[0], {}, it) if it else None
 
@@ -54,7 +57,7 @@ TOOL = Tool(
     check, apply, open_step,
     forms=(
         Form("rm.direct", "direct", play_direct, ("target",), ("kind",), notes=GONE),
-        Form("rm.it", "pronoun", play_it, (), ("kind",), (("touch.direct",),), notes=GONE),
+        Form("rm.it", "pronoun", play_it, (), ("kind",), (("cat.direct",), ("mv.rename",)), notes=GONE),
         Form("rm.same", "same", play_same, ("target",), ("kind",), (("rm.direct",),), notes=GONE),
         Form("rm.ordinal", "ordinal", play_ordinal, ("ordinal",), ("kind",), (("touch.direct", "touch.same"),),
              notes=GONE),

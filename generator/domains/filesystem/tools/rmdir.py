@@ -23,7 +23,7 @@ def open_step(w, a):
 
 
 def play_direct(fs, d, prev, r):
-    empty = [n for n in seen(fs.dirs(), r) if _empty(fs, n)]
+    empty = [n for n in seen(fs.dirs(), r, fs, d) if _empty(fs, n)]
     return one(r, empty, lambda n: Action("rmdir.direct", "rmdir", {"dir_name": n}, {"folder": n}, (n, True)))
 
 

@@ -21,7 +21,7 @@ def _act(form, n, slots):
 
 
 def play_direct(fs, d, prev, r):
-    n = a_text_file(fs, r)
+    n = a_text_file(fs, r, d)
     return None if n is None else _act("sort.direct", n, {"file": n})
 
 

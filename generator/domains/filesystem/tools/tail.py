@@ -21,12 +21,12 @@ def open_step(w, a):
 
 
 def play_direct(fs, d, prev, r):
-    n = a_text_file(fs, r)
+    n = a_text_file(fs, r, d)
     return None if n is None else Action("tail.direct", "tail", {"file_name": n}, {"file": n}, (n, False))
 
 
 def play_lines(fs, d, prev, r):
-    n = a_text_file(fs, r)
+    n = a_text_file(fs, r, d)
     k = r.choice(COUNTS)
     return None if n is None else Action("tail.lines", "tail", {"file_name": n, "lines": k},
                                          {"file": n, "lines": str(k)}, (n, False))

@@ -22,7 +22,7 @@ def open_step(w, a):
 
 def _direct(form, mode):
     def play(fs, d, prev, r):
-        n = a_text_file(fs, r)
+        n = a_text_file(fs, r, d)
         return None if n is None else Action(form, "wc", {"file_name": n, "mode": mode}, {"file": n}, (n, False))
     return play
 
