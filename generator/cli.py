@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from . import __version__
 from . import grammar as grammar_mod
 from .generate import GenerateOptions, UsageError, run
 from .outdir import OutputError
@@ -21,20 +22,76 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 grammar_app = typer.Typer(no_args_is_help=True, help="Inspect and check phrasing grammars.")
 app.add_typer(grammar_app, name="grammar")
 
+# Terminal escape sequences (CSI, OSC, two-character ESC sequences) and the other C0/C1 control characters
+# but tab and newline: a file name or value in a message must not recolour, retitle or clear the terminal.
+_CONTROLS = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~]?)"
+                       r"|\x9b[0-?]*[ -/]*[@-~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MAX_MESSAGE = 2000  # characters of one error line (a 100,000-digit --seed is echoed back shortened)
+
+
+def _clean(text: object) -> str:
+    """User data fit for a plain terminal line: no escape sequences or control characters."""
+    return _CONTROLS.sub("", str(text))
+
+
+def _safe(text: object):
+    """User data fit for rich: a Text is printed as it is, never read as markup ('[/bold]', '[link=...]')."""
+    from rich.text import Text
+
+    return Text(_clean(text))
+
+
+def _one_line(text: object) -> str:
+    line = " ".join(_clean(text).split())
+    return line if len(line) <= _MAX_MESSAGE else line[:_MAX_MESSAGE] + "..."
+
+
+def say(msg: object, err: bool = False) -> None:
+    typer.echo(_clean(msg), err=err)
+
 
 def fail(msg: str, code: int = 2) -> None:
-    typer.echo(f"mtgen: error: {msg}", err=True)
+    typer.echo(f"mtgen: error: {_one_line(msg)}", err=True)
     raise typer.Exit(code)
+
+
+SEED_MAX = 2**64 - 1  # seeds are mixed in as 64-bit numbers (rng.py): 2**64 would repeat seed 0
+
+
+def _check_seed(value: int) -> int:
+    if not 0 <= value <= SEED_MAX:
+        raise typer.BadParameter(f"must be a whole number with 0 <= SEED < 2**64 (got {value})")
+    return value
+
+
+def seed_option(what: str):
+    """--seed, alike in every command: one range, one message."""
+    return typer.Option(1, "--seed", callback=_check_seed, help=f"Seed, 0 <= SEED < 2**64: {what}")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mtgen {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Manufacture multi-turn tool-calling datasets for a simulated file system."""
 
 
 @app.command()
 def generate(
     out: Path = typer.Option(Path("data"), "--out", "-o", help="Output folder (created; must be empty unless --force)."),
     n: Optional[int] = typer.Option(None, "--n", help="Number of rows in all (train + test).  [default: 500]"),
-    seed: int = typer.Option(1, "--seed", help="Seed: the same seed and options give byte-identical files."),
-    train: Optional[int] = typer.Option(None, "--train", help="Exact number of train rows (use with --test instead of --n)."),
-    test: Optional[int] = typer.Option(None, "--test", help="Exact number of test rows (use with --train instead of --n)."),
-    test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of rows that go to the test split when using --n."),
+    seed: int = seed_option("the same seed and options give byte-identical files."),
+    train: Optional[int] = typer.Option(None, "--train", help="Exact number of train rows, instead of --n. Alone, it "
+                                        "adds test rows at --test-fraction (--train 100: 25 test rows); --test 0 for none."),
+    test: Optional[int] = typer.Option(None, "--test", help="Exact number of test rows, instead of --n. Alone, it adds "
+                                       "train rows at --test-fraction (--test 25: 100 train rows)."),
+    test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of rows that go to the test split when "
+                                        "using --n, or --train or --test alone."),
     split_by: str = typer.Option("conversation", "--split-by",
                                  help="'conversation': split whole conversations; 'template': test requests use "
                                       "phrasing templates that never appear in train (measures generalisation)."),
@@ -73,6 +130,14 @@ def generate(
     if not m:
         fail(f"--shard must look like K/N, e.g. 2/8 (got {shard!r})")
     shard_k, shard_n = int(m.group(1)) - 1, int(m.group(2))
+    if tools is not None and not any(t.strip() for t in tools.split(",")):
+        fail(f"--tools names no tool (got {tools!r}); leave it out for all of ls,cd,cat,mkdir,touch,rm,cp,mv")
+    if n is None and (train is None) != (test is None) and 0 < test_fraction < 1:
+        # one split given: the other follows from --test-fraction, never silently 0 rows
+        if test is None and train >= 0:
+            test = round(train * test_fraction / (1 - test_fraction))
+        elif train is None and test >= 0:
+            train = round(test * (1 - test_fraction) / test_fraction)
     opts = GenerateOptions(out=out, n=n, workers=workers, shard=(shard_k, shard_n), train=train, test=test, seed=seed, format=fmt, tools=tools,
                            test_fraction=test_fraction, split_by=split_by, min_turns=min_turns,
                            max_turns=max_turns, context_share=context_share, noise=noise, student=student,
@@ -84,10 +149,10 @@ def generate(
         fail(str(e))
     total = s.rows["train"] + s.rows["test"]
     share = s.contextual / total if total else 0.0
-    typer.echo(f"wrote {s.rows['train']} train + {s.rows['test']} test rows to {s.out} "
+    say(f"wrote {s.rows['train']} train + {s.rows['test']} test rows to {s.out} "
                f"({share:.0%} of answers need earlier turns)")
     for w in s.warnings:
-        typer.echo(f"mtgen: warning: {w}", err=True)
+        say(f"mtgen: warning: {w}", err=True)
 
 
 @app.command()
@@ -123,7 +188,7 @@ def validate(
             typer.echo(_json.dumps(p.as_dict(), ensure_ascii=False))
     else:
         for p in problems:
-            typer.echo(p.human())
+            say(p.human())
         _summary(v, problems, CODES)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
@@ -141,10 +206,10 @@ def _summary(v, problems, codes) -> None:
     files.add_column("split")
     files.add_column("rows", justify="right")
     for f in v.files:
-        files.add_row(f.path, f.split, str(f.rows))
+        files.add_row(_safe(f.path), _safe(f.split), str(f.rows))
     console.print(files)
     if not problems:
-        console.print("no problems found")
+        console.print(_safe("no problems found"))
         return
     counts: dict[str, int] = {}
     for p in problems:
@@ -154,17 +219,17 @@ def _summary(v, problems, codes) -> None:
     t.add_column("count", justify="right")
     t.add_column("meaning")
     for code in sorted(counts):
-        t.add_row(code, str(counts[code]), codes.get(code, ""))
+        t.add_row(_safe(code), str(counts[code]), _safe(codes.get(code, "")))
     console.print(t)
     errors = sum(p.severity == "error" for p in problems)
-    console.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    console.print(_safe(f"{errors} error(s), {len(problems) - errors} warning(s)"))
 
 
 @app.command()
 def mutate(
     src: Optional[Path] = typer.Argument(None, help="A dataset folder or a .jsonl/.csv file to corrupt."),
     out: Path = typer.Option(Path("mutated"), "--out", "-o", help="Output folder for the corrupted copy and manifest.jsonl."),
-    seed: int = typer.Option(1, "--seed", help="Seed: which lines are corrupted, and how."),
+    seed: int = seed_option("which lines are corrupted, and how."),
     rate: float = typer.Option(0.3, "--rate", help="Share of rows to corrupt."),
     kinds: Optional[str] = typer.Option(None, "--kinds", help="Comma-separated kinds to use (default: all; see --list-kinds)."),
     job: Optional[Path] = typer.Option(None, "--job", help="job_description.json (default: the one in or beside SRC)."),
@@ -179,7 +244,7 @@ def mutate(
 
     if list_kinds:
         for name, (code, csv_code, _) in mut.KINDS.items():
-            typer.echo(f"{name:22} {code}{'' if csv_code == code else f' (csv: {csv_code or chr(45)})'}")
+            say(f"{name:22} {code}{'' if csv_code == code else f' (csv: {csv_code or chr(45)})'}")
         return
     if src is None:
         fail("missing SRC: a dataset folder or a .jsonl/.csv file")
@@ -190,10 +255,10 @@ def mutate(
                       job, force)
     except (mut.MutateError, OutputError) as e:
         fail(str(e))
-    typer.echo(f"wrote {len(res.mutations)} corrupted rows (of {sum(res.rows.values())}) to {res.out}; "
+    say(f"wrote {len(res.mutations)} corrupted rows (of {sum(res.rows.values())}) to {res.out}; "
                f"manifest: {res.out / 'manifest.jsonl'}")
     if res.skipped_kinds:
-        typer.echo(f"kinds that found no applicable row: {', '.join(sorted(res.skipped_kinds))}", err=True)
+        say(f"kinds that found no applicable row: {', '.join(sorted(res.skipped_kinds))}", err=True)
     if check:
         try:
             s = mut.score(res, check)
@@ -214,13 +279,13 @@ def _scoreboard(s) -> None:
         n, hit = s.per_kind[kind]
         tot[0] += n
         tot[1] += hit
-        t.add_row(kind, str(n), str(hit), f"{hit / n:.0%}")
+        t.add_row(_safe(kind), str(n), str(hit), f"{hit / n:.0%}" if n else "-")
     t.add_row("all", str(tot[0]), str(tot[1]), f"{tot[1] / tot[0]:.0%}" if tot[0] else "-")
     console = Console(highlight=False)
     console.print(t)
-    console.print(f"false positives: {s.false_positives} reported line(s) among {s.clean_lines} clean lines")
+    console.print(_safe(f"false positives: {s.false_positives} reported line(s) among {s.clean_lines} clean lines"))
     for note in s.notes:
-        console.print(f"note: {note}")
+        console.print(_safe(f"note: {note}"))
 
 
 @app.command()
@@ -229,7 +294,7 @@ def augment(
     job: Path = typer.Option(..., "--job", help="job_description.json the seeds use."),
     out: Path = typer.Option(Path("augmented"), "--out", "-o", help="Output folder (must be empty unless --force)."),
     n: int = typer.Option(500, "--n", help="Rows to write in all (train + test)."),
-    seed: int = typer.Option(1, "--seed", help="Seed: the same seed and input give byte-identical files."),
+    seed: int = seed_option("the same seed and input give byte-identical files."),
     test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of seed conversations whose rows go to test."),
     fmt: str = typer.Option("distil", "--format", help="distil (JSONL; also 'jsonl'), csv, messages, openai or sharegpt."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip invalid seed lines instead of stopping."),
@@ -252,22 +317,22 @@ def augment(
     except aug.AugmentError as e:
         lines = str(e).splitlines()
         for line in lines[:-1]:
-            typer.echo(line, err=True)
-        typer.echo(f"mtgen: error: {lines[-1]}", err=True)
+            say(line, err=True)
+        typer.echo(f"mtgen: error: {_one_line(lines[-1])}", err=True)
         raise typer.Exit(1 if len(lines) > 1 else 2)
     except grammar_mod.GrammarError:
         raise  # a ValueError too, but main() reports it as a bad grammar
     except (OutputError, ValueError) as e:
         fail(str(e))
     for line in report:
-        typer.echo(f"skipped: {line}", err=True)
-    typer.echo(f"wrote {res.rows['train']} train + {res.rows['test']} test rows from {res.seeds} seed(s) to {res.out}")
-    typer.echo("rows per technique: " + ", ".join(f"{k} {v}" for k, v in res.by_technique.items()))
+        say(f"skipped: {line}", err=True)
+    say(f"wrote {res.rows['train']} train + {res.rows['test']} test rows from {res.seeds} seed(s) to {res.out}")
+    say("rows per technique: " + ", ".join(f"{k} {v}" for k, v in res.by_technique.items()))
     if res.unmodeled_seeds:
-        typer.echo(f"{res.unmodeled_seeds} seed(s) use tools the simulator does not model: prefix expansion and "
+        say(f"{res.unmodeled_seeds} seed(s) use tools the simulator does not model: prefix expansion and "
                    f"renaming only (no re-phrasing, no continuation)")
     for note in res.skipped:
-        typer.echo(f"mtgen: warning: {note}", err=True)
+        say(f"mtgen: warning: {note}", err=True)
 
 
 @app.command()
@@ -289,7 +354,7 @@ def convert(
         fail(str(e))
     except (ValueError, KeyError) as e:
         fail(f"{src}: cannot convert: {e}")
-    typer.echo(f"wrote {counts['train']} train + {counts['test']} test rows as {to} to {out}")
+    say(f"wrote {counts['train']} train + {counts['test']} test rows as {to} to {out}")
 
 
 @app.command()
@@ -324,17 +389,17 @@ def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar
     d = directory or grammar_mod.default_grammar_dir()
     g, errors, warnings = grammar_mod.scan(d)
     for e in errors:
-        typer.echo(e)
+        say(e)
     for w in warnings:
-        typer.echo(f"warning: {w}", err=True)
+        say(f"warning: {w}", err=True)
     if errors:
-        typer.echo(f"{len(errors)} problem(s) in {d}", err=True)
+        say(f"{len(errors)} problem(s) in {d}", err=True)
         raise typer.Exit(1)
     per_tool: dict[str, int] = {}
     for t in g.templates:
         tool = t.form.split(".")[0]
         per_tool[tool] = per_tool.get(tool, 0) + 1
-    typer.echo(f"{d}: {len(g.templates)} phrasings OK (" + ", ".join(f"{k} {v}" for k, v in per_tool.items()) + ")")
+    say(f"{d}: {len(g.templates)} phrasings OK (" + ", ".join(f"{k} {v}" for k, v in per_tool.items()) + ")")
 
 
 def _click_classes(name: str) -> tuple[type, ...]:
@@ -350,6 +415,7 @@ def _click_classes(name: str) -> tuple[type, ...]:
     return tuple(found)
 
 
+_NO_ARGS = _click_classes("NoArgsIsHelpError")  # `mtgen` or `mtgen grammar` alone: help, not an error
 _USAGE_ERRORS = _click_classes("UsageError")
 _CLICK_ERRORS = _click_classes("ClickException")
 _EXITS = (typer.Exit, *_click_classes("Exit"))
@@ -359,9 +425,12 @@ _ABORTS = (typer.Abort, *_click_classes("Abort"))
 def main() -> None:
     """Entry point: usage errors become one line on stderr and exit 2, never a traceback."""
     try:
-        rv = app(standalone_mode=False)
+        rv = app(standalone_mode=False, prog_name="mtgen")
+    except _NO_ARGS as e:
+        typer.echo(e.ctx.get_help() if getattr(e, "ctx", None) else e.format_message())
+        sys.exit(0)
     except _USAGE_ERRORS as e:
-        msg = " ".join(e.format_message().split())
+        msg = _one_line(e.format_message())
         param = getattr(e, "param", None)
         opts = getattr(param, "opts", None)
         if opts and opts[0] not in msg:
@@ -369,10 +438,10 @@ def main() -> None:
         typer.echo(f"mtgen: error: {msg}", err=True)
         sys.exit(2)
     except _CLICK_ERRORS as e:
-        typer.echo(f"mtgen: error: {' '.join(e.format_message().split())}", err=True)
+        typer.echo(f"mtgen: error: {_one_line(e.format_message())}", err=True)
         sys.exit(getattr(e, "exit_code", 1) or 1)
     except grammar_mod.GrammarError as e:  # any command that loads a grammar (generate, augment)
-        typer.echo(f"mtgen: error: bad grammar: {e}", err=True)
+        typer.echo(f"mtgen: error: bad grammar: {_one_line(e)}", err=True)
         sys.exit(2)
     except _ABORTS:
         typer.echo("mtgen: aborted", err=True)

@@ -45,7 +45,7 @@ class Template:
     def jinja(self) -> "jinja2.Template":
         """The line as a template of Jinja2's immutable sandbox (compiled on first use)."""
         if self._compiled is None:
-            self._compiled = _env().from_string(self.jinja_source)
+            self._compiled = compile_jinja(self.jinja_source)
         return self._compiled
 
 
@@ -64,9 +64,12 @@ class _Parser:
     def fail(self, msg: str) -> None:
         raise GrammarError(f"column {self.i + 1}: {msg}")
 
-    def parse(self, closers: str = "", opened_at: int = 0):
+    def parse(self, closers: str = "", opened_at: int = 0, depth: int = 0):
         """Parse until one of `closers`; returns the branches (split on top-level '|'), each as
-        (Jinja text, slots it always renders, nodes)."""
+        (Jinja text, slots it always renders, nodes).  `depth` counts the groups around this one: the
+        recursion (here, in Jinja and in the renderers) stays shallow on any input."""
+        if depth > MAX_DEPTH:
+            self.fail(f"(groups) and [optional parts] nested deeper than {MAX_DEPTH}")
         jin, sure, nodes = [[]], [set()], [[]]
         s = self.s
         while self.i < len(s):
@@ -81,6 +84,8 @@ class _Parser:
                 if j < 0:
                     self.fail(f"'{s[self.i:self.i + 2]}' is never closed with '{end}'")
                 chunk = s[self.i:j + 2]
+                if _bracket_depth(chunk) > MAX_DEPTH:
+                    self.fail(f"brackets inside '{s[self.i:self.i + 2]}' nested deeper than {MAX_DEPTH}")
                 m = re.fullmatch(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}", chunk)
                 if m:
                     sure[-1].add(m.group(1))
@@ -91,7 +96,7 @@ class _Parser:
                 self.i = j + 2
             elif c == "(":
                 self.i += 1
-                inner = self.parse(")", self.i)
+                inner = self.parse(")", self.i, depth + 1)
                 if len(inner) == 1:  # plain parentheses in the text
                     jin[-1].append("(" + inner[0][0] + ")")
                     sure[-1] |= inner[0][1]
@@ -108,7 +113,7 @@ class _Parser:
                     nodes[-1].append(("a", [b[2] for b in inner]))
             elif c == "[":
                 self.i += 1
-                inner = self.parse("]", self.i)
+                inner = self.parse("]", self.i, depth + 1)
                 if len(inner) != 1:
                     self.fail("'|' inside [optional] text; use [(a|b)]")
                 jin[-1].append("{% if _k(2) %}" + inner[0][0] + "{% endif %}")
@@ -195,12 +200,194 @@ _SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
 
 
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for c in text:
+        if c in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")]}":
+            depth -= 1
+    return deepest
+
+
+# ---- a sandbox that also bounds the work and the size of what a line renders --------------------------
+# Jinja's sandbox stops a template from reaching Python's internals, not from running forever or filling
+# memory ({{ 9**(9**9) }}, {% for i in range(30000000) %}, "x"*10**10).  Grammar lines are phrasings:
+# each rendering may take MAX_STEPS calls, filter uses and loop iterations, no number or string it makes
+# may be bigger than MAX_INT_BITS / MAX_TEXT, and its output is cut off at MAX_TEXT characters.
+MAX_DEPTH = 50  # (groups), [optional parts] and brackets inside {{ }} nested in one another
+MAX_TEXT = 2000  # characters of a grammar line, of one rendering, of any string made while rendering
+MAX_STEPS = 2000  # calls, filter uses and loop iterations of one rendering
+MAX_INT_BITS = 4096
+MAX_GRAMMAR_FILE = 4 << 20  # bytes; the shipped files are a few kilobytes
+# Filters that cannot make more than they are given (after the checks below); 'random' is left out
+# because it would make the output depend on more than the seed, 'center'/'indent' etc. for their widths.
+_FILTERS = ("abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "format", "int",
+            "join", "last", "length", "list", "lower", "max", "min", "replace", "reverse", "round", "sort",
+            "string", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount", "map", "select",
+            "reject", "attr")
+_NUMBER = re.compile(r"\d+")
+
+
+def _refuse(why: str):
+    from jinja2.exceptions import SecurityError
+
+    raise SecurityError(why)
+
+
+def _check_size(value) -> None:
+    if isinstance(value, (str, list, tuple, dict, range)) and len(value) > MAX_TEXT:
+        _refuse(f"makes a value of {len(value)} items or characters (the limit is {MAX_TEXT})")
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        _refuse(f"makes a number of more than {MAX_INT_BITS} bits")
+
+
+def _check_format(fmt) -> None:
+    """A width or precision in a format string ('%9999999d', '{:>9999999}') makes a string that big."""
+    if isinstance(fmt, str):
+        for m in _NUMBER.findall(fmt):
+            if len(m) > 6 or int(m) > MAX_TEXT:
+                _refuse(f"formats with a width of {m} (the limit is {MAX_TEXT})")
+
+
+def _check_args(args, kwargs) -> None:
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_TEXT:
+            _refuse(f"calls with the number {a} (the limit is {MAX_TEXT})")
+
+
+def _size(x) -> int:
+    return len(x) if isinstance(x, (str, list, tuple)) else 0
+
+
+_ENV = None
+
+
 def _env():
-    """Jinja2's immutable sandbox (imported only when a line needs Jinja: plain lines never do)."""
+    """The bounded immutable sandbox (Jinja is imported only when a line needs it: plain lines never do)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = _make_env()
+    return _ENV
+
+
+def _make_env():
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    class BoundedTemplate(jinja2.Template):
+        def new_context(self, *args, **kwargs):
+            self.environment.steps = 0  # one budget per rendering (renders never run concurrently)
+            return super().new_context(*args, **kwargs)
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        template_class = BoundedTemplate
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+        steps = 0
+
+        def step(self) -> None:
+            self.steps += 1
+            if self.steps > MAX_STEPS:
+                _refuse(f"takes more than {MAX_STEPS} steps to render")
+
+        def call_binop(self, context, op, left, right):
+            self.step()
+            ints = isinstance(left, int) and isinstance(right, int)
+            if op == "**" and ints and abs(left) > 1 and right > 0 and left.bit_length() * right > MAX_INT_BITS:
+                _refuse(f"makes a number of more than {MAX_INT_BITS} bits")
+            if op == "*" and ints and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                _refuse(f"makes a number of more than {MAX_INT_BITS} bits")
+            if op == "*" and not ints and isinstance(left, int) != isinstance(right, int):
+                count, seq = (left, right) if isinstance(left, int) else (right, left)
+                if isinstance(count, int) and count > 0 and _size(seq) * count > MAX_TEXT:
+                    _refuse(f"makes a value of {_size(seq) * count} items or characters (the limit is {MAX_TEXT})")
+            if op == "+" and _size(left) + _size(right) > MAX_TEXT:
+                _refuse(f"makes a value of {_size(left) + _size(right)} items or characters (the limit is {MAX_TEXT})")
+            if op == "%":
+                _check_format(left)
+            result = self.binop_table[op](left, right)
+            _check_size(result)
+            return result
+
+        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+            __self.step()
+            _check_args(args, kwargs)
+            target = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+            if getattr(target, "__name__", "") in ("format", "format_map"):
+                _check_format(getattr(target, "__self__", None))
+            result = super().call(__context, __obj, *args, **kwargs)
+            _check_size(result)
+            return result
+
+    env = BoundedSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
+
+    def bounded(name, f):
+        def run(*args, **kwargs):
+            env.step()
+            _check_args(args, kwargs)
+            if name == "format":  # 'format' takes no context: its first argument is the format string
+                _check_format(args[0] if args else None)
+            result = f(*args, **kwargs)
+            _check_size(result)
+            return result
+        run.jinja_pass_arg = getattr(f, "jinja_pass_arg", None)  # pass_context / pass_environment
+        if run.jinja_pass_arg is None:
+            del run.jinja_pass_arg
+        return run
+
+    env.filters = {name: bounded(name, env.filters[name]) for name in _FILTERS}
+
+    def loop_items(items):
+        for x in items:
+            env.step()
+            yield x
+
+    def text_join(*parts):
+        total = sum(len(p) for p in parts)
+        if total > MAX_TEXT:
+            _refuse(f"makes a value of {total} items or characters (the limit is {MAX_TEXT})")
+        return "".join(parts)
+
+    def bounded_range(*args):
+        r = range(*args)
+        _check_size(r)
+        return r
+
+    env.globals = {"range": bounded_range, "dict": dict, "_loop_items": loop_items, "_join": text_join}
+    return env
+
+
+def _bounded_ast(ast):
+    """Route every loop through the step budget and every '~' through the size check."""
+    from jinja2 import nodes
+
+    for loop in ast.find_all(nodes.For):
+        loop.iter = nodes.Call(nodes.Name("_loop_items", "load"), [loop.iter], [], None, None,
+                               lineno=loop.lineno)
+    for concat in list(ast.find_all(nodes.Concat)):
+        parts = [nodes.Filter(p, "string", [], [], None, None, lineno=concat.lineno) for p in concat.nodes]
+        concat.nodes = [nodes.Call(nodes.Name("_join", "load"), parts, [], None, None, lineno=concat.lineno)]
+    return ast
+
+
+def compile_jinja(source: str):
+    """A line's Jinja source as a template of the bounded sandbox."""
+    env = _env()
+    env.steps = 0  # the compiler folds constant filters, which count their steps
+    return env.from_string(_bounded_ast(env.parse(source)))
+
+
+def render_jinja(template, slots: dict, k) -> str:
+    """Render with the output cut off past MAX_TEXT characters; raises on any failure or limit."""
+    out: list[str] = []
+    size = 0
+    for chunk in template.generate(slots, _k=k):
+        size += len(chunk)
+        if size > MAX_TEXT:
+            _refuse(f"renders more than {MAX_TEXT} characters")
+        out.append(chunk)
+    return "".join(out)
 
 
 @dataclass
@@ -286,7 +473,10 @@ class Grammar:
             render_nodes(t.nodes, slots, r.below, out)
             text = "".join(out)
         else:
-            text = t.jinja.render(slots, _k=r.below)
+            try:
+                text = render_jinja(t.jinja, slots, r.below)
+            except Exception as e:  # noqa: BLE001 - an untrusted line failing on values the check did not try
+                raise GrammarError(f"{t.path}:{t.line}: template fails to render: {_why(e)}") from None
         if "  " in text or "\t" in text or "\n" in text:
             text = _SPACES.sub(" ", text)
         if " ." in text or " ?" in text or " ," in text or " !" in text or " ;" in text:
@@ -331,19 +521,37 @@ def add_noise(text: str, kind: str, values: list[str], r: Rand) -> str:
 
 
 # ---- loading and checking ---------------------------------------------------------------------------
+def _why(e: BaseException) -> str:
+    """An exception as a short one-line reason."""
+    text = " ".join(str(e).split())
+    return f"{type(e).__name__}: {text[:300]}" if text else type(e).__name__
+
+
 def _read_lines(path: Path) -> list[str]:
+    # is_file() first: opening a FIFO would wait for a writer forever, a folder cannot be read
+    if not path.is_file():
+        raise GrammarError(f"{path}: not a regular file")
     try:
+        if path.stat().st_size > MAX_GRAMMAR_FILE:
+            raise GrammarError(f"{path}: larger than {MAX_GRAMMAR_FILE >> 20} MB; a grammar file is a few kilobytes")
         return path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as e:
         raise GrammarError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise GrammarError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
 def _load_lexicon(path: Path, problems: list[str]) -> Lexicon:
     lex = Lexicon()
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
+        return lex
+    try:
+        lines = _read_lines(path)
+    except GrammarError as e:
+        problems.append(str(e))
         return lex
     section = None
-    for n, raw in enumerate(_read_lines(path), 1):
+    for n, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -369,6 +577,58 @@ def _load_lexicon(path: Path, problems: list[str]) -> Lexicon:
     return lex
 
 
+# Values like those generation passes, to reach the branches of lines with Jinja of their own.
+_NAME_SAMPLES = ("notes.txt", "q3_report.pdf", "main.py", ".env", "backup.tar.gz", "README", "data 2024.csv",
+                 "Photo.JPG", "reports", "src", "My Documents", "x")
+_FOLDER_SAMPLES = ("reports", "archive", "src", "My Documents", ".config", "2024", "old_logs", "a")
+_ORDINAL_SAMPLES = ("first", "second", "third", "tenth", "number 12")
+TRIAL_RENDERS = 64
+
+
+def _trial_slots(slots: tuple[str, ...], i: int, lexicon: Lexicon) -> dict:
+    if i < 2:
+        return {s: SLOT_SAMPLES[s] for s in slots}
+    r = Rand(i, 0x5107)
+    pools = {"folder": _FOLDER_SAMPLES, "dst": _FOLDER_SAMPLES, "ordinal": _ORDINAL_SAMPLES,
+             "kind": sorted({*lexicon.kinds.values(), "file", "folder"})}
+    return {s: r.choice(pools.get(s, _NAME_SAMPLES)) for s in slots}
+
+
+def _always_fails(source: str) -> str | None:
+    """Why an expression of the line fails whatever the values and choices ({{ 1/0 }} in a branch the trial
+    renderings may not reach), or None."""
+    from jinja2 import nodes
+
+    env = _env()
+    env.steps = 0  # constant filters run here; the budget is a rendering's, not the whole scan's
+    ctx = nodes.EvalContext(env)
+    for node in env.parse(source).find_all(nodes.Expr):
+        try:
+            node.as_const(ctx)
+        except nodes.Impossible as e:  # not constant, or constant and failing (then the cause says why)
+            if e.__cause__ is not None and not isinstance(e.__cause__, nodes.Impossible):
+                return _why(e.__cause__)
+        except Exception as e:  # noqa: BLE001
+            return _why(e)
+    return None
+
+
+def _trial_renders(template, spec, lexicon: Lexicon) -> str | None:
+    """Render a line on TRIAL_RENDERS sets of choices and slot values, as generation would; returns why the
+    first failing one failed (an error, a sandbox or size limit, a required value left out) or None."""
+    for i in range(TRIAL_RENDERS):
+        slots = _trial_slots(spec.slots, i, lexicon)
+        k = (lambda n: n - 1) if i == 0 else (lambda n: 0) if i == 1 else Rand(i, 0x6A7).below
+        try:
+            text = render_jinja(template, slots, k)
+        except Exception as e:  # noqa: BLE001 - any failure of an untrusted template is a report
+            return _why(e)
+        for s in spec.required:
+            if str(slots[s]) not in text:
+                return f"with {s} = {slots[s]!r} it says {' '.join(text.split())[:80]!r}, leaving out the {s}"
+    return None
+
+
 def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[str]]:
     """Load a grammar folder; returns (grammar or None, errors, warnings), each 'file:line: message'."""
     d = Path(directory)
@@ -376,7 +636,6 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
     warnings: list[str] = []
     if not d.is_dir():
         return None, [f"{d}: grammar folder not found"], []
-    env = None  # made on the first line that needs Jinja
     templates: list[Template] = []
     lexicon = _load_lexicon(d / "lexicon.txt", errors)
     files = sorted(p for p in d.glob("*.txt") if p.name != "lexicon.txt")
@@ -413,6 +672,9 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                     errors.append(f"{where}: unknown style '{m.group(1)}:' (known: {', '.join(SURFACE_STYLES)})")
                     continue
                 surface, body = m.group(1), m.group(2)
+            if len(body) > MAX_TEXT:
+                errors.append(f"{where}: phrasing longer than {MAX_TEXT} characters")
+                continue
             try:
                 source, sure, nodes = compile_line(body)
             except GrammarError as e:
@@ -424,14 +686,17 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                 used = _slots_in(nodes)
             else:
                 from jinja2 import TemplateSyntaxError, meta
-                env = env or _env()
+                env = _env()
                 try:
-                    ast = env.parse(source)
-                    jt = env.from_string(source)
+                    used = {v for v in meta.find_undeclared_variables(env.parse(source))
+                            if v != "_k" and not v.startswith("_g") and v not in env.globals}
+                    jt = compile_jinja(source)
                 except TemplateSyntaxError as e:
                     errors.append(f"{where}: template syntax error: {e.message}")
                     continue
-                used = {v for v in meta.find_undeclared_variables(ast) if v != "_k" and not v.startswith("_g")}
+                except Exception as e:  # noqa: BLE001 - e.g. blocks nested too deep for Python to compile
+                    errors.append(f"{where}: template cannot be compiled: {_why(e)}")
+                    continue
             unknown = sorted(used - set(spec.slots))
             if unknown:
                 errors.append(f"{where}: unknown slot '{unknown[0]}' for [{form}] "
@@ -447,13 +712,10 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                 errors.append(f"{where}: duplicate of the phrasing at {seen[key]}")
                 continue
             seen[key] = where
-            # a sample rendering: catches runtime errors (sandbox refusals, filters on wrong types)
             if jt is not None:
-                try:
-                    jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: k - 1)
-                    jt.render({s: SLOT_SAMPLES[s] for s in spec.slots}, _k=lambda k: 0)
-                except Exception as e:  # noqa: BLE001 - any failure of an untrusted template is a report
-                    errors.append(f"{where}: template fails to render: {type(e).__name__}: {e}")
+                problem = _always_fails(source) or _trial_renders(jt, spec, lexicon)
+                if problem:
+                    errors.append(f"{where}: template fails to render: {problem}")
                     continue
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
             templates.append(Template(tid, form, surface, body, str(path), n, source, nodes,
