@@ -97,8 +97,10 @@ def generate(
                                       "phrasing templates that never appear in train (measures generalisation)."),
     fmt: str = typer.Option("distil", "--format", help="distil (the upload format as JSONL; also 'jsonl'), csv (the "
                             "same as CSV), messages, openai, sharegpt (+ dataset_info.json) or bfcl (+ possible_answer/)."),
-    tools: Optional[str] = typer.Option(None, "--tools", help="Comma-separated subset of ls,cd,cat,mkdir,touch,rm,cp,mv "
-                                        "(default: all). job_description.json lists exactly these."),
+    tools: Optional[str] = typer.Option(None, "--tools", help="Tools and presets, comma-separated: 'spec' (the 8 tools "
+                                        "of the format's document: ls,cd,cat,mkdir,touch,rm,cp,mv; the default), 'all' "
+                                        "(all 18 file-system tools), or names, e.g. 'spec,grep,wc' (see 'mtgen tools'). "
+                                        "job_description.json lists exactly these. With --job: names of the job's tools."),
     min_turns: int = typer.Option(1, "--min-turns", help="Fewest earlier user/assistant exchanges before the request."),
     max_turns: int = typer.Option(5, "--max-turns", help="Most earlier user/assistant exchanges before the request."),
     context_share: float = typer.Option(0.4, "--context-share",
@@ -108,7 +110,10 @@ def generate(
     student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml (Qwen3, Llama 3 or GPT-OSS family)."),
     teacher: Optional[str] = typer.Option(None, "--teacher", help="Teacher model for config.yaml: Qwen3-235B-A22B-Instruct-2507, "
                                           "Llama-3.1-405B-Instruct or openai.gpt-oss-120b."),
-    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder to use instead of the shipped grammars/en."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder to use instead of the shipped "
+                                            "grammars/filesystem/en (with --job: the phrasings of the job's tools)."),
+    job: Optional[Path] = typer.Option(None, "--job", help="Generate for your own tools: a job_description.json, with "
+                                       "--grammars FOLDER holding their phrasings (start one with 'mtgen init')."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder, replacing the dataset files."),
     emit_state: bool = typer.Option(False, "--emit-state", help="Also write {train,test}.state.jsonl: each row's index and "
                                     "starting file-system tree (GorillaFileSystem layout), for replay and exports."),
@@ -120,6 +125,7 @@ def generate(
     """Write train/test rows, job_description.json and config.yaml into OUT, ready to upload.
 
     Example: mtgen generate --n 500 --seed 1 --out data/
+    Your own tools: mtgen generate --job job_description.json --grammars my-grammars/ --n 500 --out data/
     """
     if split_by not in ("conversation", "template"):
         fail(f"--split-by must be 'conversation' or 'template' (got {split_by!r})")
@@ -131,7 +137,7 @@ def generate(
         fail(f"--shard must look like K/N, e.g. 2/8 (got {shard!r})")
     shard_k, shard_n = int(m.group(1)) - 1, int(m.group(2))
     if tools is not None and not any(t.strip() for t in tools.split(",")):
-        fail(f"--tools names no tool (got {tools!r}); leave it out for all of ls,cd,cat,mkdir,touch,rm,cp,mv")
+        fail(f"--tools names no tool (got {tools!r}); leave it out for the default set (spec)")
     if n is None and (train is None) != (test is None) and 0 < test_fraction < 1:
         # one split given: the other follows from --test-fraction, never silently 0 rows
         if test is None and train >= 0:
@@ -142,7 +148,7 @@ def generate(
                            test_fraction=test_fraction, split_by=split_by, min_turns=min_turns,
                            max_turns=max_turns, context_share=context_share, noise=noise, student=student,
                            teacher=teacher, grammars=grammars, force=force,
-                           emit_state=emit_state)
+                           emit_state=emit_state, job=job)
     try:
         s = run(opts)
     except (UsageError, OutputError) as e:
@@ -211,9 +217,10 @@ def _summary(v, problems, codes) -> None:
     if not problems:
         console.print(_safe("no problems found"))
         return
-    counts: dict[str, int] = {}
-    for p in problems:
-        counts[p.code] = counts.get(p.code, 0) + 1
+    counts = dict(getattr(v.problems, "counts", None) or {})  # every problem counted, not only those kept
+    if not counts:
+        for p in problems:
+            counts[p.code] = counts.get(p.code, 0) + 1
     t = Table(title="problems", title_justify="left")
     t.add_column("code")
     t.add_column("count", justify="right")
@@ -221,8 +228,14 @@ def _summary(v, problems, codes) -> None:
     for code in sorted(counts):
         t.add_row(_safe(code), str(counts[code]), _safe(codes.get(code, "")))
     console.print(t)
-    errors = sum(p.severity == "error" for p in problems)
-    console.print(_safe(f"{errors} error(s), {len(problems) - errors} warning(s)"))
+    total = sum(counts.values())
+    errors = getattr(v.problems, "errors", None)
+    if errors is None:
+        errors = sum(p.severity == "error" for p in problems)
+    console.print(_safe(f"{errors} error(s), {total - errors} warning(s)"))
+    note = v.problems.note() if hasattr(v.problems, "note") else None
+    if note:
+        console.print(_safe(note))
 
 
 @app.command()
@@ -233,8 +246,11 @@ def mutate(
     rate: float = typer.Option(0.3, "--rate", help="Share of rows to corrupt."),
     kinds: Optional[str] = typer.Option(None, "--kinds", help="Comma-separated kinds to use (default: all; see --list-kinds)."),
     job: Optional[Path] = typer.Option(None, "--job", help="job_description.json (default: the one in or beside SRC)."),
-    check: Optional[str] = typer.Option(None, "--check", help="Score a validator: a shell command with {file}, run on "
-                                        "each corrupted file, e.g. 'mtgen validate {file}'."),
+    check: Optional[str] = typer.Option(None, "--check", help="Score a validator: a shell command with {file}, run first "
+                                        "on each clean input file (what it flags there is its false-positive result), "
+                                        "then on each corrupted copy, e.g. 'mtgen validate {file}'. {file} becomes the "
+                                        "file's path quoted for where it stands (bare, inside \"...\" or '...'): always "
+                                        "one argument, and a file name never runs as code."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder."),
     list_kinds: bool = typer.Option(False, "--list-kinds", help="Print the catalogue of corruption kinds and exit."),
 ) -> None:
@@ -283,15 +299,22 @@ def _scoreboard(s) -> None:
     t.add_row("all", str(tot[0]), str(tot[1]), f"{tot[1] / tot[0]:.0%}" if tot[0] else "-")
     console = Console(highlight=False)
     console.print(t)
-    console.print(_safe(f"false positives: {s.false_positives} reported line(s) among {s.clean_lines} clean lines"))
+    if s.false_positives is None:
+        console.print(_safe("false positives: not measured: the check fails on the clean input without naming a line"))
+    else:
+        console.print(_safe(f"false positives: {s.false_positives} reported line(s) among {s.clean_lines} clean lines"))
+    if getattr(s, "unscored", 0):
+        console.print(_safe(f"not scored: {s.unscored} corrupted row(s) (see notes)"))
     for note in s.notes:
         console.print(_safe(f"note: {note}"))
 
 
 @app.command()
 def augment(
-    seed_file: Path = typer.Argument(..., help="Seed conversations in the upload format (.jsonl or .csv)."),
-    job: Path = typer.Option(..., "--job", help="job_description.json the seeds use."),
+    seed_file: Path = typer.Argument(..., help="Seed conversations (.jsonl or .csv), or a dataset folder (its test "
+                                     "split and config.yaml are kept)."),
+    job: Optional[Path] = typer.Option(None, "--job", help="job_description.json the seeds use (default: SEEDS/"
+                                       "job_description.json for a dataset folder)."),
     out: Path = typer.Option(Path("augmented"), "--out", "-o", help="Output folder (must be empty unless --force)."),
     n: int = typer.Option(500, "--n", help="Rows to write in all (train + test)."),
     seed: int = seed_option("the same seed and input give byte-identical files."),
@@ -331,8 +354,72 @@ def augment(
     if res.unmodeled_seeds:
         say(f"{res.unmodeled_seeds} seed(s) use tools the simulator does not model: prefix expansion and "
                    f"renaming only (no re-phrasing, no continuation)")
-    for note in res.skipped:
+    for note in res.warnings:
         say(f"mtgen: warning: {note}", err=True)
+
+
+@app.command()
+def init(
+    job: Path = typer.Option(..., "--job", help="The job_description.json of your tools."),
+    out: Path = typer.Option(..., "--out", "-o", help="The grammar folder to create (must not exist or be empty)."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder (replaces the files it writes)."),
+) -> None:
+    """Scaffold a grammar folder for your own tools: one phrasing file per tool (a slot per parameter), value
+    files from each parameter's enum, type, range and description, and a domain.yaml of rules guessed from
+    the tool names.  It generates valid data as it is; edit it to make the data read like your users.
+
+    Example: mtgen init --job job_description.json --out my-grammars/
+             mtgen generate --job job_description.json --grammars my-grammars/ --n 500 --out data/
+    """
+    from .domains.base import DomainError
+    from .domains.schema.scaffold import scaffold
+    from .domains.schema.settings import load_job
+    try:
+        spec = load_job(job)
+    except DomainError as e:
+        fail(str(e))
+    if out.exists() and not out.is_dir():
+        fail(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        fail(f"{out}: folder is not empty (use --force to overwrite the files init writes)")
+    try:
+        written = scaffold(spec, out)
+    except OSError as e:
+        fail(f"{out}: cannot write there ({e.strerror or e})")
+    say(f"wrote {len(written)} files to {out}: {len(spec.tools)} phrasing file(s), values/, domain.yaml")
+    say(f"next: mtgen generate --job {job} --grammars {out} --n 500 --out data/")
+
+
+@app.command()
+def show(
+    folder: Path = typer.Argument(..., help="A dataset folder in any format mtgen reads."),
+    n: int = typer.Option(5, "--n", help="How many conversations to print."),
+    split: str = typer.Option("train", "--split", help="train or test."),
+    row: Optional[list[int]] = typer.Option(None, "--row", help="Print this row (1-based; repeat for more)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Print a seeded sample of --n rows instead of the first ones."),
+) -> None:
+    """Print conversations as a person reads them: each user turn, each call as cd(folder='docs'), the
+    answer marked with ►, and for an answer value the last request does not say, the turn it comes from."""
+    from .convert import ConvertError
+    from .show import show as show_rows
+    if split not in ("train", "test"):
+        fail(f"--split must be 'train' or 'test' (got {split!r})")
+    if n < 1:
+        fail(f"--n must be >= 1 (got {n})")
+    if seed is not None and not 0 <= seed < 2 ** 64:
+        fail(f"--seed must be in 0 <= SEED < 2**64 (got {seed})")
+    try:
+        for text in show_rows(folder, n, split, row, seed):
+            typer.echo(text)
+    except ConvertError as e:
+        fail(str(e))
+
+
+@app.command("tools")
+def tools_command() -> None:
+    """List the file-system tools: their arguments, whether the default set (spec) has them, their forms."""
+    from .domains.filesystem import tool_table
+    typer.echo(tool_table(), nl=False)
 
 
 @app.command()
@@ -384,9 +471,22 @@ def stats(
 
 
 @grammar_app.command("check")
-def grammar_check(directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/en).")) -> None:
+def grammar_check(
+    directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/filesystem/en)."),
+    job: Optional[Path] = typer.Option(None, "--job", help="The job description a folder of your own tools is for."),
+) -> None:
     """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""
     d = directory or grammar_mod.default_grammar_dir()
+    if job is not None:
+        from .domains import load as load_domain
+        from .domains.base import DomainError
+        try:
+            domain, g = load_domain(job, d)
+        except DomainError as e:
+            say(str(e))
+            raise typer.Exit(1)
+        say(f"{d}: {len(g.templates)} phrasings OK for {len(domain.tools)} tool(s) of {job}")
+        return
     g, errors, warnings = grammar_mod.scan(d)
     for e in errors:
         say(e)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from .forms import FORMS, SLOT_SAMPLES, SURFACE_STYLES
+from .forms import FORMS as _FS_FORMS, SLOT_SAMPLES, SURFACE_STYLES
 from .rng import Rand
 
 
@@ -40,6 +40,7 @@ class Template:
     nodes: tuple | None = None  # the direct renderer's tree, for lines that need no Jinja of their own
     uses_kind: bool = True  # whether the line says {{ kind }} (worked out from the subject only then)
     _compiled: "jinja2.Template | None" = field(default=None, repr=False)
+    slots: frozenset = frozenset()  # the slots the line says (for forms whose phrasing decides the call's shape)
 
     @property
     def jinja(self) -> "jinja2.Template":
@@ -442,11 +443,13 @@ class Grammar:
     def has_held_out(self, form: str) -> bool:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))
 
-    def _pool(self, form: str, surface: str, side: str) -> list[Template]:
-        key = (form, surface, side)
+    def _pool(self, form: str, surface: str, side: str, only: frozenset | None = None) -> list[Template]:
+        key = (form, surface, side, only)
         pool = self._pools.get(key)
         if pool is None:
             ts = self.by_form[form]
+            if only is not None:
+                ts = [t for t in ts if t.slots == only]
             if side == "train":
                 ts = [t for t in ts if t.id not in self.held_out]
             elif side == "heldout":
@@ -458,11 +461,16 @@ class Grammar:
         return pool
 
     def render(self, form: str, surface: str, slots: dict, r: Rand, side: str = "any",
-               noise: str = "none", subject: tuple[str, bool] | None = None) -> tuple[str, Template]:
+               noise: str = "none", subject: tuple[str, bool] | None = None,
+               only: frozenset | None = None) -> tuple[str, Template]:
         """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them.
         `subject` (name, is_dir) gives the {{ kind }} slot ('document', 'folder') to lines that use it; an
-        int `ordinal` slot is said as a word ('second')."""
-        t = r.choice(self._pool(form, surface, side))
+        int `ordinal` slot is said as a word ('second').  `only`: use only lines that say exactly these slots
+        (a form whose phrasing decides which arguments the call sets)."""
+        pool = self._pool(form, surface, side, only)
+        if not pool:
+            raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
+        t = r.choice(pool)
         if subject is not None and t.uses_kind:
             slots = {**slots, "kind": self.lexicon.kind(*subject)}
         if slots.get("ordinal").__class__ is int:
@@ -585,9 +593,10 @@ _ORDINAL_SAMPLES = ("first", "second", "third", "tenth", "number 12")
 TRIAL_RENDERS = 64
 
 
-def _trial_slots(slots: tuple[str, ...], i: int, lexicon: Lexicon) -> dict:
+def _trial_slots(slots: tuple[str, ...], i: int, lexicon: Lexicon, samples: dict | None = None) -> dict:
     if i < 2:
-        return {s: SLOT_SAMPLES[s] for s in slots}
+        samples = SLOT_SAMPLES if samples is None else samples
+        return {s: samples.get(s, "sample") for s in slots}
     r = Rand(i, 0x5107)
     pools = {"folder": _FOLDER_SAMPLES, "dst": _FOLDER_SAMPLES, "ordinal": _ORDINAL_SAMPLES,
              "kind": sorted({*lexicon.kinds.values(), "file", "folder"})}
@@ -613,11 +622,11 @@ def _always_fails(source: str) -> str | None:
     return None
 
 
-def _trial_renders(template, spec, lexicon: Lexicon) -> str | None:
+def _trial_renders(template, spec, lexicon: Lexicon, samples: dict | None = None) -> str | None:
     """Render a line on TRIAL_RENDERS sets of choices and slot values, as generation would; returns why the
     first failing one failed (an error, a sandbox or size limit, a required value left out) or None."""
     for i in range(TRIAL_RENDERS):
-        slots = _trial_slots(spec.slots, i, lexicon)
+        slots = _trial_slots(spec.slots, i, lexicon, samples)
         k = (lambda n: n - 1) if i == 0 else (lambda n: 0) if i == 1 else Rand(i, 0x6A7).below
         try:
             text = render_jinja(template, slots, k)
@@ -629,8 +638,11 @@ def _trial_renders(template, spec, lexicon: Lexicon) -> str | None:
     return None
 
 
-def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[str]]:
-    """Load a grammar folder; returns (grammar or None, errors, warnings), each 'file:line: message'."""
+def scan(directory: str | os.PathLike, forms: dict | None = None,
+         slot_samples: dict | None = None) -> tuple[Grammar | None, list[str], list[str]]:
+    """Load a grammar folder; returns (grammar or None, errors, warnings), each 'file:line: message'.
+    `forms` (name -> Form) and `slot_samples` are the file-system domain's unless given (a user's tools)."""
+    FORMS = forms if forms is not None else _FS_FORMS
     d = Path(directory)
     errors: list[str] = []
     warnings: list[str] = []
@@ -702,6 +714,10 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                 errors.append(f"{where}: unknown slot '{unknown[0]}' for [{form}] "
                               f"(slots: {', '.join(spec.slots) or 'none'})")
                 continue
+            if spec.exact and set(used) != set(sure):
+                errors.append(f"{where}: a slot inside [ ] or ( | ) here would set an argument only sometimes: "
+                              f"write one line with it and one without")
+                continue
             missing = [s for s in spec.required if s not in sure]
             if missing:
                 errors.append(f"{where}: [{form}] phrasing must always say '{{{{ {missing[0]} }}}}' "
@@ -713,13 +729,13 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
                 continue
             seen[key] = where
             if jt is not None:
-                problem = _always_fails(source) or _trial_renders(jt, spec, lexicon)
+                problem = _always_fails(source) or _trial_renders(jt, spec, lexicon, slot_samples)
                 if problem:
                     errors.append(f"{where}: template fails to render: {problem}")
                     continue
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
             templates.append(Template(tid, form, surface, body, str(path), n, source, nodes,
-                                      "kind" in used, jt))
+                                      "kind" in used, jt, frozenset(used)))
     present = {t.form for t in templates}
     absent = [f for f in FORMS if f not in present]
     if absent:
@@ -728,6 +744,11 @@ def scan(directory: str | os.PathLike) -> tuple[Grammar | None, list[str], list[
     if errors:
         return None, errors, warnings
     return Grammar(templates, lexicon, str(d)), errors, warnings
+
+
+def scan_for(directory: str | os.PathLike, forms: dict, slot_samples: dict) -> tuple[Grammar | None, list[str], list[str]]:
+    """scan() for another domain's forms (a user's tools): its errors and warnings, as scan's."""
+    return scan(directory, forms, slot_samples)
 
 
 def load(directory: str | os.PathLike | None = None) -> Grammar:

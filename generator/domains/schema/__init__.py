@@ -248,7 +248,8 @@ def load(job_path: Path, grammar_dir: Path, scan) -> tuple[SchemaDomain, object]
             original=entry.model_dump(exclude_none=False),
         )
     domain = SchemaDomain(
-        name=Path(grammar_dir).name, tools=tools, presets={}, default_preset="", task_description=job.task_description,
+        name=Path(grammar_dir).name, tools=tools, presets={"all": tuple(tools)}, default_preset="all",
+        task_description=job.task_description,
         new_state=lambda r, keep: (Session(), None), new_discourse=Memory, slot_samples=samples,
         grammar_dir=Path(grammar_dir), on_turn=_on_turn)
     return domain, grammar

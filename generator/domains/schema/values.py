@@ -78,6 +78,33 @@ def read_value_file(path: Path, schema: dict) -> tuple[tuple[object, tuple[str, 
     return tuple(items)
 
 
+def _norm(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", str(text).lower()).strip()
+
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+def _digits(text: str) -> str:
+    """Spelled digits as digits, runs joined ('four five 3 2' -> '4532'), as validate reads a number said."""
+    tokens = [_DIGIT_WORDS.get(w, w) for w in re.findall(r"[a-z0-9]+", text.lower())]
+    return re.sub(r"(?<=\d) (?=\d)", "", " ".join(tokens))
+
+
+def _check_said(path: Path, items, schema: dict) -> None:
+    """A free-text value (no enum) is grounded only if the words say it: 'the lounge' for living_room
+    would make a call the user never asked for (validate flags it W001)."""
+    if schema.get("type", "string") != "string":
+        return
+    for value, phrases in items:
+        v = _norm(value)
+        bad = next((ph for ph in phrases if v not in _norm(ph) and not (v.isdigit() and v in _digits(ph))), None)
+        if bad is not None:
+            raise SchemaError(f"{path}: {value!r} is said as {bad!r}, which does not contain it: a free-text value "
+                              f"must be said (list it as its own value instead)")
+
+
 def values_for(tool: str, param: str, schema: dict, folder: Path | None) -> Values:
     """The values of `tool`'s `param`: its value file if there is one, else what the schema allows."""
     enum = schema.get("enum")
@@ -90,6 +117,8 @@ def values_for(tool: str, param: str, schema: dict, folder: Path | None) -> Valu
                     bad = next((v for v, _ in items if v not in enum), None)
                     if bad is not None:
                         raise SchemaError(f"{path}: {bad!r} is not one of the enum of {tool}.{param}")
+                else:
+                    _check_said(path, items, schema)
                 return Values(items, isinstance(enum, list))
     if isinstance(enum, list):
         return Values(tuple((v, (_said(v),)) for v in enum), True)
