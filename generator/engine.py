@@ -65,6 +65,8 @@ class Engine:
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
         self.menu = menu(usable)
+        # earlier turns lean on the conversation as often as final requests do ("and the kitchen too")
+        self.context_menu = menu([f for f in usable if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
@@ -127,6 +129,8 @@ class Engine:
             action = None
             if forced:
                 action = pick(self.setup_menus[setup[len(setup) - (prior - t)]], fs, d, r)
+            if action is None and t > 0 and r.chance(self.s.context_share):
+                action = pick(self.context_menu, fs, d, r)
             if action is None:
                 action = pick(self.menu, fs, d, r)
             if action is None:
