@@ -2,7 +2,7 @@ PY ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install test bench data names clean
+.PHONY: install test bench data names readme clean
 
 install:            ## create .venv and install mtgen with its test dependencies
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,10 @@ data:               ## the headline command
 bench:              ## throughput benchmark (prints numbers; not a test)
 	$(BIN)/python benchmarks/bench.py
 
-names:              ## re-freeze the name pools from the installed Faker (generator/data/names_en.txt)
+readme:             ## refresh the README's generated sections (tool table, sample, figures; needs ../shared/realdata)
+	$(BIN)/python tests/update_readme.py
+
+names:              ## re-freeze the word pools from the installed Faker (generator/domains/filesystem/data/names_en.txt)
 	$(BIN)/python -m generator.domains.filesystem.world
 
 clean:
