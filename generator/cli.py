@@ -151,7 +151,9 @@ def generate(
                            emit_state=emit_state, job=job)
     try:
         s = run(opts)
-    except (UsageError, OutputError) as e:
+    except grammar_mod.GrammarError:
+        raise  # a ValueError too, but main() reports it as a bad grammar
+    except (UsageError, OutputError, ValueError) as e:  # ValueError: e.g. a grammar with no phrasing for --tools
         fail(str(e))
     total = s.rows["train"] + s.rows["test"]
     share = s.contextual / total if total else 0.0
@@ -475,8 +477,13 @@ def grammar_check(
     directory: Optional[Path] = typer.Argument(None, help="Grammar folder (default: the shipped grammars/filesystem/en)."),
     job: Optional[Path] = typer.Option(None, "--job", help="The job description a folder of your own tools is for."),
 ) -> None:
-    """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad."""
+    """Check every phrasing template; prints 'file:line: problem' and exits 1 if any is bad.
+
+    Lines with Jinja of their own are rendered on many choices and slot values, and refused if any rendering
+    fails, leaves out an argument value, or goes over the limits on work and length that generation keeps."""
     d = directory or grammar_mod.default_grammar_dir()
+    if not d.is_dir():
+        fail(f"{d}: no such grammar folder")
     if job is not None:
         from .domains import load as load_domain
         from .domains.base import DomainError

@@ -229,6 +229,7 @@ _FILTERS = ("abs", "capitalize", "count", "d", "default", "e", "escape", "first"
             "string", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount", "map", "select",
             "reject", "attr")
 _NUMBER = re.compile(r"\d+")
+_NESTED_FIELD = re.compile(r"\{[^{}]*\{")
 
 
 def _refuse(why: str):
@@ -305,18 +306,27 @@ def _make_env():
                     _refuse(f"makes a value of {_size(seq) * count} items or characters (the limit is {MAX_TEXT})")
             if op == "+" and _size(left) + _size(right) > MAX_TEXT:
                 _refuse(f"makes a value of {_size(left) + _size(right)} items or characters (the limit is {MAX_TEXT})")
-            if op == "%":
+            if op == "%" and isinstance(left, str):
                 _check_format(left)
+                if "*" in left:  # '%*d' % (width, x): the width is an argument
+                    _check_args(right if isinstance(right, tuple) else (right,), {})
             result = self.binop_table[op](left, right)
             _check_size(result)
             return result
 
         def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
             __self.step()
-            _check_args(args, kwargs)
             target = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
-            if getattr(target, "__name__", "") in ("format", "format_map"):
-                _check_format(getattr(target, "__self__", None))
+            fmt = getattr(target, "__self__", None)
+            if isinstance(fmt, str) and getattr(target, "__name__", "") in ("format", "format_map"):
+                _check_format(fmt)
+                if _NESTED_FIELD.search(fmt):  # '{:>{}}'.format(x, width): a width among the arguments
+                    _check_args(args, kwargs)
+                    for mapping in args:  # format_map({'w': width})
+                        if isinstance(mapping, dict):
+                            _check_args((), mapping)
+            else:  # 'x'.ljust(n), 'x'.zfill(n), range(n), ...
+                _check_args(args, kwargs)
             result = super().call(__context, __obj, *args, **kwargs)
             _check_size(result)
             return result
@@ -324,11 +334,16 @@ def _make_env():
     env = BoundedSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
 
     def bounded(name, f):
+        given = 2 if getattr(f, "jinja_pass_arg", None) else 1  # (context,) value: not parameters
+
         def run(*args, **kwargs):
             env.step()
-            _check_args(args, kwargs)
-            if name == "format":  # 'format' takes no context: its first argument is the format string
+            if name == "format":  # '%5s'|format(x): the format string is the value
                 _check_format(args[0] if args else None)
+                if args and isinstance(args[0], str) and "*" in args[0]:
+                    _check_args(args[1:], kwargs)
+            else:  # truncate(n), join(d), ...: a size among the parameters
+                _check_args(args[given:], kwargs)
             result = f(*args, **kwargs)
             _check_size(result)
             return result

@@ -72,6 +72,11 @@ def test_hostile_nesting_gives_one_line_in_generate_and_check(tmp_path, line):
     ("{{ 'x' * 10000000 }}", "makes a value of 10000000"),
     ("{% set a = 'x' * 1500 %}{{ a ~ a }}", "makes a value of 3000"),
     ("{{ '%9999999d' % 1 }}", "width of 9999999"),
+    ("{{ '%*d' % (9999999, 1) }}", "calls with the number 9999999"),
+    ("{{ '%*d'|format(9999999, 1) }}", "calls with the number 9999999"),
+    ("{{ '{:{}}'.format(1, 9999999) }}", "calls with the number 9999999"),
+    ("{{ '{:>{w}}'.format(1, w=9999999) }}", "calls with the number 9999999"),
+    ("{{ '{x:>{w}}'.format_map({'x': 1, 'w': 9999999}) }}", "calls with the number 9999999"),
     ("{{ '%9999999d' | format(1) }}", "width of 9999999"),
     ("{{ '{:>9999999}'.format(1) }}", "width of 9999999"),
     ("{{ 'x'.ljust(10000000) }}", "calls with the number 10000000"),
@@ -93,11 +98,15 @@ def test_filters_and_globals_that_amplify_or_are_not_seeded_are_unavailable(tmp_
 def test_well_behaved_jinja_still_works(tmp_path):
     d = _grammar(tmp_path, "Show {{ file }}{% if file.endswith('.py') %} (the script){% endif %}",
                  "Show {{ file }} {{ kind | upper }} {% for i in range(3) %}{{ i }}{% endfor %} {{ 'a' ~ 'b' }}",
-                 "Read {{ file }} {{ '%5s' % 'x' }} {{ 2 ** 10 }}")
+                 "Read {{ file }} {{ '%5s' % 'x' }} {{ 2 ** 10 }}",
+                 "Read {{ file }} {{ file ~ 5000 }} {{ '%d' % 5000 }} {{ '%d'|format(5000) }} {{ '{}'.format(5000) }}"
+                 " {{ 5000|abs }}")
     g, errors, _ = scan(d)
     assert errors == []
     t = g.by_form["cat.direct"][1]
     assert compile_jinja(t.jinja_source).render(file="a.py", kind="file") == "Show a.py FILE 012 ab"
+    t = g.by_form["cat.direct"][3]
+    assert compile_jinja(t.jinja_source).render(file="a") == "Read a a5000 5000 5000 5000 5000"
 
 
 def test_branches_check_cannot_reach_are_still_checked(tmp_path):
@@ -168,3 +177,17 @@ def test_a_fifo_in_the_grammar_folder_does_not_block(tmp_path, name):
                         "--grammars", str(d)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert f"bad grammar: {d / name}: not a regular file" in r.stderr
+
+
+def test_check_of_a_missing_folder_is_a_usage_error(tmp_path):
+    assert_one_error_line(run_cli("grammar", "check", tmp_path / "nope"), f"{tmp_path / 'nope'}: no such grammar folder")
+    (tmp_path / "file").write_text("x")
+    assert_one_error_line(run_cli("grammar", "check", tmp_path / "file"), "no such grammar folder")
+
+
+def test_a_grammar_with_no_phrasing_for_the_tools_is_one_line(tmp_path):
+    """Found by the fuzz test: the engine's 'no usable forms' was a traceback."""
+    g = _grammar(tmp_path, "Show {{ file }}")
+    r = run_cli("generate", "--n", "20", "--tools", "ls", "--out", tmp_path / "d", "--grammars", g)
+    assert_one_error_line(r, "no usable forms")
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
