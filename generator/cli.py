@@ -558,6 +558,13 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("mtgen: interrupted", err=True)
         sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - a bug: one line, not a traceback (MTGEN_DEBUG=1 shows it)
+        import os
+        if os.environ.get("MTGEN_DEBUG"):
+            raise
+        typer.echo(f"mtgen: internal error: {type(e).__name__}: {_one_line(e)} (this is a bug in mtgen; "
+                   f"MTGEN_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(70)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
