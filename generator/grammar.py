@@ -7,6 +7,8 @@ section (forms are listed in generator/forms.py) and every other non-blank, non-
 
 `style:` (plain, polite, terse, question, indirect; default plain) tags the surface style.  `(a|b)` picks
 one alternative, `[x]` is optional, `{{ slot }}` inserts a slot, `\\(` etc. write a literal bracket.
+`~[name]` inserts a shared phrase written once in the folder's `aliases.txt` (`could_you = (Could|Would)
+you[ please]`), as Chatette's aliases do.
 Each line is compiled once to a Jinja2 template and rendered in Jinja2's immutable sandbox, because a
 grammar file is untrusted input.  This module knows nothing of file systems or JSON.
 """
@@ -564,6 +566,55 @@ def _read_lines(path: Path) -> list[str]:
         raise GrammarError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
+# ---- aliases: shared phrases written once (like Chatette's), used as ~[name] in any line -------------
+_ALIAS_USE = re.compile(r"~\[([A-Za-z_][A-Za-z0-9_]*)\]")
+_ALIAS_DEF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
+MAX_ALIAS_DEPTH = 5
+
+
+def _load_aliases(path: Path, problems: list[str]) -> dict[str, str]:
+    """aliases.txt: `name = phrase` per line (the phrase in the line syntax: (a|b), [x]; no slots)."""
+    aliases: dict[str, str] = {}
+    if not path.exists():
+        return aliases
+    try:
+        lines = _read_lines(path)
+    except GrammarError as e:
+        problems.append(str(e))
+        return aliases
+    for n, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _ALIAS_DEF.fullmatch(line)
+        if not m or not m.group(2).strip():
+            problems.append(f"{path}:{n}: write an alias as 'name = phrase'")
+        elif "{{" in m.group(2) or "{%" in m.group(2):
+            problems.append(f"{path}:{n}: an alias is a phrase, without {{{{ slots }}}} or Jinja")
+        elif m.group(1) in aliases:
+            problems.append(f"{path}:{n}: alias '{m.group(1)}' is defined twice")
+        else:
+            aliases[m.group(1)] = m.group(2).strip()
+    return aliases
+
+
+def expand_aliases(text: str, aliases: dict[str, str]) -> str:
+    """`text` with every ~[name] replaced by its phrase (aliases may use aliases, MAX_ALIAS_DEPTH deep);
+    GrammarError names an unknown alias, a cycle, or a line grown past MAX_TEXT."""
+    for _ in range(MAX_ALIAS_DEPTH + 1):
+        names = _ALIAS_USE.findall(text)
+        if not names:
+            return text
+        unknown = next((x for x in names if x not in aliases), None)
+        if unknown is not None:
+            known = ", ".join(sorted(aliases)) or "none: write them in aliases.txt"
+            raise GrammarError(f"unknown alias ~[{unknown}] (aliases: {known})")
+        text = _ALIAS_USE.sub(lambda m: aliases[m.group(1)], text)
+        if len(text) > MAX_TEXT:
+            raise GrammarError(f"with its aliases the line is longer than {MAX_TEXT} characters")
+    raise GrammarError(f"aliases nested deeper than {MAX_ALIAS_DEPTH} (does one use itself?)")
+
+
 def _load_lexicon(path: Path, problems: list[str]) -> Lexicon:
     lex = Lexicon()
     if not path.exists() and not path.is_symlink():
@@ -665,7 +716,8 @@ def scan(directory: str | os.PathLike, forms: dict | None = None,
         return None, [f"{d}: grammar folder not found"], []
     templates: list[Template] = []
     lexicon = _load_lexicon(d / "lexicon.txt", errors)
-    files = sorted(p for p in d.glob("*.txt") if p.name != "lexicon.txt")
+    aliases = _load_aliases(d / "aliases.txt", errors)
+    files = sorted(p for p in d.glob("*.txt") if p.name not in ("lexicon.txt", "aliases.txt"))
     if not files:
         return None, [f"{d}: no grammar files (*.txt) found"], []
     seen: dict[tuple[str, str], str] = {}
@@ -703,7 +755,7 @@ def scan(directory: str | os.PathLike, forms: dict | None = None,
                 errors.append(f"{where}: phrasing longer than {MAX_TEXT} characters")
                 continue
             try:
-                source, sure, nodes = compile_line(body)
+                source, sure, nodes = compile_line(expand_aliases(body, aliases) if "~[" in body else body)
             except GrammarError as e:
                 errors.append(f"{where}: {e}")
                 continue
