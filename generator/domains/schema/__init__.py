@@ -136,6 +136,8 @@ class _Planner:
         if drawn is None:
             return None
         args, slots = drawn
+        if prev is not None and prev.tool == self.name and prev.args == args:
+            return None  # asking again for what was just done is not a request anyone makes
         return Action(self.name, self.name, _ordered(args, self.props), slots)
 
     def same(self, state, d, prev, r):
