@@ -9,6 +9,7 @@ from .state import FileSystem
 
 TOOLS: dict[str, Tool] = discover(__name__ + ".tools")
 FileSystem.tools = TOOLS  # the state dispatches each call to its tool's declared semantics
+FileSystem.arg_names = {n: frozenset(p.name for p in t.params) for n, t in TOOLS.items()}
 
 # Presets for --tools.  `spec`: the eight tools of the upload format's own document (the default);
 # `all`: every registered tool.

@@ -8,6 +8,7 @@ Media and office files are not text: their placeholder is never read, searched, 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from ...rng import Rand
@@ -38,6 +39,7 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
                 ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every file a request looks at; names repeat across conversations
 def kind_of(name: str) -> str | None:
     """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
     documents and archives (which are listed, copied, moved and removed, but never read)."""
@@ -55,6 +57,7 @@ def is_text(name: str) -> bool:
     return kind_of(name) is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def flavour_of(name: str) -> str | None:
     """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
     kind = kind_of(name)

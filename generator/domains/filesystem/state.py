@@ -80,6 +80,7 @@ def valid_name(name: object) -> bool:
 class FileSystem:
     __slots__ = ("root", "cwd", "_here", "_path")
     tools: dict = {}  # name -> Tool, set once by the domain's registry (tools declare their semantics)
+    arg_names: dict = {}  # name -> frozenset of its parameter names, set with `tools`
 
     def __init__(self, root: Dir) -> None:
         self.root = root
@@ -157,7 +158,7 @@ class FileSystem:
         t = self.tools.get(tool)
         if t is None:
             return f"unknown tool {tool!r}"
-        if not isinstance(args, dict) or set(args) - {p.name for p in t.params}:
+        if not isinstance(args, dict) or not self.arg_names[tool].issuperset(args):
             return f"{tool}: unknown argument"
         return t.check(self, args)
 
