@@ -379,12 +379,13 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
 
 
 # ---- the run -----------------------------------------------------------------------------------------
-def _derived(seed: Seed, si: int, opts, specs, g, forms, modeled: set, pools: dict | None = None):
+def _derived(seed: Seed, si: int, opts, specs, g, forms, modeled: set, pools: dict | None = None, user_engine=None):
     """Rows of one seed in a fixed order: the original, its prefixes, then seeded variants, forever."""
     yield "original", seed
     for k in range(1, len(seed.calls)):
         yield "prefix", Seed(seed.line, seed.users[:k], seed.calls[:k], seed.modeled)
-    techniques = ["rename"] + (["rephrase", "continue"] if seed.modeled and g is not None else [])
+    user = user_engine is not None and all(t in user_engine.domain.tools for t, _ in seed.calls)
+    techniques = ["rename"] + (["rephrase", "continue"] if (seed.modeled and g is not None) or user else [])
     v = 0
     while True:
         v += 1
@@ -396,13 +397,63 @@ def _derived(seed: Seed, si: int, opts, specs, g, forms, modeled: set, pools: di
         if tech == "rename":
             out = rename(base, specs, r, pools)
         elif tech == "rephrase":
-            out = rephrase(base, g, modeled, r)
+            out = user_rephrase(base, user_engine, r) if user else rephrase(base, g, modeled, r)
             if out is not None and r.chance(0.5):
                 out = rename(out, specs, r, pools) or out
         elif tech == "continue":
             renamed = rename(base, specs, r, pools) if r.chance(0.5) else None
-            out = continuation(renamed or base, g, forms, r)
+            out = user_continuation(renamed or base, user_engine, r) if user else \
+                continuation(renamed or base, g, forms, r)
         yield tech, out
+
+
+# ---- seeds of the user's own tools, with their grammar folder (the schema domain) --------------------
+def user_rephrase(seed: Seed, eng, r: Rand) -> Seed | None:
+    """Direct requests of a seed re-worded from the user's grammar: a line saying exactly the call's
+    parameters, with the words the value files give each value (a request that refers back stays)."""
+    users, changed = list(seed.users), False
+    for i, (tool, args) in enumerate(seed.calls):
+        t = eng.domain.tools.get(tool)
+        if t is None or reference_style(users[i], {"parameters": args}) != "direct" or not r.chance(0.7):
+            continue
+        slots = t.say(args, r)
+        if slots is None:
+            continue
+        try:
+            text, _ = eng.g.render(tool, r.choice(SURFACE_STYLES), slots, r, only=frozenset(slots))
+        except grammar_mod.GrammarError:  # no line of that shape: keep the user's words
+            continue
+        changed |= text != users[i]
+        users[i] = text
+    return Seed(seed.line, users, seed.calls, seed.modeled) if changed else None
+
+
+def user_continuation(seed: Seed, eng, r: Rand) -> Seed | None:
+    """1-3 new turns after the seed, planned by the user's domain on the conversation so far (so "the same
+    for the kitchen" can follow the seed's last call)."""
+    domain = eng.domain
+    state, _ = domain.new_state(r, False)
+    d = domain.new_discourse()
+    for tool, args in seed.calls:
+        if tool not in domain.tools:
+            return None
+        state.apply(tool, args)
+        d.record(Action(tool, tool, args, {}), "", ())
+    users, calls = list(seed.users), list(seed.calls)
+    k = 1 + r.below(3)
+    for left in range(k - 1, -1, -1):
+        if domain.on_turn is not None:
+            domain.on_turn(state, left)
+        action = pick(eng.context_menu, state, d, r) if r.chance(eng.s.context_share) else None
+        action = action or pick(eng.menu, state, d, r)
+        if action is None:
+            return None
+        turn = eng._say(action, r.choice(SURFACE_STYLES), r, "any")
+        users.append(turn.text)
+        calls.append((action.tool, action.args))
+        state.apply(action.tool, action.args)
+        d.record(action, "", eng.all_forms[action.form].notes)
+    return Seed(seed.line, users, calls, seed.modeled)
 
 
 def contextual(seed: Seed) -> bool:
@@ -582,8 +633,21 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
         config = _config(folder, student, teacher)
     except ValueError as e:  # a model the task does not support
         raise AugmentError(str(e)) from None
-    g = grammar_mod.load(grammars)
     modeled = fs_tools_in(specs)
+    user_engine = None
+    if grammars is not None and set(specs) - modeled:
+        # the job has tools of its own: --grammars is their grammar folder (see `mtgen init`)
+        from .domains import load as load_domain
+        from .domains.base import DomainError
+        from .engine import Engine, Settings
+        try:
+            domain, user_grammar = load_domain(job, grammars)
+        except DomainError as e:
+            raise AugmentError(str(e)) from None
+        user_engine = Engine(Settings(seed=seed, tools=tuple(domain.tools)), user_grammar, keep_start=False,
+                             domain=domain)
+        grammars = None  # the file-system phrasings stay the shipped ones
+    g = grammar_mod.load(grammars)
     forms = menu([FORMS[f] for f in sorted(g.forms) if FORMS[f].tool in modeled])  # sorted: g.forms is a set
 
     # (seed, side, name) for every seed; with one seed file, whole seeds are assigned to a side (a seeded
@@ -601,7 +665,7 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
     keep_mix = any(not s.modeled for s, _, _ in placed)
     keepers = {sd: MixKeeper(by_side[sd], keep_mix) for sd in ("train", "test")}
     pools = {sd: value_pools(by_side[sd], specs) for sd in ("train", "test")}  # no test value leaks into train
-    streams = [(_derived(s, si, {"seed": seed}, specs, g, forms, modeled, pools[sd]), sd, name)
+    streams = [(_derived(s, si, {"seed": seed}, specs, g, forms, modeled, pools[sd], user_engine), sd, name)
                for si, (s, sd, name) in enumerate(placed)]
 
     prepare(out, force, inputs=inputs)

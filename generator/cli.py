@@ -323,7 +323,8 @@ def augment(
     test_fraction: float = typer.Option(0.2, "--test-fraction", help="Share of seed conversations whose rows go to test."),
     fmt: str = typer.Option("distil", "--format", help="distil (JSONL; also 'jsonl'), csv, messages, openai or sharegpt."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip invalid seed lines instead of stopping."),
-    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder for re-phrasing and continuations."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Grammar folder for re-phrasing and continuations "
+                                            "(for a job with tools of its own: their grammar folder, see 'mtgen init')."),
     student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml."),
     teacher: Optional[str] = typer.Option(None, "--teacher", help="Teacher model for config.yaml."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder."),
@@ -353,9 +354,11 @@ def augment(
         say(f"skipped: {line}", err=True)
     say(f"wrote {res.rows['train']} train + {res.rows['test']} test rows from {res.seeds} seed(s) to {res.out}")
     say("rows per technique: " + ", ".join(f"{k} {v}" for k, v in res.by_technique.items()))
-    if res.unmodeled_seeds:
+    if res.unmodeled_seeds and grammars is not None:
+        say(f"{res.unmodeled_seeds} seed(s) use the job's own tools: re-phrased and continued from {grammars}")
+    elif res.unmodeled_seeds:
         say(f"{res.unmodeled_seeds} seed(s) use tools the simulator does not model: prefix expansion and "
-                   f"renaming only (no re-phrasing, no continuation)")
+                   f"renaming only (give --grammars with their grammar folder to re-phrase and continue them)")
     for note in res.warnings:
         say(f"mtgen: warning: {note}", err=True)
 

@@ -169,3 +169,19 @@ def test_show_prints_calls_the_answer_and_what_a_reference_resolves(tmp_path):
     assert mtgen("show", out, "--seed", "5", "--n", "4").stdout.count("── ") == 4
     bad = mtgen("show", out, "--row", "999")
     assert bad.returncode == 2 and "no row 999" in bad.stderr
+
+
+def test_augment_rephrases_and_continues_seeds_of_your_tools(tmp_path):
+    """With the job's grammar folder, augment re-words a seed's direct requests and plans new turns after
+    it; everything it writes is valid against the user's job."""
+    src = REALDATA_SMALL / "distil-smart-home"
+    r = mtgen("augment", src, "--grammars", ROOT / "grammars" / "smart-home", "--n", "200", "--out", tmp_path / "a")
+    assert r.returncode == 0, r.stderr
+    counts = dict(x.split(" ") for x in r.stdout.split("rows per technique: ")[1].splitlines()[0].split(", "))
+    assert int(counts["rephrase"]) > 0 and int(counts["continue"]) > 0, counts
+    v = mtgen("validate", tmp_path / "a")
+    assert v.returncode == 0 and "no problems found" in v.stdout + v.stderr, v.stdout + v.stderr
+    seeds = {json.loads(x["question"])[0]["content"] for x in read_rows(src / "train.jsonl")}
+    longer = [row for row in read_rows(tmp_path / "a" / "train.jsonl")
+              if len(json.loads(row["question"])) > 1 and json.loads(row["question"])[0]["content"] in seeds]
+    assert longer  # continued conversations keep the seed's opening turn

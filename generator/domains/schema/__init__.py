@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..base import FLAG, MODE, NO_DEFAULT, NUMBER, TEXT, Action, Domain, Form, Param, Tool
 from .settings import DomainSettings, Job, SchemaError, ToolRule, load_job, load_settings
@@ -63,6 +64,7 @@ class SchemaDomain(Domain):
 class UserTool(Tool):
     """A Tool declared by a job description; keeps its schema exactly as the user wrote it."""
     original: dict = field(default_factory=dict)
+    say: Callable | None = None  # say(args, r) -> slots: words for a call's values (augment re-words seeds)
 
 
 def forms_for(job: Job) -> dict[str, Form]:
@@ -127,6 +129,17 @@ class _Planner:
             if self._ok(args):
                 return args, slots
         return None
+
+    def say(self, args: dict, r) -> dict | None:
+        """Words for each value of `args` (a seed's call), or None if a value is not one we know how to say."""
+        slots = {}
+        for p, v in args.items():
+            vals = self.values.get(p)
+            phrases = next((ph for x, ph in (vals.items if vals else ()) if x == v and type(x) is type(v)), None)
+            if phrases is None:
+                return None
+            slots[p] = phrases[r.below(len(phrases))]
+        return slots
 
     def direct(self, state, d, prev, r):
         shapes = self.shapes.get(self.name)
@@ -247,7 +260,7 @@ def load(job_path: Path, grammar_dir: Path, scan) -> tuple[SchemaDomain, object]
         tools[f.name] = UserTool(
             f.name, f.description, params, check=lambda st, a: None, apply=lambda st, a: None,
             open_step=lambda w, a: None, forms=tool_forms, read=lambda a, is_dir: None, order=order,
-            original=entry.model_dump(exclude_none=False),
+            original=entry.model_dump(exclude_none=False), say=plan.say,
         )
     domain = SchemaDomain(
         name=Path(grammar_dir).name, tools=tools, presets={"all": tuple(tools)}, default_preset="all",
