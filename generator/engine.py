@@ -62,12 +62,16 @@ class Engine:
         self.g = grammar
         self.domain = domain
         self.all_forms = FORMS = domain.forms
+        # per-form facts the loop asks for every turn, looked up once (Form derives them on each access)
+        self.in_context = frozenset(f.name for f in FORMS.values() if f.contextual)
+        self.exact = frozenset(f.name for f in FORMS.values() if f.exact)
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
         self.menu = menu(usable)
         # earlier turns lean on the conversation as often as final requests do ("and the kitchen too")
         self.context_menu = menu([f for f in usable if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
+        self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
@@ -104,10 +108,11 @@ class Engine:
         want, prior, surface = self.target(index)
         if side == "test" and not self.g.has_held_out(want):
             want = next((f for f in self.contextual + self.direct if self.g.has_held_out(f)), want)
+        in_context = self.in_context
         for attempt in range(self.RETRIES):
             r = Rand(self.s.seed, index) if attempt == 0 else Rand(self.s.seed, index, attempt)
             d = self._attempt(index, side, want, prior, surface, r)
-            if self.all_forms[d.answer.form].contextual == self.all_forms[want].contextual:
+            if (d.turns[-1].form in in_context) == (want in in_context):
                 break
         return d
 
@@ -115,13 +120,14 @@ class Engine:
         FORMS = self.all_forms
         fs, start = self.domain.new_state(r, self.keep_start)
         d = self.domain.new_discourse()
-        setup = list(self.setup.get(want, ()))
+        setup = self.setup.get(want, ())
         prior = max(prior, min(len(setup), self.s.max_prior))  # room for the whole setup before the request
         if FORMS[want].opening:
             prior = 0  # a request that only opens a conversation is asked with nothing before it
         turns: list[Turn] = []
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
+        context_share = self.s.context_share
         for t in range(prior):
             if on_turn is not None:
                 on_turn(fs, prior - t)
@@ -129,7 +135,7 @@ class Engine:
             action = None
             if forced:
                 action = pick(self.setup_menus[setup[len(setup) - (prior - t)]], fs, d, r)
-            if action is None and t > 0 and r.chance(self.s.context_share):
+            if action is None and t > 0 and r.chance(context_share):
                 action = pick(self.context_menu, fs, d, r)
             if action is None:
                 action = pick(self.menu, fs, d, r)
@@ -143,21 +149,29 @@ class Engine:
             on_turn(fs, 0)
         final = choose(FORMS[want], fs, d, r)
         if final is None:
-            same_kind = [f for f in (self.contextual if FORMS[want].contextual else self.direct)
-                         if side != "test" or self.g.has_held_out(f)]
-            final = pick(menu([FORMS[f] for f in same_kind]), fs, d, r) or pick(self.menu, fs, d, r)
+            same_kind = self._same_kind(want in self.in_context, side == "test")
+            final = pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
                                  f"domain.yaml forbid every tool there)")
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))
         return Dialogue(index, tuple(turns), start)
 
+    def _same_kind(self, contextual: bool, test: bool):
+        """The menu of this run's contextual (or direct) forms, only those with a held-out phrasing for test
+        requests: what a final request falls back to when the scheduled form cannot be played (made once)."""
+        got = self._fallback.get((contextual, test))
+        if got is None:
+            got = self._fallback[contextual, test] = menu([
+                self.all_forms[f] for f in (self.contextual if contextual else self.direct)
+                if not test or self.g.has_held_out(f)])
+        return got
+
     def _say(self, a: Action, surface: str, r: Rand, side: str) -> Turn:
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
-        if self.all_forms[a.form].exact:  # the phrasing must set exactly the arguments the play chose
-            text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only=frozenset(a.slots))
-        else:
-            text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject)
+        # an exact form's phrasing must set exactly the arguments the play chose
+        only = frozenset(a.slots) if a.form in self.exact else None
+        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only)
         return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id)

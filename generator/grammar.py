@@ -15,6 +15,7 @@ grammar file is untrusted input.  This module knows nothing of file systems or J
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import re
 import sys
@@ -201,6 +202,7 @@ def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
 _STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
 _SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
+_GROUP_1 = operator.itemgetter(1)  # a match -> its group 1
 
 
 def _bracket_depth(text: str) -> int:
@@ -505,7 +507,7 @@ class Grammar:
         if "  " in text or "\t" in text or "\n" in text:
             text = _SPACES.sub(" ", text)
         if " ." in text or " ?" in text or " ," in text or " !" in text or " ;" in text:
-            text = _SPACE_PUNCT.sub(r"\1", text)
+            text = _SPACE_PUNCT.sub(_GROUP_1, text)  # a function, not r"\1": re parses a template on every call
         text = text.strip()
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)

@@ -43,12 +43,13 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost."""
     prev = _prev(d, state)
+    rnd = r.random  # r.below(n) is int(rnd() * n), inlined: this loop runs for every request
     tools = list(groups)
     while tools:  # lazy Fisher-Yates over tools, then over the tool's forms
-        i = r.below(len(tools))
+        i = int(rnd() * len(tools))
         left = list(tools[i])
         while left:
-            j = r.below(len(left))
+            j = int(rnd() * len(left))
             a = left[j](state, d, prev, r)
             if a is not None:
                 return a

@@ -50,10 +50,8 @@ class Rand:
 
     def sample(self, seq, k: int) -> list:
         pool = list(seq)
-        out = []
-        for _ in range(min(k, len(pool))):
-            out.append(pool.pop(int(self.random() * len(pool))))
-        return out
+        rnd = self.random
+        return [pool.pop(int(rnd() * len(pool))) for _ in range(min(k, len(pool)))]
 
     def shuffled(self, seq) -> list:
         return self.sample(seq, len(seq))

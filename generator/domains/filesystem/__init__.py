@@ -5,7 +5,9 @@ contents.py).  This module is the registry: it discovers the tools and derives e
 from __future__ import annotations
 
 from ..base import Domain, Form, Tool, discover
+from .discourse import Discourse
 from .state import FileSystem
+from .world import make_tree  # imported by the tools' modules anyway
 
 TOOLS: dict[str, Tool] = discover(__name__ + ".tools")
 FileSystem.tools = TOOLS  # the state dispatches each call to its tool's declared semantics
@@ -32,17 +34,11 @@ TASK_DESCRIPTION = (
 
 
 def _new_state(r, keep_start: bool = True):
-    from .world import make_tree
     start = make_tree(r)
     return FileSystem(start.clone() if keep_start else start), start
 
 
-def _new_discourse():
-    from .discourse import Discourse
-    return Discourse()
-
-
-DOMAIN = Domain("filesystem", TOOLS, PRESETS, DEFAULT_PRESET, TASK_DESCRIPTION, _new_state, _new_discourse,
+DOMAIN = Domain("filesystem", TOOLS, PRESETS, DEFAULT_PRESET, TASK_DESCRIPTION, _new_state, Discourse,
                 SLOT_SAMPLES)
 
 

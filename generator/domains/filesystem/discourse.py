@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..base import Action
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the plays read its fields on every try
 class Discourse:
     prev: Action | None = None
     prev_path: str = ""

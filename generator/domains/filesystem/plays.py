@@ -37,7 +37,7 @@ def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
         named = [n for n in names if (here, n) in d.mentioned]
         if named:
             return named
-    shown = [n for n in names if not n.startswith(".")]
+    shown = [n for n in names if n[0] != "."]  # names are never empty
     return shown if shown and r.chance(0.85) else names
 
 

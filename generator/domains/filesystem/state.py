@@ -39,6 +39,11 @@ class Dir:
             fill(self, *args)
         return self._children
 
+    def is_empty(self) -> bool:
+        """Whether the folder holds nothing, answered without making a pending folder's contents: a pending
+        fill always makes something (world._populate puts at least one file in every folder it fills)."""
+        return self._pending is None and not self._children
+
     def add_dir(self, name: str) -> "Dir":
         d = Dir(name, self)
         self.children[name] = d

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..base import Action
 from .plays import first_legal, movable_into, new_name_for, one, sources, subject
+from .state import Dir
 
 
 def into(form: str, tool: str, fs, r, d=None):
@@ -82,7 +83,6 @@ def check(tool: str, fs, a: dict, valid_name) -> str | None:
 
 
 def apply(tool: str, fs, a: dict) -> None:
-    from .state import Dir
     c = fs.here
     src, dst = a["source"], a["destination"]
     item = c[src]

@@ -307,7 +307,7 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
     r = Rand(key)
     kids = d.children
     files = THEMES[theme][1]
-    for _ in range(1 + r.below(4)):
+    for _ in range(1 + r.below(4)):  # the first name is always free: a filled folder is never empty (is_empty)
         name = _unique(files, kids, r, year, month)
         if name:
             kids[name] = _seeded(name, r)

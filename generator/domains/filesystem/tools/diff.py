@@ -1,5 +1,7 @@
 """diff: compare two text files here line by line.  Versions of one file (report.md and report_v2.md)
 are what people compare; "does the copy match?" compares a file with the copy just made of it."""
+from functools import lru_cache
+
 from ...base import FILE, Action, Form, Param, Tool
 from ..plays import seen, text_it
 
@@ -20,6 +22,7 @@ def open_step(w, a):
     return w.require("diff", a.get("file_name1"), "file") or w.require("diff", a.get("file_name2"), "file")
 
 
+@lru_cache(maxsize=1 << 12)  # asked for every pair of text files in a folder; names repeat
 def _stem(name: str) -> str:
     stem = name.rpartition(".")[0] or name
     for tail in ("_v2", "_old", "_draft", "_backup", "_copy", "_final"):

@@ -4,7 +4,7 @@ from ..plays import one, seen
 
 
 def _empty(fs, n) -> bool:
-    return fs.is_dir(n) and not fs.here[n].children
+    return fs.is_dir(n) and fs.here[n].is_empty()
 
 
 def check(fs, a):
