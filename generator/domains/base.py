@@ -96,10 +96,11 @@ class Tool:
     description: str
     params: tuple[Param, ...]
     check: Callable  # check(fs, args) -> why the call is illegal here, or None
-    apply: Callable  # apply(fs, args): its effect on the state (only called after check passed)
-    open_step: Callable  # open_step(world, args) -> a contradiction with earlier calls, or None
-    forms: tuple[Form, ...]
-    read: Callable  # read(args, is_dir) -> (form, slots) of a direct request making this call, or None
+    apply: Callable = lambda state, args: None  # its effect on the state (after check passed); reading tools have none
+    open_step: Callable = lambda world, args: None  # a contradiction with earlier calls in the open-world replay,
+    #                                                 or None; a tool that needs nothing to exist proves nothing
+    forms: tuple[Form, ...] = ()
+    read: Callable = lambda args, is_dir: None  # (form, slots) of a direct request making this call, or None
     order: int = 100  # position in the catalogue (job descriptions list tools in this order)
     slot_samples: dict = field(default_factory=dict)  # example slot values for `grammar check`
 

@@ -39,7 +39,7 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
                 ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
 
 
-@lru_cache(maxsize=1 << 16)  # asked for every file a request looks at; names repeat across conversations
+@lru_cache(maxsize=4096)  # asked for every file a request looks at; names repeat (bounded: memory stays flat)
 def kind_of(name: str) -> str | None:
     """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
     documents and archives (which are listed, copied, moved and removed, but never read)."""
@@ -57,7 +57,7 @@ def is_text(name: str) -> bool:
     return kind_of(name) is not None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def flavour_of(name: str) -> str | None:
     """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
     kind = kind_of(name)

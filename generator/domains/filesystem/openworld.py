@@ -11,6 +11,17 @@ from __future__ import annotations
 _NOUN = {"file": "a file", "dir": "a folder"}
 
 
+def reads_files(tool: str, *args: str):
+    """The open-world step of a tool that reads the files its `args` name: each must be a file here."""
+    def step(world: "OpenWorld", a: dict) -> str | None:
+        for arg in args:
+            why = world.require(tool, a.get(arg), "file")
+            if why:
+                return why
+        return None
+    return step
+
+
 class OpenWorld:
     def __init__(self, tools: dict) -> None:
         self.tools = tools

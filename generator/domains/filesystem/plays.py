@@ -59,6 +59,11 @@ def new_name_for(fs, name: str, is_dir: bool, r: Rand) -> str:
     return new_folder_name(fs.here, r) if is_dir else new_file_name(fs.here, r, name)
 
 
+def no_file(tool: str, fs, name) -> str | None:
+    """Why `name` cannot be read here (a reading tool's check), or None."""
+    return None if isinstance(name, str) and fs.is_file(name) else f"{tool}: {name}: no such file here"
+
+
 def prev_of(prev, tool: str):
     """The previous action if it called `tool` (in this folder), else None."""
     return prev if prev is not None and prev.tool == tool else None

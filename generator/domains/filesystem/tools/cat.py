@@ -1,19 +1,11 @@
 """cat: show a text file's contents (media and office files are never read)."""
 from ...base import FILE, Action, Form, Param, Tool
-from ..plays import one, prev_of, seen
+from ..openworld import reads_files
+from ..plays import no_file, one, prev_of, seen
 
 
 def check(fs, a):
-    f = a.get("file_name")
-    return None if isinstance(f, str) and fs.is_file(f) else f"cat: {f}: no such file here"
-
-
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return w.require("cat", a.get("file_name"), "file")
+    return no_file("cat", fs, a.get("file_name"))
 
 
 def _act(form, n, slots):
@@ -54,7 +46,7 @@ IT = (("it", "file_name"),)
 TOOL = Tool(
     "cat", "Display the contents of a file from the current directory.",
     (Param("file_name", "string", FILE, "The name of the file to display."),),
-    check, apply, open_step,
+    check, open_step=reads_files("cat", "file_name"),
     forms=(
         Form("cat.direct", "direct", play_direct, ("file",), ("kind",), notes=IT),
         Form("cat.it", "pronoun", play_it, (), ("kind",), (("echo.new",), ("mv.rename",)), notes=IT),

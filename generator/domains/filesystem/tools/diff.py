@@ -3,23 +3,14 @@ are what people compare; "does the copy match?" compares a file with the copy ju
 from functools import lru_cache
 
 from ...base import FILE, Action, Form, Param, Tool
-from ..plays import seen, text_it
+from ..openworld import reads_files
+from ..plays import no_file, seen, text_it
 
 
 def check(fs, a):
     f1, f2 = a.get("file_name1"), a.get("file_name2")
-    for f in (f1, f2):
-        if not (isinstance(f, str) and fs.is_file(f)):
-            return f"diff: {f}: no such file here"
-    return "diff: a file compared with itself" if f1 == f2 else None
-
-
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return w.require("diff", a.get("file_name1"), "file") or w.require("diff", a.get("file_name2"), "file")
+    why = no_file("diff", fs, f1) or no_file("diff", fs, f2)
+    return why or ("diff: a file compared with itself" if f1 == f2 else None)
 
 
 @lru_cache(maxsize=1 << 12)  # asked for every pair of text files in a folder; names repeat
@@ -84,7 +75,7 @@ TOOL = Tool(
     "diff", "Compare two files line by line at the current directory.",
     (Param("file_name1", "string", FILE, "The name of the first file in current directory."),
      Param("file_name2", "string", FILE, "The name of the second file in current directory.")),
-    check, apply, open_step,
+    check, open_step=reads_files("diff", "file_name1", "file_name2"),
     forms=(
         Form("diff.direct", "direct", play_direct, ("file", "other"), ("kind",)),
         Form("diff.it", "pronoun", play_it, ("other",), ("kind",), (("cat.direct",), ("echo.new",))),

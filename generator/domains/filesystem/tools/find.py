@@ -13,14 +13,6 @@ def check(fs, a):
     return None if n is None or (isinstance(n, str) and n) else "find: name must be a non-empty string"
 
 
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return None
-
-
 def _fragment(name: str, r) -> str | None:
     stem, dot, ext = name.rpartition(".")
     options = []
@@ -65,7 +57,7 @@ TOOL = Tool(
            default="."),
      Param("name", "string", PATTERN, "The name of the file or directory to search for. If None, all items are "
            "returned.", default="None")),
-    check, apply, open_step,
+    check,
     forms=(
         Form("find.name", "direct", play_name, ("pattern",)),
         Form("find.all", "direct", play_all),

@@ -2,22 +2,15 @@
 the search finds something, as a user who knows the file would expect."""
 from ...base import FILE, PATTERN, Action, Form, Param, Tool
 from ..contents import pattern_in
-from ..plays import a_text_file, prev_of, seen, text_it
+from ..openworld import reads_files
+from ..plays import a_text_file, no_file, prev_of, seen, text_it
 
 
 def check(fs, a):
     f, p = a.get("file_name"), a.get("pattern")
     if not isinstance(p, str) or not p:
         return "grep: pattern must be a non-empty string"
-    return None if isinstance(f, str) and fs.is_file(f) else f"grep: {f}: no such file here"
-
-
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return w.require("grep", a.get("file_name"), "file")
+    return no_file("grep", fs, f)
 
 
 def _act(form, n, pattern, slots):
@@ -62,7 +55,7 @@ TOOL = Tool(
     (Param("file_name", "string", FILE, "The name of the file to search. No path is allowed and you can only "
            "perform on file at local directory."),
      Param("pattern", "string", PATTERN, "The pattern to search for.")),
-    check, apply, open_step,
+    check, open_step=reads_files("grep", "file_name"),
     forms=(
         Form("grep.direct", "direct", play_direct, ("file", "pattern"), ("kind",), notes=IT),
         Form("grep.it", "pronoun", play_it, ("pattern",), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),

@@ -6,14 +6,6 @@ def check(fs, a):
     return None if isinstance(a.get("a", False), bool) else "ls: 'a' must be a boolean"
 
 
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return None
-
-
 def _relisting(prev, hidden: bool = False) -> bool:
     """Listing again right after a listing of this folder (nothing changed in between): nobody does that,
     except to see the hidden files after the plain listing."""
@@ -27,7 +19,7 @@ def read(a, is_dir):
 TOOL = Tool(
     "ls", "List the contents of the current directory.",
     (Param("a", "boolean", FLAG, "Show hidden files and directories. Defaults to False.", default=False),),
-    check, apply, open_step,
+    check,
     forms=(
         Form("ls.plain", "direct", lambda fs, d, prev, r: None if _relisting(prev) else Action("ls.plain", "ls", {}, {})),
         Form("ls.hidden", "direct",

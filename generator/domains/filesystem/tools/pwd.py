@@ -6,20 +6,12 @@ def check(fs, a):
     return None
 
 
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return None
-
-
 def read(a, is_dir):
     return "pwd.plain", {}
 
 
 TOOL = Tool(
     "pwd", "Return the current working directory path.", (),
-    check, apply, open_step,
+    check,
     forms=(Form("pwd.plain", "direct", lambda fs, d, prev, r: Action("pwd.plain", "pwd", {}, {})),),
     read=read, order=9)

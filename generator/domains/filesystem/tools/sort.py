@@ -1,19 +1,11 @@
 """sort: a text file's lines in order (shown, not written back)."""
 from ...base import FILE, Action, Form, Param, Tool
-from ..plays import a_text_file, another_text_file, text_it
+from ..openworld import reads_files
+from ..plays import a_text_file, another_text_file, no_file, text_it
 
 
 def check(fs, a):
-    f = a.get("file_name")
-    return None if isinstance(f, str) and fs.is_file(f) else f"sort: {f}: no such file here"
-
-
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return w.require("sort", a.get("file_name"), "file")
+    return no_file("sort", fs, a.get("file_name"))
 
 
 def _act(form, n, slots):
@@ -44,7 +36,7 @@ IT = (("it", "file_name"),)
 TOOL = Tool(
     "sort", "Sort the contents of a file line by line.",
     (Param("file_name", "string", FILE, "The name of the file appeared at current directory to sort."),),
-    check, apply, open_step,
+    check, open_step=reads_files("sort", "file_name"),
     forms=(
         Form("sort.direct", "direct", play_direct, ("file",), ("kind",), notes=IT),
         Form("sort.it", "pronoun", play_it, (), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),

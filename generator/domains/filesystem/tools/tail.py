@@ -1,6 +1,7 @@
 """tail: the last lines of a text file (10 unless the user says how many)."""
 from ...base import FILE, NUMBER, Action, Form, Param, Tool
-from ..plays import a_text_file, text_it
+from ..openworld import reads_files
+from ..plays import a_text_file, no_file, text_it
 
 COUNTS = (2, 3, 5, 5, 8, 10, 15, 20)  # what people ask for: small, round numbers
 
@@ -9,15 +10,7 @@ def check(fs, a):
     f, n = a.get("file_name"), a.get("lines", 10)
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         return "tail: lines must be a positive integer"
-    return None if isinstance(f, str) and fs.is_file(f) else f"tail: {f}: no such file here"
-
-
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return w.require("tail", a.get("file_name"), "file")
+    return no_file("tail", fs, f)
 
 
 def play_direct(fs, d, prev, r):
@@ -52,7 +45,7 @@ TOOL = Tool(
            "perform on file at local directory."),
      Param("lines", "integer", "number", "The number of lines to display from the end of the file. Defaults to 10.",
            default=10)),
-    check, apply, open_step,
+    check, open_step=reads_files("tail", "file_name"),
     forms=(
         Form("tail.direct", "direct", play_direct, ("file",), ("kind",), notes=IT),
         Form("tail.lines", "direct", play_lines, ("file", "lines"), ("kind",), notes=IT),

@@ -1,6 +1,7 @@
 """wc: count the lines, words or characters of a text file (mode 'l', 'w' or 'c')."""
 from ...base import FILE, MODE, Action, Form, Param, Tool
-from ..plays import a_text_file, text_it
+from ..openworld import reads_files
+from ..plays import a_text_file, no_file, text_it
 
 MODES = ("l", "w", "c")
 
@@ -9,15 +10,7 @@ def check(fs, a):
     f = a.get("file_name")
     if a.get("mode", "l") not in MODES:
         return f"wc: invalid mode {a.get('mode')!r}"
-    return None if isinstance(f, str) and fs.is_file(f) else f"wc: {f}: no such file here"
-
-
-def apply(fs, a):
-    pass
-
-
-def open_step(w, a):
-    return w.require("wc", a.get("file_name"), "file")
+    return no_file("wc", fs, f)
 
 
 def _direct(form, mode):
@@ -45,7 +38,7 @@ TOOL = Tool(
     (Param("file_name", "string", FILE, "Name of the file of current directory to perform wc operation on."),
      Param("mode", "string", MODE, "Mode of operation ('l' for lines, 'w' for words, 'c' for characters).",
            default="l")),
-    check, apply, open_step,
+    check, open_step=reads_files("wc", "file_name"),
     forms=(
         Form("wc.lines", "direct", _direct("wc.lines", "l"), ("file",), ("kind",), notes=IT),
         Form("wc.words", "direct", _direct("wc.words", "w"), ("file",), ("kind",), notes=IT),
