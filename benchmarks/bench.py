@@ -1,6 +1,7 @@
 """Throughput benchmark (not a test): prints numbers, asserts nothing.
 
-  generate   conversations/s of a whole `mtgen generate --n N --workers 1` process, start-up included
+  generate   conversations/s of a whole `mtgen generate --n N --workers 1` process, start-up included: the
+             default tools, --tools all, and the smart-home example job (grammars/smart-home)
   baseline   the same rows written by the json module alone (parse them, then time dumps + write):
              the cost of producing the bytes, against which generation is compared
   workers    the same run with one process per core
@@ -119,6 +120,11 @@ def main() -> None:
         t_own = baseline(tmp / "g", tmp, "own", a.repeat)
         t_all = run(["generate", "--n", str(a.n), "--seed", "1", "--tools", "all", "--workers", "1",
                      "--out", str(tmp / "a"), "--force"], a.repeat)
+        root = Path(__file__).resolve().parent.parent
+        job = root / "tests" / "fixtures" / "realdata_small" / "distil-smart-home" / "job_description.json"
+        t_home = run(["generate", "--n", str(a.n), "--seed", "1", "--job", str(job), "--grammars",
+                      str(root / "grammars" / "smart-home"), "--workers", "1", "--out", str(tmp / "h"), "--force"],
+                     a.repeat)
         cores = os.cpu_count() or 1
         t_par = run(["generate", "--n", str(a.n), "--seed", "1", "--workers", str(cores), "--out", str(tmp / "p"), "--force"],
                     a.repeat)
@@ -127,6 +133,7 @@ def main() -> None:
         print(f"each time is the best of {a.repeat} runs; start-up is included on both sides")
         print(f"generate  --n {a.n}, 1 process : {a.n / t_gen:10,.0f} conversations/s  ({t_gen:.2f} s)")
         print(f"generate  --tools all          : {a.n / t_all:10,.0f} conversations/s  ({t_all:.2f} s)")
+        print(f"generate  smart-home (--job)   : {a.n / t_home:10,.0f} conversations/s  ({t_home:.2f} s)")
         print(f"baseline  json.dumps the rows  : {a.n / t_json:10,.0f} rows/s           ({t_json:.2f} s)")
         print(f"baseline  own row serialiser   : {a.n / t_own:10,.0f} rows/s           ({t_own:.2f} s)")
         print(f"ratio     generate / json.dumps: {t_gen / t_json:10.1f} x")

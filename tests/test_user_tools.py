@@ -185,3 +185,34 @@ def test_augment_rephrases_and_continues_seeds_of_your_tools(tmp_path):
     longer = [row for row in read_rows(tmp_path / "a" / "train.jsonl")
               if len(json.loads(row["question"])) > 1 and json.loads(row["question"])[0]["content"] in seeds]
     assert longer  # continued conversations keep the seed's opening turn
+
+
+def test_domain_rules_make_sequences_coherent():
+    """grammars/smart-home/domain.yaml: lights and locks have a state (never set to what they already are)
+    and a door status question asks about a room with a door (values that go together)."""
+    eng = _engine("smart-home")
+    checked = 0
+    for i in range(600):
+        state: dict = {}
+        for t in eng.conversation(i).turns:
+            a = t.args
+            for tool, key, value in (("toggle_lights", "room", "state"), ("lock_door", "door", "state")):
+                if t.tool == tool and key in a and value in a:
+                    assert state.get((tool, a[key])) != a[value], (i, t)
+                    state[tool, a[key]] = a[value]
+                    checked += 1
+            if t.tool == "get_device_status" and a.get("device_type") == "door" and "room" in a:
+                assert a["room"] in ("garage", "hallway", "kitchen", "living_room"), (i, t)
+    assert checked > 200
+
+
+@pytest.mark.parametrize("rule,message", [
+    ("toggle_lights: {state: {key: [colour], value: state}}", "toggle_lights has no parameter 'colour'"),
+    ("get_device_status: {together: [{when: {device_type: [door]}, then: {floor: [1]}}]}", "together.0"),
+    ("lock_door: {differ: [[door, window]]}", "lock_door has no parameter 'window'"),
+])
+def test_domain_rules_name_real_parameters(tmp_path, rule, message):
+    assert mtgen("init", "--job", JOBS["smart-home"], "--out", tmp_path / "g").returncode == 0
+    (tmp_path / "g" / "domain.yaml").write_text("tools:\n  " + rule + "\n")
+    r = mtgen("generate", "--job", JOBS["smart-home"], "--grammars", tmp_path / "g", "--out", tmp_path / "d")
+    assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -110,11 +110,26 @@ class _Planner:
             return False
         return True
 
-    def _ok(self, args: dict) -> bool:
-        return all(len({repr(args.get(p)) for p in group if p in args}) == len([p for p in group if p in args])
-                   for group in self.rule.differ)
+    def _ok(self, args: dict, state=None) -> bool:
+        """Whether `args` keep the tool's rules: parameters that must differ, values that go together, and
+        (given the session) not setting what is already so."""
+        rule = self.rule
+        for group in rule.differ:
+            given = [repr(args[p]) for p in group if p in args]
+            if len(set(given)) != len(given):
+                return False
+        for t in rule.together:
+            if all(p in args and args[p] in vals for p, vals in t.when.items()) and \
+                    any(q in args and args[q] not in vals for q, vals in t.then.items()):
+                return False
+        st = rule.state
+        if st is not None and state is not None and st.value in args and all(k in args for k in st.key):
+            for tool, before in reversed(state.calls):  # the latest call about the same thing
+                if tool == self.name and st.value in before and all(before.get(k) == args[k] for k in st.key):
+                    return before[st.value] != args[st.value]
+        return True
 
-    def _draw(self, shape, fixed: dict, r):
+    def _draw(self, shape, fixed: dict, r, state=None):
         """Values for the parameters of `shape` (fixed ones kept), with the words to say them; None if a
         parameter has no values to choose from or the draw breaks a rule (after a few tries)."""
         for _ in range(6):
@@ -126,7 +141,7 @@ class _Planner:
                 v, phrases = vals.items[r.below(len(vals.items))]
                 args[p] = v
                 slots[p] = phrases[r.below(len(phrases))]
-            if self._ok(args):
+            if self._ok(args, state):
                 return args, slots
         return None
 
@@ -145,7 +160,7 @@ class _Planner:
         shapes = self.shapes.get(self.name)
         if not shapes or not self._allowed(state, d):
             return None
-        drawn = self._draw(r.choice(shapes), {}, r)
+        drawn = self._draw(r.choice(shapes), {}, r, state)
         if drawn is None:
             return None
         args, slots = drawn
@@ -167,7 +182,7 @@ class _Planner:
         options = [(v, ph) for v, ph in self.values[p].items if p not in prev.args or v != prev.args[p]]
         v, phrases = options[r.below(len(options))]
         args = {**prev.args, p: v}
-        if not self._ok(args):
+        if not self._ok(args, state):
             return None
         return Action(form, self.name, _ordered(args, self.props), {VALUE_SLOT: phrases[r.below(len(phrases))]})
 
@@ -191,7 +206,7 @@ class _Planner:
         if not carried or any(v is not None and v.enum and carried[p] not in [x for x, _ in v.items]
                               for p, v in vals.items()):
             return None
-        drawn = self._draw(shape, carried, r)
+        drawn = self._draw(shape, carried, r, state)
         if drawn is None:
             return None
         args, slots = drawn

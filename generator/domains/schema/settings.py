@@ -42,6 +42,22 @@ class Job(BaseModel):
     tools: list[ToolEntry] = Field(min_length=1)
 
 
+class Together(BaseModel):
+    """Values that go together: when the call's parameters take these values, `then` parameters (when set)
+    take one of theirs ("a door status question asks about a door": when device_type=door, room in [front, back])."""
+    model_config = ConfigDict(extra="forbid")
+    when: dict[str, list[Any]]
+    then: dict[str, list[Any]]
+
+
+class StateRule(BaseModel):
+    """Simple state: the tool sets `value` for the thing its `key` parameters name (the lights of a room are
+    on or off), so it is never asked to set what is already so."""
+    model_config = ConfigDict(extra="forbid")
+    key: list[str] = Field(default_factory=list)
+    value: str
+
+
 class ToolRule(BaseModel):
     """Per-tool constraints in domain.yaml (all optional)."""
     model_config = ConfigDict(extra="forbid")
@@ -51,6 +67,8 @@ class ToolRule(BaseModel):
     after: list[str] | None = None  # may only follow these tools
     differ: list[list[str]] = Field(default_factory=list)  # parameters that must not take the same value
     carry: dict[str, list[str]] = Field(default_factory=dict)  # parameter -> other names it may take a value from
+    together: list[Together] = Field(default_factory=list)  # values that go together
+    state: StateRule | None = None  # what the tool sets, so it is never asked to set what already is
 
 
 class DomainSettings(BaseModel):
@@ -110,4 +128,12 @@ def load_settings(folder: Path, tool_params: dict) -> DomainSettings:
         bad = next((p for p in rule.carry if p not in params), None)
         if bad:
             raise SchemaError(f"{path}: tools.{name}.carry: {name} has no parameter {bad!r}")
+        for i, t in enumerate(rule.together):
+            bad = next((p for p in [*t.when, *t.then] if p not in params), None)
+            if bad:
+                raise SchemaError(f"{path}: tools.{name}.together.{i}: {name} has no parameter {bad!r}")
+        if rule.state is not None:
+            bad = next((p for p in [*rule.state.key, rule.state.value] if p not in params), None)
+            if bad:
+                raise SchemaError(f"{path}: tools.{name}.state: {name} has no parameter {bad!r}")
     return s
