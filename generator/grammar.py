@@ -574,20 +574,23 @@ _ALIAS_DEF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
 MAX_ALIAS_DEPTH = 5
 
 
-def _load_aliases(path: Path, problems: list[str]) -> dict[str, str]:
-    """aliases.txt: `name = phrase` per line (the phrase in the line syntax: (a|b), [x]; no slots)."""
-    aliases: dict[str, str] = {}
-    if not path.exists():
-        return aliases
+def _data_lines(path: Path, problems: list[str]) -> list[tuple[int, str]]:
+    """The numbered, stripped lines of one of the folder's optional data files (lexicon.txt, aliases.txt),
+    without blanks and # comments; [] when it is absent, and its problem noted when it cannot be read."""
+    if not path.exists() and not path.is_symlink():
+        return []
     try:
         lines = _read_lines(path)
     except GrammarError as e:
         problems.append(str(e))
-        return aliases
-    for n, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+        return []
+    return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip() and not line.strip().startswith("#")]
+
+
+def _load_aliases(path: Path, problems: list[str]) -> dict[str, str]:
+    """aliases.txt: `name = phrase` per line (the phrase in the line syntax: (a|b), [x]; no slots)."""
+    aliases: dict[str, str] = {}
+    for n, line in _data_lines(path, problems):
         m = _ALIAS_DEF.fullmatch(line)
         if not m or not m.group(2).strip():
             problems.append(f"{path}:{n}: write an alias as 'name = phrase'")
@@ -619,18 +622,8 @@ def expand_aliases(text: str, aliases: dict[str, str]) -> str:
 
 def _load_lexicon(path: Path, problems: list[str]) -> Lexicon:
     lex = Lexicon()
-    if not path.exists() and not path.is_symlink():
-        return lex
-    try:
-        lines = _read_lines(path)
-    except GrammarError as e:
-        problems.append(str(e))
-        return lex
     section = None
-    for n, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for n, line in _data_lines(path, problems):
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip()
             if section not in ("kinds", "ordinals"):
