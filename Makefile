@@ -8,8 +8,8 @@ install:            ## create .venv and install mtgen with its test dependencies
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[dev]'
 
-test:               ## run the test suite
-	$(BIN)/python -m pytest -q
+test:               ## run the test suite (on every core)
+	$(BIN)/python -m pytest -q -n auto
 
 data:               ## the headline command
 	$(BIN)/mtgen generate --n 500 --seed 1 --out data --force

@@ -106,7 +106,7 @@ def render(s: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    c = Console(highlight=False)
+    c = Console(highlight=False, soft_wrap=True)  # a long path or name is never broken across lines
     c.print(f"[bold]{safe_text(s['dataset'])}[/bold] ({s['format']})")
     for split, d in s["splits"].items():
         t = Table(title=f"{split}: {d['rows']} rows", title_justify="left", show_header=False, box=None)
