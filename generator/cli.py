@@ -18,7 +18,7 @@ from .outdir import OutputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None,
-                  help="Manufacture multi-turn tool-calling datasets for a simulated file system.")
+                  help="Manufacture multi-turn tool-calling datasets: for the 18 file-system tools of a simulated file system, or for your own tools (mtgen init, then generate --job).")
 grammar_app = typer.Typer(no_args_is_help=True, help="Inspect and check phrasing grammars.")
 app.add_typer(grammar_app, name="grammar")
 
@@ -78,7 +78,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
-    """Manufacture multi-turn tool-calling datasets for a simulated file system."""
+    """Manufacture multi-turn tool-calling datasets: for the 18 file-system tools of a simulated file system, or for your own tools (mtgen init, then generate --job)."""
 
 
 @app.command()
