@@ -130,7 +130,7 @@ def test_bad_usage_with_a_job_is_one_line(tmp_path, with_grammar, args, message)
 @pytest.mark.parametrize("edit,message", [
     (("domain.yaml", "tools:\n  toggle_lights: {colour: red}\n"), "domain.yaml: tools.toggle_lights.colour"),
     (("domain.yaml", "tools:\n  nope: {first: true}\n"), "tools.nope: no such tool"),
-    (("values/door.txt", "front\nattic\n"), "'attic' is not one of the enum of lock_door.door"),
+    (("values/door.txt", "front\nattic\n"), "door.txt:2: 'attic' does not fit the parameter's schema"),
     (("values/get_device_status.room.txt", "living_room = the lounge\n"), "does not contain it"),
     (("toggle_lights.txt", "[toggle_lights]\nTurn [{{ state }}] the lights in {{ room }}.\n"), "toggle_lights.txt:2:"),
     (("set_scene.txt", "[set_scene]\nStart {{ mood }}.\n"), "unknown slot 'mood'"),
@@ -216,3 +216,24 @@ def test_domain_rules_name_real_parameters(tmp_path, rule, message):
     (tmp_path / "g" / "domain.yaml").write_text("tools:\n  " + rule + "\n")
     r = mtgen("generate", "--job", JOBS["smart-home"], "--grammars", tmp_path / "g", "--out", tmp_path / "d")
     assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_any_parameter_type_gives_valid_calls_and_a_value_that_breaks_the_schema_is_one_line(tmp_path):
+    """Arrays, objects and bounded numbers: init writes values of the right type, every generated call
+    validates, and a value file that breaks the parameter's schema is refused with its file and line."""
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"task_description": "Tag things.", "tools": [{"type": "function", "function": {
+        "name": "tag", "parameters": {"type": "object", "required": ["labels"], "properties": {
+            "labels": {"type": "array", "items": {"type": "string"}}, "meta": {"type": "object"},
+            "n": {"type": "number", "minimum": 0, "maximum": 5}}}}}]}))
+    assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0
+    assert mtgen("generate", "--job", job, "--grammars", tmp_path / "g", "--n", "120", "--out", tmp_path / "d").returncode == 0
+    v = mtgen("validate", tmp_path / "d")
+    assert v.returncode == 0 and "no problems found" in v.stdout + v.stderr, v.stdout + v.stderr
+    (tmp_path / "g" / "values" / "n.txt").write_text("# counts\n3\n60..99\n")
+    r = mtgen("generate", "--job", job, "--grammars", tmp_path / "g", "--out", tmp_path / "e")
+    assert r.returncode == 2 and "n.txt:3: range '60..99' does not fit" in r.stderr, r.stderr
+    (tmp_path / "g" / "values" / "n.txt").write_text("3\n")
+    (tmp_path / "g" / "values" / "labels.txt").write_text("urgent\n")
+    r = mtgen("generate", "--job", job, "--grammars", tmp_path / "g", "--out", tmp_path / "e")
+    assert r.returncode == 2 and "labels.txt:1: 'urgent' is not a JSON array" in r.stderr, r.stderr

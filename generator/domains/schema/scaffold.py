@@ -40,6 +40,11 @@ def _value_lines(tool: str, param: str, schema: dict, r: Rand) -> list[str]:
                 if isinstance(v, bool) else str(v) for v in enum]
     t = schema.get("type")
     desc = f"{param} {schema.get('description', '')}".lower()
+    if t == "array":
+        return ["# JSON arrays, then ' = ' and the words for them", f'["{param}_a"] = {param} a',
+                f'["{param}_a", "{param}_b"] = {param} a and {param} b']
+    if t == "object":
+        return ["# JSON objects, then ' = ' and the words for them", '{"key": "value"} = key value']
     if t == "boolean":
         return ["true = yes | on", "false = no | off"]
     lo, hi = schema.get("minimum"), schema.get("maximum")

@@ -32,11 +32,25 @@ class Values:
 def _said(v) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
+    if isinstance(v, list):
+        return " and ".join(_said(x) for x in v) if v else "nothing"
+    if isinstance(v, dict):
+        return ", ".join(f"{_said(k)} {_said(x)}" for k, x in v.items()) or "nothing"
     return str(v).replace("_", " ")
 
 
 def _typed(text: str, schema: dict, where: str):
     t = schema.get("type")
+    if t in ("array", "object"):  # written as JSON: ["work", "urgent"], {"floor": 2}
+        import json
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if not isinstance(value, list if t == "array" else dict):
+            example = '["work", "urgent"]' if t == "array" else '{"floor": 2}'
+            raise SchemaError(f"{where}: {text!r} is not a JSON {t} (write it as JSON, e.g. {example})")
+        return value
     try:
         if t == "integer":
             return int(text)
@@ -68,14 +82,37 @@ def read_value_file(path: Path, schema: dict) -> tuple[tuple[object, tuple[str, 
             lo, hi = int(m.group(1)), int(m.group(2))
             if hi < lo or hi - lo >= MAX_VALUES:
                 raise SchemaError(f"{where}: range {line!r} must run upwards and hold at most {MAX_VALUES:,} values")
+            for k in (lo, hi):  # a range fits the schema when both its ends do
+                why = _invalid(_typed(str(k), schema, where), schema)
+                if why:
+                    raise SchemaError(f"{where}: range {line!r} does not fit the parameter's schema ({why})")
             items += [(_typed(str(k), schema, where), (str(k),)) for k in range(lo, hi + 1)]
             continue
-        value, _, said = line.partition("=")
+        if schema.get("type") in ("array", "object"):  # JSON may hold '=': the words follow ' = ' after it
+            value, sep, said = line.rpartition(" = ") if " = " in line else (line, "", "")
+        else:
+            value, sep, said = line.partition("=")
         value = value.strip()
         phrases = tuple(p.strip() for p in said.split("|") if p.strip()) if said else ()
         typed = _typed(value, schema, where)
+        why = _invalid(typed, schema)
+        if why:
+            raise SchemaError(f"{where}: {value!r} does not fit the parameter's schema ({why})")
         items.append((typed, phrases or (_said(typed),)))
     return tuple(items)
+
+
+def _invalid(value, schema: dict) -> str | None:
+    """Why `value` breaks the parameter's JSON schema (range, length, pattern, item type...), or None: every
+    value a call can carry is checked once, here, so no generated call fails validation."""
+    import jsonschema
+    try:
+        jsonschema.validate(value, schema)
+    except jsonschema.ValidationError as e:
+        return e.message[:200]
+    except jsonschema.SchemaError:
+        return None  # the job's own schema is broken: validate reports that (J004)
+    return None
 
 
 def _norm(text: str) -> str:
@@ -112,12 +149,8 @@ def values_for(tool: str, param: str, schema: dict, folder: Path | None) -> Valu
         for name in (f"{tool}.{param}.txt", f"{param}.txt"):
             path = Path(folder) / "values" / name
             if path.is_file():
-                items = read_value_file(path, schema)
-                if isinstance(enum, list):
-                    bad = next((v for v, _ in items if v not in enum), None)
-                    if bad is not None:
-                        raise SchemaError(f"{path}: {bad!r} is not one of the enum of {tool}.{param}")
-                else:
+                items = read_value_file(path, schema)  # each value checked against the schema (enum included)
+                if not isinstance(enum, list):
                     _check_said(path, items, schema)
                 return Values(items, isinstance(enum, list))
     if isinstance(enum, list):
