@@ -58,6 +58,9 @@ class Template:
 # uses nothing but this syntax and plain {{ slot }}s, into a small node tree that `render` walks directly:
 # the same text from the same random draws, without Jinja's per-render set-up in the hot loop.  Nodes:
 # a str, ("s", slot), ("a", [branch nodes, ...]) for alternatives, ("o", nodes) for an optional part.
+_PLAIN_RUN = re.compile(r"[^\\{}()\[\]|]+")  # text with none of the syntax's characters
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.s = text
@@ -77,6 +80,12 @@ class _Parser:
         jin, sure, nodes = [[]], [set()], [[]]
         s = self.s
         while self.i < len(s):
+            plain = _PLAIN_RUN.match(s, self.i)
+            if plain:  # a run of ordinary text at once (checking it character by character was most of load())
+                jin[-1].append(plain.group())
+                nodes[-1].append(plain.group())
+                self.i = plain.end()
+                continue
             c = s[self.i]
             if c == "\\" and self.i + 1 < len(s):
                 jin[-1].append(s[self.i + 1])
