@@ -39,6 +39,18 @@ def start(*args, limit_memory: int | None = None) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=setup)
 
 
+def signal_when(run: subprocess.Popen, ready, what: str, sig) -> str:
+    """Send `sig` to a run once `ready()` holds; its stderr (the run is killed if it does not stop)."""
+    try:
+        wait_for(ready, run, what)
+        run.send_signal(sig)
+        run.wait(60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    return run.stderr.read()
+
+
 def wait_for(condition, proc: subprocess.Popen, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -220,15 +232,8 @@ def test_sighup_cleans_up_and_a_huge_run_does_not_claim_its_memory_up_front(tmp_
     # space limit that run died with MemoryError; now the table grows as it fills
     out = tmp_path / "d"
     run = start("--n", "100000000", "--workers", "1", "--out", out, limit_memory=700 << 20)
-    try:
-        wait_for(lambda: staged(out) and any(p.stat().st_size for p in out.glob(".train.jsonl.tmp-*")), run,
-                 "rows written")
-        run.send_signal(signal.SIGHUP)
-        run.wait(60)
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-    stderr = run.stderr.read()
+    stderr = signal_when(run, lambda: staged(out) and any(p.stat().st_size for p in out.glob(".train.jsonl.tmp-*")),
+                         "rows written", signal.SIGHUP)
     assert run.returncode == 129, stderr
     assert "terminated by SIGHUP: removed the unfinished train.jsonl, test.jsonl" in one_error_line(stderr)
     assert not out.exists()
@@ -238,14 +243,7 @@ def test_ctrl_c_says_what_it_removed(tmp_path):
     out = tmp_path / "d"
     out.mkdir()
     run = start("--n", "1000000", "--workers", "1", "--out", out)
-    try:
-        wait_for(lambda: staged(out), run, "staged files")
-        run.send_signal(signal.SIGINT)
-        run.wait(60)
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-    stderr = run.stderr.read()
+    stderr = signal_when(run, lambda: staged(out), "staged files", signal.SIGINT)
     assert run.returncode == 130, stderr
     assert f"interrupted: removed the unfinished train.jsonl, test.jsonl from {out}" in one_error_line(stderr)
     assert out.is_dir() and list(out.iterdir()) == []  # the folder was the user's: kept, and empty again
