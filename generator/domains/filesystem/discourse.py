@@ -57,6 +57,13 @@ class Discourse:
             return None
         return name
 
+    def kept(self, fs) -> set:
+        """Names here this conversation made, wrote, renamed or put something into: what the user means to
+        keep, so no plain "delete x" goes after it (only a request that says why, such as "the folder we
+        made is not needed after all")."""
+        here = fs.path()
+        return {n for path, n in self.lists.get("kept", ()) if path == here}
+
     def ordinals(self, key: str, fs, is_dir: bool) -> list[tuple[str, int]]:
         """(name, position) of the things listed under `key` that are still here: "the second one"."""
         items = self.lists.get(key, ())

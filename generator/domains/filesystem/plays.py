@@ -55,8 +55,9 @@ def movable_into(fs, src: str, dst: str) -> bool:
     return src != dst and fs.is_dir(dst) and src not in fs.here[dst].children
 
 
-def new_name_for(fs, name: str, is_dir: bool, r: Rand) -> str:
-    return new_folder_name(fs.here, r) if is_dir else new_file_name(fs.here, r, name)
+def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool) -> str:
+    """A new name for `name` here: for its copy (photos_backup, report-copy.docx) or, renamed, for itself."""
+    return new_folder_name(fs.here, r, name, copy) if is_dir else new_file_name(fs.here, r, name, copy)
 
 
 def no_file(tool: str, fs, name) -> str | None:

@@ -25,7 +25,7 @@ def rename(form: str, tool: str, fs, r, d=None):
         return None
     src = r.choice(srcs)
     is_dir = fs.is_dir(src)
-    dst = new_name_for(fs, src, is_dir, r)
+    dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp")
     return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
 
 
@@ -42,7 +42,7 @@ def it_rename(form: str, tool: str, fs, d, r):
     it = d.it(fs)
     if not it:
         return None
-    dst = new_name_for(fs, it[0], it[1], r)
+    dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp")
     return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
 
 

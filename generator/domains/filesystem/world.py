@@ -419,12 +419,25 @@ _SELF = re.compile(r"\{(?:stem|ext|name)\}")
 _DIGITS = re.compile(r"\d{4}")  # a year or a camera's number: no second date in the name
 
 
-def _derived(like: str, taken, r: Rand) -> str:
+_DUPLICATE = re.compile(r"copy|backup|bak|orig|-2|2\{ext\}|\.1$")  # shapes that say "a second one of"
+
+
+@lru_cache(maxsize=None)
+def _renames(kind: str) -> tuple[str, ...]:
+    """The shapes of a kind that suit a new name for the same file (not 'report-copy.docx', which says
+    there is another one)."""
+    shapes = _COPIES.get(kind) or _COPIES["default"]
+    return tuple(x for x in shapes if not _DUPLICATE.search(x)) or tuple(_COPIES["default"][:2])
+
+
+def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
     """A name made from `like`, as people name a copy or a new version: report.docx -> report_final.docx,
-    report_v2.docx, report-copy.docx; config.yaml -> config.yaml.bak, config.old.yaml."""
+    report_v2.docx, report-copy.docx; config.yaml -> config.yaml.bak, config.old.yaml.  For a rename
+    (`copy` false) only names that do not say "a copy of"."""
     stem, ext = _split(like)
     self_parts = {"{stem}": stem, "{ext}": ext, "{name}": like}
-    shapes = _COPIES.get(_copy_kind(like, ext)) or _COPIES["default"]
+    kind = _copy_kind(like, ext)
+    shapes = (_COPIES.get(kind) or _COPIES["default"]) if copy else _renames(kind)
     m = _VERSIONED.match(stem)
     dated = _DIGITS.search(stem) is not None
     for _ in range(12):
@@ -446,18 +459,18 @@ def _derived(like: str, taken, r: Rand) -> str:
     return f"{stem}-{n}{ext}"
 
 
-def new_file_name(taken, r: Rand, like: str | None = None) -> str:
+def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False) -> str:
     """A fresh file name not in `taken`.  With `like` (the file copied or renamed, or the kind of file
-    wanted), a name derived from it (report_final.docx, config.yaml.bak) or another of its type;
-    without, a new file a person would make (notes.txt, todo.md, meeting-notes.md), often of the kind
-    the folder already holds."""
+    wanted), a name derived from it (report_final.docx, config.yaml.bak; names that say "copy" only when
+    `copy`) or another of its type; without, a new file a person would make (notes.txt, todo.md,
+    meeting-notes.md), often of the kind the folder already holds."""
     if like:
         ext = _split(like)[1].lower()
         if like not in taken and r.chance(0.5):
             return like
         same_type = _by_extension().get(ext) if ext else None
         if like in taken and r.chance(0.75) or not same_type:
-            return _derived(like, taken, r)
+            return _derived(like, taken, r, copy)
         return _fresh(same_type, taken, r, "untitled-{}" + ext)
     if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
         names = list(taken) if taken.__class__ is dict else sorted(taken)  # a set's order varies by run
@@ -469,9 +482,20 @@ def new_file_name(taken, r: Rand, like: str | None = None) -> str:
     return _fresh(NEW_FILES, taken, r, "untitled-{}.txt")
 
 
-def new_folder_name(taken, r: Rand) -> str:
+_FOLDER_COPIES = ("{like}_backup", "{like}-copy", "{like}_{y}", "{like}_{y}-{m}-{d}", "{like}_old")
+_FOLDER_RENAMES = ("{like}_old", "{like}_{y}", "{like}-archive", "old_{like}", "{like}_done")
+
+
+def new_folder_name(taken, r: Rand, like: str | None = None, copy: bool = False) -> str:
     """A fresh folder name not in `taken`, as people name the folders they make: archive_2024, backup,
-    old, 2024, drafts, to-review, shared, done."""
+    old, 2024, drafts, to-review, shared, done.  Given the folder copied or renamed (`like`), mostly a
+    name made from it (photos_backup for a copy, photos_2023 for a rename)."""
+    if like and r.chance(0.7):
+        shapes = _FOLDER_COPIES if copy else _FOLDER_RENAMES
+        for _ in range(8):  # the shapes stay fixed (and cached by _fill); the folder's name goes in after
+            name = _fill(shapes[int(r.random() * len(shapes))], r).replace("{like}", like)
+            if name not in taken:
+                return name
     return _fresh(NEW_FOLDERS, taken, r, "new-folder-{}")
 
 

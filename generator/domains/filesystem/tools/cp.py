@@ -6,6 +6,7 @@ from .. import transfer
 from ..state import valid_name
 
 INTO = ("cp.into", "cp.it_into", "cp.same", "cp.into_made")
+KEPT = (("kept", "destination"),)  # the copy, or the folder that now holds one: what the user means to keep
 
 
 def open_step(w, a):
@@ -18,14 +19,15 @@ TOOL = Tool(
      Param("destination", "string", TARGET, "The destination name to copy to.")),
     partial(transfer.check, "cp", valid_name=valid_name), partial(transfer.apply, "cp"), open_step,
     forms=(
-        Form("cp.into", "direct", lambda fs, d, prev, r: transfer.into("cp.into", "cp", fs, r, d), ("src", "dst"), ("kind",)),
+        Form("cp.into", "direct", lambda fs, d, prev, r: transfer.into("cp.into", "cp", fs, r, d), ("src", "dst"), ("kind",),
+             notes=KEPT),
         Form("cp.rename", "direct", lambda fs, d, prev, r: transfer.rename("cp.rename", "cp", fs, r, d), ("src", "dst"),
-             ("kind",), notes=(("copy", "destination"),)),
+             ("kind",), notes=(("copy", "destination"), *KEPT)),
         Form("cp.it_into", "pronoun", lambda fs, d, prev, r: transfer.it_into("cp.it_into", "cp", fs, d, r), ("dst",),
-             ("kind",), (("touch.direct",),)),
+             ("kind",), (("touch.direct",),), notes=KEPT),
         Form("cp.same", "same", lambda fs, d, prev, r: transfer.same_into("cp.same", "cp", fs, prev, r, INTO), ("src",),
-             ("kind",), (("cp.into",),)),
+             ("kind",), (("cp.into",),), notes=KEPT),
         Form("cp.into_made", "description", lambda fs, d, prev, r: transfer.into_made("cp.into_made", "cp", fs, d, r),
-             ("src",), ("kind",), (("mkdir.direct",),)),
+             ("src",), ("kind",), (("mkdir.direct",),), notes=KEPT),
     ),
     read=partial(transfer.read, "cp"), order=7, slot_samples={"src": "q3_report.pdf", "dst": "archive"})

@@ -52,7 +52,7 @@ def read(a, is_dir):
     return None  # new file or replaced contents cannot be told apart from the call: never re-worded
 
 
-IT = (("it", "file_name"),)
+IT = (("it", "file_name"), ("kept", "file_name"))  # what the user just wrote is kept
 TOOL = Tool(
     "echo", "Write content to a file at current directory or display it in the terminal.",
     (Param("content", "string", TEXT, "The content to write or display."),

@@ -34,7 +34,7 @@ def read(a, is_dir):
     return ("mkdir.direct", {"name": n}) if isinstance(n, str) else None
 
 
-NOTES = (("it", "dir_name"), ("made", "dir_name"))
+NOTES = (("it", "dir_name"), ("made", "dir_name"), ("kept", "dir_name"))
 TOOL = Tool(
     "mkdir", "Create a new directory in the current directory.",
     (Param("dir_name", "string", NEW_DIR, "The name of the new directory to create."),),

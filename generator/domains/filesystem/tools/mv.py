@@ -22,8 +22,8 @@ def play_copied_into_made(fs, d, prev, r):
     return None
 
 
-GONE = (("gone", "source"),)
-RENAMED = (("it", "destination"), ("gone", "source"))
+GONE = (("gone", "source"), ("kept", "destination"))  # the folder it went into now holds it
+RENAMED = (("it", "destination"), ("gone", "source"), ("kept", "destination"))
 TOOL = Tool(
     "mv", "Move or rename a file or directory.",
     (Param("source", "string", ENTRY, "Source name of the file or directory to move."),

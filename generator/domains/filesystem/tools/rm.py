@@ -20,22 +20,25 @@ def _act(form, n, slots, subj):
     return Action(form, "rm", {"file_name": n}, slots, subj)
 
 
+def _removable(fs, d) -> list[str]:
+    kept = d.kept(fs)
+    return [n for n in fs.names() if n not in kept] if kept else fs.names()
+
+
 def play_direct(fs, d, prev, r):
-    return one(r, seen(fs.names(), r, fs, d), lambda n: _act("rm.direct", n, {"target": n}, subject(fs, n)))
+    return one(r, seen(_removable(fs, d), r, fs, d), lambda n: _act("rm.direct", n, {"target": n}, subject(fs, n)))
 
 
 def play_it(fs, d, prev, r):
-    """'delete it' after reading or renaming it; not what the user has only just made (no reason to)."""
-    if prev is None or prev.tool in ("touch", "mkdir", "echo"):
-        return None
+    """'delete it' after reading it; never what the conversation made, wrote or renamed (no reason to)."""
     it = d.it(fs)
-    return _act("rm.it", it[0], {}, it) if it else None
+    return _act("rm.it", it[0], {}, it) if it and it[0] not in d.kept(fs) else None
 
 
 def play_same(fs, d, prev, r):
     if prev_of(prev, "rm") is None:
         return None
-    return one(r, fs.names(), lambda n: _act("rm.same", n, {"target": n}, subject(fs, n)))
+    return one(r, _removable(fs, d), lambda n: _act("rm.same", n, {"target": n}, subject(fs, n)))
 
 
 def play_ordinal(fs, d, prev, r):
@@ -57,7 +60,7 @@ TOOL = Tool(
     check, apply, open_step,
     forms=(
         Form("rm.direct", "direct", play_direct, ("target",), ("kind",), notes=GONE),
-        Form("rm.it", "pronoun", play_it, (), ("kind",), (("cat.direct",), ("mv.rename",)), notes=GONE),
+        Form("rm.it", "pronoun", play_it, (), ("kind",), (("cat.direct",),), notes=GONE),
         Form("rm.same", "same", play_same, ("target",), ("kind",), (("rm.direct",),), notes=GONE),
         Form("rm.ordinal", "ordinal", play_ordinal, ("ordinal",), ("kind",), (("touch.direct", "touch.same"),),
              notes=GONE),

@@ -38,7 +38,7 @@ def read(a, is_dir):
     return ("touch.direct", {"name": n}) if isinstance(n, str) else None
 
 
-NOTES = (("it", "file_name"), ("touched", "file_name"))
+NOTES = (("it", "file_name"), ("touched", "file_name"), ("kept", "file_name"))
 TOOL = Tool(
     "touch", "Create a new file in the current directory.",
     (Param("file_name", "string", NEW_FILE, "The name of the new file to create."),),
