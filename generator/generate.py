@@ -15,7 +15,6 @@ from .formats.writer import DatasetWriter, canonical
 from .outdir import OutputError, Staged, prepare, write_error
 from .produce import Job, WorkerDied
 from .progress import progress
-from .tools import job_description, parse_tool_list
 
 MIN_SPLIT_ROWS = 20  # the platform refuses a split with fewer rows
 MAX_ROWS = 100_000_000  # per run (or shard set): the de-duplication table alone needs ~1 GB there
@@ -129,7 +128,7 @@ def run(opts: GenerateOptions) -> Summary:
     except DomainError as e:
         raise UsageError(str(e)) from None
     try:
-        tools = domain.parse_tools(opts.tools) if opts.job else parse_tool_list(opts.tools)
+        tools = domain.parse_tools(opts.tools)
     except ValueError as e:
         raise UsageError(str(e)) from None
     if opts.job and (opts.emit_state or canonical(opts.format) == "bfcl"):
@@ -155,7 +154,7 @@ def run(opts: GenerateOptions) -> Summary:
     workers, cut = _worker_count(opts.workers, goal)
     if cut:
         summary.warnings.append(cut)
-    jd = domain.job_description(tools) if opts.job else job_description(tools)
+    jd = domain.job_description(tools)
     quota = {"train": want_train, "test": want_test}
     taken = {"train": 0, "test": 0}
     # sized up front for most runs (no moment with two tables); a huge run grows it as it fills instead of

@@ -60,6 +60,15 @@ def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool) -> str:
     return new_folder_name(fs.here, r, name, copy) if is_dir else new_file_name(fs.here, r, name, copy)
 
 
+def direct_read(form: str, **slot_args: str):
+    """A tool's `read`: the direct `form` whose slots say these arguments (slot=argument), for a call
+    that has all of them as strings ("cat.direct", file="file_name")."""
+    def read(args: dict, is_dir):
+        values = {slot: args.get(arg) for slot, arg in slot_args.items()}
+        return (form, values) if all(isinstance(v, str) for v in values.values()) else None
+    return read
+
+
 def no_file(tool: str, fs, name) -> str | None:
     """Why `name` cannot be read here (a reading tool's check), or None."""
     return None if isinstance(name, str) and fs.is_file(name) else f"{tool}: {name}: no such file here"

@@ -1,7 +1,7 @@
 """cat: show a text file's contents (media and office files are never read)."""
 from ...base import FILE, Action, Form, Param, Tool
 from ..openworld import reads_files
-from ..plays import no_file, one, prev_of, seen
+from ..plays import direct_read, no_file, one, prev_of, seen
 
 
 def check(fs, a):
@@ -37,11 +37,6 @@ def play_copy(fs, d, prev, r):
     return _act("cat.copy", n, {}) if n and fs.is_text_file(n) else None
 
 
-def read(a, is_dir):
-    f = a.get("file_name")
-    return ("cat.direct", {"file": f}) if isinstance(f, str) else None
-
-
 IT = (("it", "file_name"),)
 TOOL = Tool(
     "cat", "Display the contents of a file from the current directory.",
@@ -53,4 +48,4 @@ TOOL = Tool(
         Form("cat.same", "same", play_same, ("file",), ("kind",), (("cat.direct",),), notes=IT),
         Form("cat.copy", "description", play_copy, (), ("kind",), (("cp.rename",),), notes=IT),
     ),
-    read=read, order=3, slot_samples={"file": "notes.txt", "kind": "file"})
+    read=direct_read("cat.direct", file="file_name"), order=3, slot_samples={"file": "notes.txt", "kind": "file"})

@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from ...base import FILE, Action, Form, Param, Tool
 from ..openworld import reads_files
-from ..plays import no_file, seen, text_it
+from ..plays import direct_read, no_file, seen, text_it
 
 
 def check(fs, a):
@@ -64,13 +64,6 @@ def play_copy(fs, d, prev, r):
     return _act("diff.copy", src, copy, {}, (copy, False))
 
 
-def read(a, is_dir):
-    f1, f2 = a.get("file_name1"), a.get("file_name2")
-    if isinstance(f1, str) and isinstance(f2, str):
-        return "diff.direct", {"file": f1, "other": f2}
-    return None
-
-
 TOOL = Tool(
     "diff", "Compare two files line by line at the current directory.",
     (Param("file_name1", "string", FILE, "The name of the first file in current directory."),
@@ -81,4 +74,5 @@ TOOL = Tool(
         Form("diff.it", "pronoun", play_it, ("other",), ("kind",), (("cat.direct",), ("echo.new",))),
         Form("diff.copy", "description", play_copy, (), ("kind",), (("cp.rename",),)),
     ),
-    read=read, order=17, slot_samples={"file": "report.md", "other": "report_v2.md"})
+    read=direct_read("diff.direct", file="file_name1", other="file_name2"), order=17,
+    slot_samples={"file": "report.md", "other": "report_v2.md"})

@@ -3,7 +3,7 @@ the search finds something, as a user who knows the file would expect."""
 from ...base import FILE, PATTERN, Action, Form, Param, Tool
 from ..contents import pattern_in
 from ..openworld import reads_files
-from ..plays import a_text_file, no_file, prev_of, seen, text_it
+from ..plays import a_text_file, direct_read, no_file, prev_of, seen, text_it
 
 
 def check(fs, a):
@@ -42,13 +42,6 @@ def play_same(fs, d, prev, r):
     return _act("grep.same", n, pattern, {"file": n})
 
 
-def read(a, is_dir):
-    f, p = a.get("file_name"), a.get("pattern")
-    if isinstance(f, str) and isinstance(p, str):
-        return "grep.direct", {"file": f, "pattern": p}
-    return None
-
-
 IT = (("it", "file_name"),)
 TOOL = Tool(
     "grep", "Search for lines in a file at current directory that contain the specified pattern.",
@@ -61,4 +54,5 @@ TOOL = Tool(
         Form("grep.it", "pronoun", play_it, ("pattern",), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),
         Form("grep.same", "same", play_same, ("file",), ("kind",), (("grep.direct",),), notes=IT),
     ),
-    read=read, order=14, slot_samples={"file": "server.log", "pattern": "ERROR"})
+    read=direct_read("grep.direct", file="file_name", pattern="pattern"), order=14,
+    slot_samples={"file": "server.log", "pattern": "ERROR"})

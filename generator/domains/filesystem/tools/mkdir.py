@@ -1,6 +1,6 @@
 """mkdir: a new folder here, under a name that does not exist yet."""
 from ...base import NEW_DIR, Action, Form, Param, Tool
-from ..plays import prev_of
+from ..plays import direct_read, prev_of
 from ..state import Dir, valid_name
 from ..world import new_folder_name
 
@@ -29,11 +29,6 @@ def _make(form):
     return play
 
 
-def read(a, is_dir):
-    n = a.get("dir_name")
-    return ("mkdir.direct", {"name": n}) if isinstance(n, str) else None
-
-
 NOTES = (("it", "dir_name"), ("made", "dir_name"), ("kept", "dir_name"))
 TOOL = Tool(
     "mkdir", "Create a new directory in the current directory.",
@@ -43,4 +38,4 @@ TOOL = Tool(
         Form("mkdir.direct", "direct", _make("mkdir.direct"), ("name",), notes=NOTES),
         Form("mkdir.same", "same", _make("mkdir.same"), ("name",), setup=(("mkdir.direct",),), notes=NOTES),
     ),
-    read=read, order=4, slot_samples={"name": "drafts"})
+    read=direct_read("mkdir.direct", name="dir_name"), order=4, slot_samples={"name": "drafts"})

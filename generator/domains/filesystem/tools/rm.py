@@ -1,6 +1,6 @@
 """rm: remove a file or a folder here."""
 from ...base import ENTRY, Action, Form, Param, Tool
-from ..plays import one, prev_of, seen, subject
+from ..plays import direct_read, one, prev_of, seen, subject
 
 
 def check(fs, a):
@@ -48,11 +48,6 @@ def play_ordinal(fs, d, prev, r):
     return one(r, options, lambda o: _act("rm.ordinal", o[0], {"ordinal": o[1]}, ("", o[2])))
 
 
-def read(a, is_dir):
-    f = a.get("file_name")
-    return ("rm.direct", {"target": f}) if isinstance(f, str) else None
-
-
 GONE = (("gone", "file_name"),)
 TOOL = Tool(
     "rm", "Remove a file or directory.",
@@ -65,4 +60,4 @@ TOOL = Tool(
         Form("rm.ordinal", "ordinal", play_ordinal, ("ordinal",), ("kind",), (("touch.direct", "touch.same"),),
              notes=GONE),
     ),
-    read=read, order=6, slot_samples={"target": "old.log", "ordinal": "second"})
+    read=direct_read("rm.direct", target="file_name"), order=6, slot_samples={"target": "old.log", "ordinal": "second"})

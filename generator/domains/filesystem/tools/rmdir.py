@@ -1,6 +1,6 @@
 """rmdir: remove an empty folder here (a folder with anything in it is refused)."""
 from ...base import DIR, Action, Form, Param, Tool
-from ..plays import one, seen
+from ..plays import direct_read, one, seen
 
 
 def _empty(fs, n) -> bool:
@@ -35,11 +35,6 @@ def play_made(fs, d, prev, r):
     return Action("rmdir.made", "rmdir", {"dir_name": n}, {}, (n, True))
 
 
-def read(a, is_dir):
-    n = a.get("dir_name")
-    return ("rmdir.direct", {"folder": n}) if isinstance(n, str) else None
-
-
 GONE = (("gone", "dir_name"),)
 TOOL = Tool(
     "rmdir", "Remove a directory at current directory.",
@@ -50,4 +45,4 @@ TOOL = Tool(
         Form("rmdir.direct", "direct", play_direct, ("folder",), notes=GONE),
         Form("rmdir.made", "description", play_made, (), (), (("mkdir.direct",),), notes=GONE),
     ),
-    read=read, order=18, slot_samples={"folder": "old"})
+    read=direct_read("rmdir.direct", folder="dir_name"), order=18, slot_samples={"folder": "old"})

@@ -1,7 +1,7 @@
 """sort: a text file's lines in order (shown, not written back)."""
 from ...base import FILE, Action, Form, Param, Tool
 from ..openworld import reads_files
-from ..plays import a_text_file, another_text_file, no_file, text_it
+from ..plays import a_text_file, another_text_file, direct_read, no_file, text_it
 
 
 def check(fs, a):
@@ -27,11 +27,6 @@ def play_same(fs, d, prev, r):
     return None if n is None else _act("sort.same", n, {"file": n})
 
 
-def read(a, is_dir):
-    f = a.get("file_name")
-    return ("sort.direct", {"file": f}) if isinstance(f, str) else None
-
-
 IT = (("it", "file_name"),)
 TOOL = Tool(
     "sort", "Sort the contents of a file line by line.",
@@ -42,4 +37,4 @@ TOOL = Tool(
         Form("sort.it", "pronoun", play_it, (), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),
         Form("sort.same", "same", play_same, ("file",), ("kind",), (("sort.direct",),), notes=IT),
     ),
-    read=read, order=13, slot_samples={"file": "names.csv"})
+    read=direct_read("sort.direct", file="file_name"), order=13, slot_samples={"file": "names.csv"})

@@ -1,6 +1,6 @@
 """touch: a new, empty file here, under a name that does not exist yet."""
 from ...base import NEW_FILE, Action, Form, Param, Tool
-from ..plays import prev_of
+from ..plays import direct_read, prev_of
 from ..state import valid_name
 from ..world import new_file_name
 
@@ -33,11 +33,6 @@ def _make(form):
     return play
 
 
-def read(a, is_dir):
-    n = a.get("file_name")
-    return ("touch.direct", {"name": n}) if isinstance(n, str) else None
-
-
 NOTES = (("it", "file_name"), ("touched", "file_name"), ("kept", "file_name"))
 TOOL = Tool(
     "touch", "Create a new file in the current directory.",
@@ -47,4 +42,4 @@ TOOL = Tool(
         Form("touch.direct", "direct", _make("touch.direct"), ("name",), ("kind",), notes=NOTES),
         Form("touch.same", "same", _make("touch.same"), ("name",), ("kind",), (("touch.direct",),), notes=NOTES),
     ),
-    read=read, order=5, slot_samples={"name": "draft.md"})
+    read=direct_read("touch.direct", name="file_name"), order=5, slot_samples={"name": "draft.md"})
