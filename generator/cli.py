@@ -106,6 +106,10 @@ def generate(
     context_share: float = typer.Option(0.4, "--context-share",
                                         help="Target share of requests answerable only from earlier turns "
                                              "('open it', 'go back up', 'the same for x')."),
+    random_turns: float = typer.Option(0.2, "--random-turns",
+                                       help="Share of earlier turns that leave the session's scenario for an "
+                                            "unrelated request (0 to 1); the rest follow the scenario "
+                                            "(grammars/filesystem/en/scenarios.txt)."),
     noise: float = typer.Option(0.08, "--noise", help="Share of user turns with a typo or casing noise (never in names)."),
     student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml (Qwen3, Llama 3 or GPT-OSS family)."),
     teacher: Optional[str] = typer.Option(None, "--teacher", help="Teacher model for config.yaml: Qwen3-235B-A22B-Instruct-2507, "
@@ -146,7 +150,7 @@ def generate(
             train = round(test * (1 - test_fraction) / test_fraction)
     opts = GenerateOptions(out=out, n=n, workers=workers, shard=(shard_k, shard_n), train=train, test=test, seed=seed, format=fmt, tools=tools,
                            test_fraction=test_fraction, split_by=split_by, min_turns=min_turns,
-                           max_turns=max_turns, context_share=context_share, noise=noise, student=student,
+                           max_turns=max_turns, context_share=context_share, random_turns=random_turns, noise=noise, student=student,
                            teacher=teacher, grammars=grammars, force=force,
                            emit_state=emit_state, job=job)
     try:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .domains.base import Action, Domain
 from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
 from .forms import SURFACE_STYLES
-from .grammar import Grammar
+from .grammar import Grammar, _slots_in, render_nodes
 from .planner import choose, menu, pick, record
 from .rng import Rand
 
@@ -27,6 +27,14 @@ class Settings:
     max_prior: int = 5
     context_share: float = 0.4  # share of final requests that can only be answered from earlier turns
     noise: float = 0.08  # share of user turns with a typo or casing noise
+    random_turns: float = 0.2  # share of earlier turns that leave the session's scenario for an unrelated request
+
+
+def _fits(a: Action, focus, fs, d) -> bool:
+    """Whether action `a` acts on what a step's focus names (plays that pick from their own lists, such as
+    "the same for x", do not all ask the focus)."""
+    test = focus.test if focus is not None else None
+    return test is None or a.subject is None or test(fs, d, a.subject[0])
 
 
 class NoLegalRequest(RuntimeError):
@@ -40,12 +48,32 @@ class Turn(NamedTuple):
     form: str
     surface: str
     template: str  # template id
+    step: str = ""  # the scenario step it plays ('tail|cat: log'), 'setup...' for what the final request needs
+    #                 first (touch a file to move it), '' for an unrelated request
+    subject: tuple | None = None  # (name, is_dir) of what it acts on, when it names one thing
+
+
+class StepPlan(NamedTuple):  # a scenario step, compiled for this run's tools
+    menu: tuple
+    focus: object  # what it acts on (the domain's object_filter of its words), or None: anything
+    optional: bool
+    repeat: bool
+    tools: frozenset
+    text: str
+
+
+class ScenarioPlan(NamedTuple):
+    name: str
+    where: str | None
+    say: tuple
+    steps: tuple[StepPlan, ...]
 
 
 class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
     index: int
     turns: tuple[Turn, ...]  # the last one is the request to answer; its call is the answer
     start: object  # the starting state (a tree), for exports that replay the conversation; None if the domain has none
+    scenario: str = ""  # the session's scenario, '' without one
 
     @property
     def answer(self) -> Turn:
@@ -76,6 +104,7 @@ class Engine:
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
+        self.scenarios, self.by_tool = self._compile_scenarios(domain, {f.name: f for f in usable})
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
         self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
@@ -98,6 +127,7 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
+    BARE = 0.6  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -116,46 +146,185 @@ class Engine:
                 break
         return d
 
+    def _compile_scenarios(self, domain: Domain, usable: dict):
+        """The domain's scenarios with this run's forms: steps whose tools the run lacks are left out, and a
+        scenario with none left is too.  Also tool -> the scenarios that have a step using it."""
+        plans = []
+        for sc in domain.scenarios:
+            steps = []
+            for st in sc.steps:
+                forms = [usable[f] for f in st.forms if f in usable]
+                if forms:
+                    focus = domain.object_filter(st.on, sc.where) if st.on and domain.object_filter else None
+                    steps.append(StepPlan(menu(forms), focus, st.optional, st.repeat,
+                                          frozenset(f.tool for f in forms), st.text))
+            if steps:
+                plans.append(ScenarioPlan(sc.name, sc.where, sc.say, tuple(steps)))
+        by_tool: dict[str, list] = {}
+        for p in plans:
+            for t in sorted({t for st in p.steps for t in st.tools}):
+                by_tool.setdefault(t, []).append(p)
+        return tuple(plans), {t: tuple(ps) for t, ps in by_tool.items()}
+
+    def _steps(self, want_tool: str, r: Rand):
+        """(scenario, the steps before the final request, the final request's step or None) for a session
+        whose last request calls `want_tool`: a scenario with a step using it when there is one, ending at
+        such a step with room before it for the run's shortest conversation when it can."""
+        scenarios = self.by_tool.get(want_tool) or self.scenarios
+        if not scenarios:
+            return None, [], None
+        sc = scenarios[int(r.random() * len(scenarios))]
+        steps = sc.steps
+        finals = [i for i, st in enumerate(steps) if want_tool in st.tools]
+        roomy = [i for i in finals if i >= self.s.min_prior]
+        finals = roomy or finals
+        k = finals[int(r.random() * len(finals))] if finals else len(steps)
+        before = []
+        for st in steps[:k]:
+            if st.optional and r.chance(0.5):
+                continue
+            before.append(st)
+            if st.repeat and r.chance(0.5):
+                before.append(st)
+        return sc, before, steps[k] if k < len(steps) else None
+
     def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
         FORMS = self.all_forms
-        fs, start = self.domain.new_state(r, self.keep_start)
+        sc, steps, last = self._steps(FORMS[want].tool, r)
+        fs, start = self.domain.new_state(r, self.keep_start, sc.where if sc else None)
         d = self.domain.new_discourse()
         setup = self.setup.get(want, ())
-        prior = max(prior, min(len(setup), self.s.max_prior))  # room for the whole setup before the request
+        s = self.s
+        place = self.domain.place_of(fs, sc.where) if sc is not None and sc.where and self.domain.place_of else None
+        plan: list = []  # per earlier turn: a scenario step, or None for an unrelated request
+        by_setup: dict = {}  # tool -> the scenario step a setup turn of that tool plays
+        if sc is None:  # the scheduled length, its last turns the setup's
+            plan = [None] * (max(prior, min(len(setup), s.max_prior)) - min(len(setup), s.max_prior))
+        else:
+            p = s.random_turns
+            odds = p / (1 - p) if p < 1 else 1e9  # a random turn after a step with these odds: p of all turns
+            # a step that the final request's setup plays (its mkdir before "move the copy into the folder we
+            # made") is played there, on the step's objects, not twice
+            setup_tools = {FORMS[f].tool for f in setup}
+            for st in steps:
+                if st.tools & setup_tools:
+                    for tool in st.tools & setup_tools:
+                        by_setup.setdefault(tool, st)
+            steps = [st for st in steps if not st.tools & setup_tools]
+            for i, st in enumerate(steps):
+                if i > 0 and r.chance(odds):
+                    plan.append(None)
+                plan.append(st)
+            room = s.max_prior - min(len(setup), s.max_prior)
+            del plan[room:]
+            while len(plan) + len(setup) < s.min_prior:
+                plan.append(None)
+        prior = len(plan) + min(len(setup), s.max_prior)
         if FORMS[want].opening:
-            prior = 0  # a request that only opens a conversation is asked with nothing before it
+            prior, plan = 0, []  # a request that only opens a conversation is asked with nothing before it
         turns: list[Turn] = []
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
-        context_share = self.s.context_share
+        context_share = s.context_share
+        last_focus = last.focus if last is not None else None
         for t in range(prior):
             if on_turn is not None:
                 on_turn(fs, prior - t)
-            forced = len(setup) > 0 and prior - t <= len(setup)
             action = None
-            if forced:
-                action = pick(self.setup_menus[setup[len(setup) - (prior - t)]], fs, d, r)
-            if action is None and t > 0 and r.chance(context_share):
-                action = pick(self.context_menu, fs, d, r)
+            step = ""
+            if t >= len(plan):  # the final request's setup, on its objects (or on those of the step it plays)
+                form = setup[len(setup) - (prior - t)]
+                st = by_setup.get(FORMS[form].tool, last)
+                if st is not None:
+                    d.focus = st.focus
+                action = pick(self.setup_menus[form], fs, d, r)
+                if action is not None:  # planned for the final request: part of the session, on its objects or not
+                    step = ("" if st is None else st.text if _fits(action, st.focus, fs, d) else "setup for " + st.text)
+                    step = step or "setup"
+            elif plan[t] is not None:
+                st = plan[t]
+                d.focus = st.focus
+                action = self._play(st, fs, d, r)
+                step = st.text
+            if sc is not None:
+                d.focus = None
             if action is None:
-                action = pick(self.menu, fs, d, r)
+                step = ""
+                if t > 0 and r.chance(context_share):
+                    action = pick(self.context_menu, fs, d, r)
+                if action is None:
+                    action = pick(self.menu, fs, d, r)
             if action is None:
                 break  # nothing legal is left for these tools: the conversation ends here
-            turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side))
+            # a session that has said what it is for asks mostly in lines without a story of their own
+            bare = step != "" and (t == 0 or r.chance(self.BARE))
+            turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, bare))
             path = fs.path()
             fs.apply(action.tool, action.args)
             record(d, action, path, FORMS[action.form])
         if on_turn is not None:
             on_turn(fs, 0)
-        final = choose(FORMS[want], fs, d, r)
+        final = None
+        step = ""
+        if last is not None:  # the final request on the objects of its step, or failing that on any
+            d.focus = last_focus
+            final = choose(FORMS[want], fs, d, r)
+            if final is not None and not _fits(final, last_focus, fs, d):
+                final = None
+            d.focus = None
+            step = last.text if final is not None else ""
+        if final is None:
+            final = choose(FORMS[want], fs, d, r)
         if final is None:
             same_kind = self._same_kind(want in self.in_context, side == "test")
             final = pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
                                  f"domain.yaml forbid every tool there)")
-        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side))
-        return Dialogue(index, tuple(turns), start)
+        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step))
+        if sc is not None and sc.say and turns[0].step:  # the session's purpose, said with its first request
+            turns[0] = self._open(turns, sc, place, r)
+        return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
+
+    def _play(self, st: StepPlan, fs, d, r: Rand):
+        """A legal action of step `st` on its objects, or None."""
+        for _ in range(3):
+            a = pick(st.menu, fs, d, r)
+            if a is None:
+                return None
+            if _fits(a, st.focus, fs, d):
+                return a
+        return None
+
+    def _open(self, turns: list, sc: ScenarioPlan, place: str | None, r: Rand) -> Turn:
+        """The first request, led by what the session is for, naming what the user already knows it will be
+        about: its place, the first thing it makes, the first file it works on ("My downloads are a mess;
+        everything should go into a new folder, to-sort. ...")."""
+        said = {"place": place}
+        for t in turns[1:]:
+            if t.subject is None:
+                continue
+            keys = {k for k, _ in self.all_forms[t.form].notes}
+            if "made" in keys or "touched" in keys:
+                said.setdefault("made", t.subject[0])
+            elif not t.subject[1]:
+                said.setdefault("object", t.subject[0])
+        have = {k for k, v in said.items() if v}
+        lines = [x for x in sc.say if _slots_in(x) <= have]
+        turn = turns[0]
+        if not lines:
+            return turn
+        if r.chance(0.7):  # mostly a line that names all the session knows: people say what they are after
+            most = max(len(_slots_in(x)) for x in lines)
+            lines = [x for x in lines if len(_slots_in(x)) == most]
+        out: list[str] = []
+        render_nodes(lines[int(r.random() * len(lines))], said, r.below, out)
+        lead = "".join(out).strip()
+        text = turn.text
+        first = text.split(" ", 1)[0]
+        if text[:1].islower() and not any(v.__class__ is str and v and v in first for v in turn.args.values()):
+            text = text[0].upper() + text[1:]
+        return turn._replace(text=f"{lead} {text}")
 
     def _same_kind(self, contextual: bool, test: bool):
         """The menu of this run's contextual (or direct) forms, only those with a held-out phrasing for test
@@ -167,11 +336,11 @@ class Engine:
                 if not test or self.g.has_held_out(f)])
         return got
 
-    def _say(self, a: Action, surface: str, r: Rand, side: str) -> Turn:
+    def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool = False) -> Turn:
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
-        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only)
-        return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id)
+        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
+        return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject)

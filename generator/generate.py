@@ -42,6 +42,7 @@ class GenerateOptions:
     min_turns: int = 1
     max_turns: int = 5
     context_share: float = 0.4
+    random_turns: float = 0.2
     noise: float = 0.08
     student: str | None = None
     teacher: str | None = None
@@ -62,6 +63,8 @@ class GenerateOptions:
             raise UsageError(f"--test-fraction must be in [0, 1) (got {self.test_fraction})")
         if not 0.0 <= self.context_share <= 1.0:
             raise UsageError(f"--context-share must be in [0, 1] (got {self.context_share})")
+        if not 0.0 <= self.random_turns <= 1.0:
+            raise UsageError(f"--random-turns must be in [0, 1] (got {self.random_turns})")
         if not 0.0 <= self.noise <= 1.0:
             raise UsageError(f"--noise must be in [0, 1] (got {self.noise})")
         if self.workers is not None and self.workers < 1:
@@ -143,7 +146,8 @@ def run(opts: GenerateOptions) -> Summary:
     except ValueError as e:
         raise UsageError(str(e)) from None
     settings = Settings(seed=opts.seed, tools=tools, min_prior=max(opts.min_turns, 0),
-                        max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise)
+                        max_prior=opts.max_turns, context_share=opts.context_share, noise=opts.noise,
+                        random_turns=opts.random_turns)
     needs_state = opts.emit_state or canonical(opts.format) == "bfcl"
     job = Job(settings, str(opts.grammars) if opts.grammars else None, fraction, opts.split_by == "template",
               needs_state, str(opts.job) if opts.job else None)

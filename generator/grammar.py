@@ -44,6 +44,7 @@ class Template:
     uses_kind: bool = True  # whether the line says {{ kind }} (worked out from the subject only then)
     _compiled: "jinja2.Template | None" = field(default=None, repr=False)
     slots: frozenset = frozenset()  # the slots the line says (for forms whose phrasing decides the call's shape)
+    bare: bool = False  # a short line that gives no reason of its own (fits a session that has said its purpose)
 
     @property
     def jinja(self) -> "jinja2.Template":
@@ -206,6 +207,22 @@ def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
             render_nodes(n[1][k(len(n[1]))], slots, k, out)
         elif k(2):
             render_nodes(n[1], slots, k, out)
+
+
+_FIRST_ALT = re.compile(r"\(([^()|]*)\|[^()]*\)")
+_REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
+                     r"so that|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|to (hold|put|keep|collect)|"
+                     r"drafts|receipts|band|tax|conference|chore|desktop|finished|project|client|team)\b|'s\b", re.I)
+
+
+def is_bare(body: str) -> bool:
+    """Whether a phrasing is short and gives no reason of its own ("Create a folder called {{ name }}."), as
+    opposed to one that brings its own story ("... for the tax receipts"): in a session that has said what it
+    is for, a request with another story would contradict it."""
+    text = re.sub(r"\{\{[^}]*\}\}", "X", body)
+    for _ in range(4):
+        text = _FIRST_ALT.sub(r"\1", text)
+    return len(text.split()) <= 11 and _REASON.search(text) is None
 
 
 _STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
@@ -449,6 +466,7 @@ class Grammar:
         for t in templates:
             self.by_form.setdefault(t.form, []).append(t)
         self.held_out: frozenset[str] = frozenset()
+        self.aliases: dict[str, str] = {}
         self._pools: dict[tuple, list[Template]] = {}
 
     @property
@@ -471,11 +489,14 @@ class Grammar:
     def has_held_out(self, form: str) -> bool:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))
 
-    def _pool(self, form: str, surface: str, side: str, only: frozenset | None = None) -> list[Template]:
-        key = (form, surface, side, only)
+    def _pool(self, form: str, surface: str, side: str, only: frozenset | None = None,
+              bare: bool = False) -> list[Template]:
+        key = (form, surface, side, only, bare)
         pool = self._pools.get(key)
         if pool is None:
             ts = self.by_form[form]
+            if bare:
+                ts = [t for t in ts if t.bare] or ts
             if only is not None:
                 ts = [t for t in ts if t.slots == only]
             if side == "train":
@@ -490,12 +511,13 @@ class Grammar:
 
     def render(self, form: str, surface: str, slots: dict, r: Rand, side: str = "any",
                noise: str = "none", subject: tuple[str, bool] | None = None,
-               only: frozenset | None = None) -> tuple[str, Template]:
+               only: frozenset | None = None, bare: bool = False) -> tuple[str, Template]:
         """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them.
         `subject` (name, is_dir) gives the {{ kind }} slot ('document', 'folder') to lines that use it; an
         int `ordinal` slot is said as a word ('second').  `only`: use only lines that say exactly these slots
-        (a form whose phrasing decides which arguments the call sets)."""
-        pool = self._pool(form, surface, side, only)
+        (a form whose phrasing decides which arguments the call sets).  `bare`: prefer short lines that give
+        no reason of their own."""
+        pool = self._pool(form, surface, side, only, bare)
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
         t = r.choice(pool)
@@ -721,7 +743,7 @@ def scan(directory: str | os.PathLike, forms: dict | None = None,
     templates: list[Template] = []
     lexicon = _load_lexicon(d / "lexicon.txt", errors)
     aliases = _load_aliases(d / "aliases.txt", errors)
-    files = sorted(p for p in d.glob("*.txt") if p.name not in ("lexicon.txt", "aliases.txt"))
+    files = sorted(p for p in d.glob("*.txt") if p.name not in ("lexicon.txt", "aliases.txt", "scenarios.txt"))
     if not files:
         return None, [f"{d}: no grammar files (*.txt) found"], []
     seen: dict[tuple[str, str], str] = {}
@@ -806,7 +828,7 @@ def scan(directory: str | os.PathLike, forms: dict | None = None,
                     continue
             tid = hashlib.sha1(f"{form}\x00{body}".encode()).hexdigest()[:10]
             templates.append(Template(tid, form, surface, body, str(path), n, source, nodes,
-                                      "kind" in used, jt, frozenset(used)))
+                                      "kind" in used, jt, frozenset(used), is_bare(body)))
     present = {t.form for t in templates}
     absent = [f for f in FORMS if f not in present]
     if absent:
@@ -814,7 +836,9 @@ def scan(directory: str | os.PathLike, forms: dict | None = None,
                         + ", ".join(absent))
     if errors:
         return None, errors, warnings
-    return Grammar(templates, lexicon, str(d)), errors, warnings
+    g = Grammar(templates, lexicon, str(d))
+    g.aliases = aliases  # scenarios.txt's say lines use them too
+    return g, errors, warnings
 
 
 def scan_for(directory: str | os.PathLike, forms: dict, slot_samples: dict) -> tuple[Grammar | None, list[str], list[str]]:

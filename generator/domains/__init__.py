@@ -12,8 +12,9 @@ def load(job_path=None, grammar_dir=None):
 
     from .. import grammar as grammar_mod
     if job_path is None:
-        from .filesystem import DOMAIN
-        return DOMAIN, grammar_mod.load(grammar_dir)
+        from .filesystem import with_scenarios
+        grammar = grammar_mod.load(grammar_dir)
+        return with_scenarios(grammar), grammar
     from .base import DomainError
     if grammar_dir is None:
         raise DomainError("--job needs --grammars: the phrasings for its tools (make a starting folder with "

@@ -146,11 +146,14 @@ class Domain:
     presets: dict  # preset name -> tool names
     default_preset: str
     task_description: str
-    new_state: Callable  # new_state(r, keep_start) -> (state, start): state has path() and apply(tool, args)
+    new_state: Callable  # new_state(r, keep_start, where=None) -> (state, start): state has path() and apply(tool, args)
     new_discourse: Callable  # () -> an object with record(action, path, notes), prev, prev_path
     slot_samples: dict = field(default_factory=dict)
     grammar_dir: object = None  # the phrasings shipped for it (a Path), or None
     on_turn: Callable | None = None  # on_turn(state, turns_left) before each request is planned (0: the last)
+    scenarios: tuple = ()  # sessions with a purpose (generator/scenarios.py), from the grammar folder
+    object_filter: Callable | None = None  # object_filter(words, where) -> a focus: .test(state, d, name), .shapes
+    place_of: Callable | None = None  # place_of(state, where) -> the name of the session's place in it, or None
 
     @property
     def forms(self) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..base import Domain, Form, Tool, discover
 from .discourse import Discourse
 from .state import FileSystem
-from .world import make_tree  # imported by the tools' modules anyway
+from .world import THEMES, make_tree  # imported by the tools' modules anyway
 
 TOOLS: dict[str, Tool] = discover(__name__ + ".tools")
 FileSystem.tools = TOOLS  # the state dispatches each call to its tool's declared semantics
@@ -33,13 +33,29 @@ TASK_DESCRIPTION = (
 )
 
 
-def _new_state(r, keep_start: bool = True):
-    start = make_tree(r)
+def _new_state(r, keep_start: bool = True, where: str | None = None):
+    start = make_tree(r, where)
     return FileSystem(start.clone() if keep_start else start), start
 
 
 DOMAIN = Domain("filesystem", TOOLS, PRESETS, DEFAULT_PRESET, TASK_DESCRIPTION, _new_state, Discourse,
                 SLOT_SAMPLES)
+
+
+def with_scenarios(grammar):
+    """The domain with the scenarios of `grammar`'s folder (its scenarios.yaml; none without one)."""
+    import dataclasses
+
+    from ... import scenarios
+    from .objects import PLACES, compile_filter, problem
+    found = scenarios.load(grammar.directory, FORMS, problem, PLACES, getattr(grammar, "aliases", None))
+    return dataclasses.replace(DOMAIN, scenarios=found, object_filter=compile_filter, place_of=place_of)
+
+
+def place_of(fs, where: str) -> str | None:
+    """The folder at the top of the tree that is the scenario's place (its theme's folder)."""
+    names = THEMES[where][0]
+    return next((n for n in fs.root.children if n in names), None)
 
 
 def parse_tool_list(text: str | None) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ class Discourse:
     lists: dict = field(default_factory=dict)  # key ('made', 'touched') -> [(folder path, name), ...] in order
     gone: set = field(default_factory=set)  # (folder path, name) removed or moved away
     mentioned: set = field(default_factory=set)  # (folder path, name) any call has named: what a session is about
+    focus: object = None  # (fs, d, name) -> bool: what the scenario's current step acts on (None: anything)
 
     def record(self, action: Action, path: str, notes) -> None:
         """Note `action`, played in folder `path` (the current folder before the call); `notes` are its
@@ -63,6 +64,11 @@ class Discourse:
         made is not needed after all")."""
         here = fs.path()
         return {n for path, n in self.lists.get("kept", ()) if path == here}
+
+    def made_here(self, fs) -> set:
+        """Names here this conversation made (folders) or created (files)."""
+        here = fs.path()
+        return {n for key in ("made", "touched") for path, n in self.lists.get(key, ()) if path == here}
 
     def ordinals(self, key: str, fs, is_dir: bool) -> list[tuple[str, int]]:
         """(name, position) of the things listed under `key` that are still here: "the second one"."""

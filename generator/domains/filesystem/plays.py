@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...rng import Rand
 from ..base import Action
-from .world import new_file_name, new_folder_name
+from .world import fresh_from, new_file_name, new_folder_name
 
 
 def one(r: Rand, options: list, build) -> Action | None:
@@ -30,13 +30,21 @@ FOCUS = 0.75  # how often a request is about something the conversation has name
 
 def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
     """Mostly the names a plain `ls` shows: people seldom ask about dot-files they have not listed.  Given
-    the discourse, mostly the ones the conversation already named: a session keeps working on its things
-    ("open notes.txt", then "search it", then "back it up") rather than wandering from file to file."""
-    if d is not None and d.mentioned and r.chance(FOCUS):
-        here = fs.path()
-        named = [n for n in names if (here, n) in d.mentioned]
-        if named:
-            return named
+    the discourse: only what the scenario's current step acts on (its focus), and mostly the names the
+    conversation already named: a session keeps working on its things ("open notes.txt", then "search
+    it", then "back it up") rather than wandering from file to file."""
+    if d is not None:
+        focus = d.focus
+        if focus is not None and focus.test is not None:
+            test = focus.test
+            names = [n for n in names if test(fs, d, n)]
+            if not names:
+                return names
+        if d.mentioned and r.chance(FOCUS):
+            here = fs.path()
+            named = [n for n in names if (here, n) in d.mentioned]
+            if named:
+                return named
     shown = [n for n in names if n[0] != "."]  # names are never empty
     return shown if shown and r.chance(0.85) else names
 
@@ -53,6 +61,12 @@ def subject(fs, name: str) -> tuple[str, bool]:
 
 def movable_into(fs, src: str, dst: str) -> bool:
     return src != dst and fs.is_dir(dst) and src not in fs.here[dst].children
+
+
+def step_name(fs, d, r: Rand) -> str | None:
+    """A new name in the shapes of the scenario step being played (archive_{y}), or None (the usual names)."""
+    focus = d.focus if d is not None else None
+    return fresh_from(focus.shapes, fs.here, r) if focus is not None and focus.shapes else None
 
 
 def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool) -> str:

@@ -4,16 +4,33 @@ chosen legal Action or None."""
 from __future__ import annotations
 
 from ..base import Action
-from .plays import first_legal, movable_into, new_name_for, one, sources, subject
+from .plays import FOCUS, first_legal, movable_into, new_name_for, one, sources, subject
 from .state import Dir
 
 
+def destinations(fs, r, d=None) -> list[str]:
+    """Folders to put something into: mostly one the session made or named already (the folder it is
+    filling), when there is one."""
+    dirs = fs.dirs()
+    if d is not None and r.chance(FOCUS):
+        here = fs.path()
+        made = d.made_here(fs)
+        ours = [x for x in dirs if x in made or (here, x) in d.mentioned]
+        if ours:
+            return ours
+    return dirs
+
+
 def into(form: str, tool: str, fs, r, d=None):
-    srcs, dirs = sources(fs, r, d), fs.dirs()
+    srcs, dirs = sources(fs, r, d), destinations(fs, r, d)
     nd = len(dirs)
     # checking a pair looks inside the target folder, so only the pairs actually tried are checked;
     # pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs
     p = first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: movable_into(fs, *p))
+    if p is None and nd < len(fs.dirs()):  # nothing fits the session's own folders: any folder here
+        dirs = fs.dirs()
+        nd = len(dirs)
+        p = first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: movable_into(fs, *p))
     if p is None:
         return None
     return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, subject(fs, p[0]))

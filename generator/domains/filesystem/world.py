@@ -92,7 +92,7 @@ THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes_en.txt"
 _HOLES = re.compile(r"(\{[a-z0-9_]+\})")
 _NUMBER_HOLES = ("{y}", "{m}", "{d}", "{n}", "{n3}", "{k}", "{k2}", "{q}", "{v}", "{t}", "{p}", "{w}")
 _SELF_HOLES = ("{stem}", "{ext}", "{name}")  # in [copies ...]: the old name's parts
-_BAD_RE = re.compile(r'[|/\\?%*:"<>]')
+_BAD_RE = BAD_NAME_RE = re.compile(r'[|/\\?%*:"<>]')
 _COPY_KINDS = ("default", "notes", "archive", "media", "code", "log", "config", "dot-file")
 
 
@@ -250,6 +250,16 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
     return out
 
 
+def fill_shape(shape: str, r: Rand) -> str:
+    """A name from a shape of the data's vocabulary ({y}, {topic}, ...); unknown holes stay as written."""
+    return _fill(shape, r)
+
+
+def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
+    """A name from `shapes` (a scenario step's) not in `taken`."""
+    return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
+
+
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand, y: str | None = None,
             m: str | None = None) -> str | None:
     # the data file is checked at import (no forbidden character), so names need no validation here
@@ -339,13 +349,16 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
             kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
 
 
-def make_tree(r: Rand) -> Dir:
-    """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep."""
+def make_tree(r: Rand, theme: str | None = None) -> Dir:
+    """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep.  `theme`
+    (a scenario's place) is always among them, first and full depth."""
     rnd = r.random  # r.below / r.choice inlined: this runs once per conversation
     root = Dir(_fill(ROOT_NAMES[int(rnd() * len(ROOT_NAMES))], r))
     kids = root.children
     depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
     themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
+    if theme is not None:
+        themes = [theme] + [t for t in themes if t != theme][:len(themes) - 1]
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
         name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)

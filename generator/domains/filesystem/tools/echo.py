@@ -3,8 +3,8 @@
 The content is dictated by the user, so every phrasing quotes it; it fits the file (a config entry for a
 .yaml, a note for a .txt)."""
 from ...base import NEW_FILE, TEXT, Action, Form, Param, Tool
-from ..contents import line_for
-from ..plays import one, seen
+from ..contents import is_text, line_for
+from ..plays import one, seen, step_name
 from ..state import valid_name
 from ..world import new_file_name
 
@@ -33,7 +33,9 @@ def _act(form, n, content, slots):
 
 
 def play_new(fs, d, prev, r):
-    n = new_file_name(fs.here, r, r.choice(NOTE_NAMES))
+    n = step_name(fs, d, r)
+    if n is None or not is_text(n):
+        n = new_file_name(fs.here, r, r.choice(NOTE_NAMES))
     return _act("echo.new", n, line_for(n, r), {"name": n})
 
 

@@ -1,6 +1,6 @@
 """mkdir: a new folder here, under a name that does not exist yet."""
 from ...base import NEW_DIR, Action, Form, Param, Tool
-from ..plays import direct_read, prev_of
+from ..plays import direct_read, prev_of, step_name
 from ..state import Dir, valid_name
 from ..world import new_folder_name
 
@@ -24,7 +24,7 @@ def _make(form):
     def play(fs, d, prev, r):
         if form.endswith(".same") and prev_of(prev, "mkdir") is None:
             return None
-        n = new_folder_name(fs.here, r)
+        n = step_name(fs, d, r) or new_folder_name(fs.here, r)
         return Action(form, "mkdir", {"dir_name": n}, {"name": n}, (n, True))
     return play
 

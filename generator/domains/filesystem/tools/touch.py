@@ -1,6 +1,6 @@
 """touch: a new, empty file here, under a name that does not exist yet."""
 from ...base import NEW_FILE, Action, Form, Param, Tool
-from ..plays import direct_read, prev_of
+from ..plays import direct_read, prev_of, step_name
 from ..state import valid_name
 from ..world import new_file_name
 
@@ -28,7 +28,7 @@ def _make(form):
             if p is None:
                 return None
             like = p.args["file_name"]
-        n = new_file_name(fs.here, r, like)
+        n = (None if like else step_name(fs, d, r)) or new_file_name(fs.here, r, like)
         return Action(form, "touch", {"file_name": n}, {"name": n}, (n, False))
     return play
 

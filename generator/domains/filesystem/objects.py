@@ -1,0 +1,107 @@
+"""Which objects a scenario step acts on, in words: `log`, `media`, `*.tmp`, `where`, `made`...
+
+A filter is one or more words, any of which may match ("log notes" is a log or a note):
+  text, log, csv, notes, code, config   text files (of that kind)
+  media, office, archive                pictures, audio and video; office documents and PDFs; archives
+  file, folder, empty                   any file; any folder; an empty folder
+  where                                 a folder of the scenario's theme (its `where`)
+  made                                  something this session made, wrote, copied or moved
+  a pattern with * ? or [ ]             names like it, case ignored: *.tmp, IMG_*, 20??
+For a step that makes something (mkdir, touch, echo), the words after `->` are the shapes of the new name,
+as in data/themes_en.txt: `-> archive_{y} old-reports` ({y} a year, {m} a month, {topic} a topic...).
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from .contents import kind_of
+from ...rng import Rand
+from .world import BAD_NAME_RE, THEMES, fill_shape
+
+
+class Focus(NamedTuple):
+    """What a scenario step acts on: test(fs, d, name) for existing things (None: anything) and the shapes
+    of the names it gives new things (empty: the usual names)."""
+    test: object
+    shapes: tuple
+
+_KINDS = ("log", "csv", "notes", "code", "config")
+_MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv wav m4a flac aac webm psd ai eps "
+                   "fig raw".split())
+_OFFICE = frozenset("pdf doc docx xls xlsx ppt pptx odt ods odp key pages numbers rtf epub".split())
+_ARCHIVE = re.compile(r"\.(zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|iso)$", re.I)
+WORDS = ("text", *_KINDS, "media", "office", "archive", "file", "folder", "empty", "where", "made")
+
+
+def _ext(name: str) -> str:
+    return name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
+
+
+def _test(word: str, where: str | None):
+    """(fs, d, name) -> bool for one word of a filter."""
+    if word == "text":
+        return lambda fs, d, n: fs.is_file(n) and kind_of(n) is not None
+    if word in _KINDS:
+        return lambda fs, d, n: fs.is_file(n) and kind_of(n) == word
+    if word == "media":
+        return lambda fs, d, n: fs.is_file(n) and _ext(n) in _MEDIA
+    if word == "office":
+        return lambda fs, d, n: fs.is_file(n) and _ext(n) in _OFFICE
+    if word == "archive":
+        return lambda fs, d, n: _ARCHIVE.search(n) is not None and fs.is_file(n)
+    if word == "file":
+        return lambda fs, d, n: fs.is_file(n)
+    if word == "folder":
+        return lambda fs, d, n: fs.is_dir(n)
+    if word == "empty":
+        return lambda fs, d, n: fs.is_dir(n) and fs.here[n].is_empty()
+    if word == "where":
+        tops = frozenset(THEMES[where][0]) if where in THEMES else frozenset()
+        return lambda fs, d, n: n in tops and fs.is_dir(n)
+    if word == "made":
+        return lambda fs, d, n: n in d.kept(fs) or n in d.made_here(fs)
+    rx = re.compile(fnmatch.translate(word.lower()))
+    return lambda fs, d, n: rx.match(n.lower()) is not None
+
+
+def problem(words: str, where: str | None) -> str | None:
+    """Why `words` is not a filter (for the scenario's `where`), or None."""
+    words, arrow, names = words.partition("->")
+    if arrow and not names.split():
+        return "write the shapes of the new names after '->' (-> archive_{y} to-sort)"
+    for w in names.split():
+        for k in range(3):
+            name = fill_shape(w, Rand(k, 0x5A4E))
+            if "{" in name or "}" in name or BAD_NAME_RE.search(name) or name in (".", ".."):
+                return f"the name shape {w!r} has an unknown hole or makes an illegal name ({name!r})"
+    for w in words.split():
+        if w in WORDS:
+            if w == "where" and where is None:
+                return "'where' names the scenario's place, and this scenario has no 'where:'"
+            continue
+        if not any(c in w for c in "*?["):
+            return f"unknown object word {w!r} (known: {', '.join(WORDS)}, or a pattern such as *.tmp)"
+        if "/" in w:
+            return f"a pattern names things in one folder, without '/': {w!r}"
+    return None
+
+
+@lru_cache(maxsize=None)
+def compile_filter(words: str, where: str | None) -> Focus | None:
+    """The Focus of `words` (checked by problem() first); None for ''."""
+    words, _, names = words.partition("->")
+    shapes = tuple(names.split())
+    tests = tuple(_test(w, where) for w in words.split())
+    if not tests and not shapes:
+        return None
+    if len(tests) > 1:
+        test = lambda fs, d, n: any(t(fs, d, n) for t in tests)  # noqa: E731
+    else:
+        test = tests[0] if tests else None
+    return Focus(test, shapes)
+
+
+PLACES = frozenset(THEMES)

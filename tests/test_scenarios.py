@@ -1,0 +1,106 @@
+"""Sessions with a purpose (issue 13): the scenarios of grammars/filesystem/en/scenarios.txt are played as
+written, on the objects they name, with unrelated requests only as the configured minority; a broken
+scenario file is one line naming its file and line."""
+import re
+import shutil
+from collections import Counter
+
+import pytest
+
+from generator.domains import load
+from generator.domains.filesystem import PRESETS
+from generator.domains.filesystem.contents import kind_of
+from generator.engine import Engine, Settings
+from generator.grammar import GrammarError, default_grammar_dir
+from helpers import mtgen
+
+DOMAIN, GRAMMAR = load()
+
+
+def _dialogues(n, **settings):
+    eng = Engine(Settings(seed=3, **settings), GRAMMAR, domain=DOMAIN)
+    return [eng.conversation(i) for i in range(n)]
+
+
+def test_at_least_25_scenarios_and_every_one_is_played():
+    assert len(DOMAIN.scenarios) >= 25
+    played = Counter(d.scenario for d in _dialogues(1500, tools=PRESETS["all"]))
+    assert set(played) == {s.name for s in DOMAIN.scenarios}
+
+
+def test_unrelated_requests_are_the_configured_minority():
+    def unrelated(share):
+        turns = [t for d in _dialogues(800, random_turns=share) for t in d.turns[:-1]]
+        return sum(t.step == "" for t in turns) / len(turns)
+    default, none, half = unrelated(0.2), unrelated(0.0), unrelated(0.5)
+    # with 0, only a step that cannot be played on this tree (or a length bound) leaves the scenario
+    assert none < 0.12 < default <= 0.20 < half
+
+
+_KIND_WORDS = {"log", "csv", "notes", "code", "config"}
+
+
+def test_steps_act_on_the_objects_they_name():
+    checked = 0
+    for d in _dialogues(1000, tools=PRESETS["all"]):
+        for t in d.turns:
+            words = set(t.step.partition(":")[2].partition("->")[0].split())
+            if t.step.startswith("setup"):
+                continue  # what the final request needs first (a file made to be moved) is not the step's object
+            if t.subject and not t.subject[1] and words and words <= _KIND_WORDS and t.form.endswith(".direct"):
+                assert kind_of(t.subject[0]) in words, (d.scenario, t.step, t.subject)
+                checked += 1
+            if t.step.startswith("mkdir: -> {y}") and t.tool == "mkdir":
+                assert re.fullmatch(r"\d{4}", t.args["dir_name"]), t.args  # sort-photos-by-year makes year folders
+                checked += 1
+    assert checked > 100
+
+
+def test_a_session_says_what_it_is_for_and_names_its_place():
+    ds = [d for d in _dialogues(600) if d.scenario and d.turns[0].step.startswith("cd: where")
+          and d.turns[0].tool == "cd"]
+    assert len(ds) > 100
+    named = sum(d.turns[0].args["folder"] in d.turns[0].text.split(".")[0] for d in ds)
+    assert named / len(ds) > 0.3  # "My downloads folder is a mess..." then "go into downloads"
+
+
+def _broken(tmp_path, text):
+    g = tmp_path / "g"
+    shutil.copytree(default_grammar_dir(), g)
+    (g / "scenarios.txt").write_text(text, encoding="utf-8")
+    return g
+
+
+@pytest.mark.parametrize("text, line, says", [
+    ("[tidy]\nwhere: downloads\n- cd: where\n- mvv: file\n", 4, "unknown tool or form 'mvv'"),
+    ("[tidy]\nwhere: garage\n- ls\n", 2, "unknown place 'garage'"),
+    ("[tidy]\n- ls\n- rm: logfiles\n", 3, "unknown object word 'logfiles'"),
+    ("[tidy]\n- ls\n- cd: where\n", 3, "has no 'where:'"),
+    ("[tidy]\nsay: Open {{ file }} now.\n- ls\n", 2, "say line"),
+    ("[tidy]\n- ls?\n- cd?\n", 1, "every step of [tidy] is optional"),
+    ("- ls\n", 1, "before its where, say and steps"),
+    ("[Tidy Up]\n- ls\n", 1, "lower case with dashes"),
+    ("[tidy]\n- mkdir: -> archive_{nope}\n", 2, "unknown hole"),
+])
+def test_a_broken_scenario_file_is_one_line_naming_file_and_line(tmp_path, text, line, says):
+    g = _broken(tmp_path, text)
+    r = mtgen("generate", "--n", "30", "--grammars", g, "--out", tmp_path / "out")
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert f"scenarios.txt:{line}:" in r.stderr and says in r.stderr, r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_grammar_folder_without_scenarios_still_generates(tmp_path):
+    g = tmp_path / "g"
+    shutil.copytree(default_grammar_dir(), g)
+    (g / "scenarios.txt").unlink()
+    assert mtgen("generate", "--n", "40", "--grammars", g, "--out", tmp_path / "out").returncode == 0
+
+
+def test_scenario_loader_reports_problems_as_grammar_errors(tmp_path):
+    from generator.domains.filesystem import with_scenarios
+    g = _broken(tmp_path, "[a]\n- ls\n[a]\n- ls\n")
+    from generator import grammar
+    with pytest.raises(GrammarError, match=r"scenarios.txt:3: scenario \[a\] is written twice"):
+        with_scenarios(grammar.load(g))
