@@ -509,11 +509,19 @@ def grammar_check(
     if errors:
         say(f"{len(errors)} problem(s) in {d}", err=True)
         raise typer.Exit(1)
+    from .domains.filesystem import with_scenarios
+    try:
+        scenarios = with_scenarios(g).scenarios
+    except grammar_mod.GrammarError as e:
+        say(str(e))
+        say(f"1 problem in {d}", err=True)
+        raise typer.Exit(1)
     per_tool: dict[str, int] = {}
     for t in g.templates:
         tool = t.form.split(".")[0]
         per_tool[tool] = per_tool.get(tool, 0) + 1
-    say(f"{d}: {len(g.templates)} phrasings OK (" + ", ".join(f"{k} {v}" for k, v in per_tool.items()) + ")")
+    say(f"{d}: {len(g.templates)} phrasings OK (" + ", ".join(f"{k} {v}" for k, v in per_tool.items()) + ")"
+        + (f"; {len(scenarios)} scenarios OK" if scenarios else ""))
 
 
 def _click_classes(name: str) -> tuple[type, ...]:

@@ -65,7 +65,7 @@ class StepPlan(NamedTuple):  # a scenario step, compiled for this run's tools
 class ScenarioPlan(NamedTuple):
     name: str
     where: str | None
-    say: tuple
+    say: tuple  # (line nodes, the slots it names)
     steps: tuple[StepPlan, ...]
 
 
@@ -105,6 +105,8 @@ class Engine:
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
         self.scenarios, self.by_tool = self._compile_scenarios(domain, {f.name: f for f in usable})
+        # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
+        self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
         self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
@@ -158,8 +160,9 @@ class Engine:
                     focus = domain.object_filter(st.on, sc.where) if st.on and domain.object_filter else None
                     steps.append(StepPlan(menu(forms), focus, st.optional, st.repeat,
                                           frozenset(f.tool for f in forms), st.text))
-            if steps:
-                plans.append(ScenarioPlan(sc.name, sc.where, sc.say, tuple(steps)))
+            if steps:  # each say line with the slots it names, worked out once
+                plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
+                                          tuple(steps)))
         by_tool: dict[str, list] = {}
         for p in plans:
             for t in sorted({t for st in p.steps for t in st.tools}):
@@ -301,24 +304,24 @@ class Engine:
         about: its place, the first thing it makes, the first file it works on ("My downloads are a mess;
         everything should go into a new folder, to-sort. ...")."""
         said = {"place": place}
+        making = self.making
         for t in turns[1:]:
             if t.subject is None:
                 continue
-            keys = {k for k, _ in self.all_forms[t.form].notes}
-            if "made" in keys or "touched" in keys:
+            if t.form in making:
                 said.setdefault("made", t.subject[0])
             elif not t.subject[1]:
                 said.setdefault("object", t.subject[0])
         have = {k for k, v in said.items() if v}
-        lines = [x for x in sc.say if _slots_in(x) <= have]
+        lines = [x for x in sc.say if x[1] <= have]
         turn = turns[0]
         if not lines:
             return turn
         if r.chance(0.7):  # mostly a line that names all the session knows: people say what they are after
-            most = max(len(_slots_in(x)) for x in lines)
-            lines = [x for x in lines if len(_slots_in(x)) == most]
+            most = max(len(x[1]) for x in lines)
+            lines = [x for x in lines if len(x[1]) == most]
         out: list[str] = []
-        render_nodes(lines[int(r.random() * len(lines))], said, r.below, out)
+        render_nodes(lines[int(r.random() * len(lines))][0], said, r.below, out)
         lead = "".join(out).strip()
         text = turn.text
         first = text.split(" ", 1)[0]
