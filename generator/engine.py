@@ -30,6 +30,12 @@ class Settings:
     random_turns: float = 0.2  # share of earlier turns that leave the session's scenario for an unrelated request
 
 
+def _words(nodes, slots: dict, r: Rand) -> str:
+    out: list[str] = []
+    render_nodes(nodes, slots, r.below, out)
+    return "".join(out).strip()
+
+
 def _fits(a: Action, focus, fs, d) -> bool:
     """Whether action `a` acts on what a step's focus names (plays that pick from their own lists, such as
     "the same for x", do not all ask the focus)."""
@@ -67,6 +73,7 @@ class ScenarioPlan(NamedTuple):
     where: str | None
     say: tuple  # (line nodes, the slots it names)
     steps: tuple[StepPlan, ...]
+    why: tuple  # (line nodes, the slots it names): sentences a later request may end with
 
 
 class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
@@ -98,6 +105,10 @@ class Engine:
         self.menu = menu(usable)
         # earlier turns lean on the conversation as often as final requests do ("and the kitchen too")
         self.context_menu = menu([f for f in usable if f.contextual])
+        # an unrelated request inside a session stays where the session is (no "go back up" in the middle of it)
+        staying = [f for f in usable if not domain.tools[f.tool].moves]
+        self.aside_menu = menu(staying) if staying else self.menu
+        self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
@@ -129,6 +140,8 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
+    ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
+    WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
     BARE = 0.6  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
@@ -162,7 +175,7 @@ class Engine:
                                           frozenset(f.tool for f in forms), st.text))
             if steps:  # each say line with the slots it names, worked out once
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
-                                          tuple(steps)))
+                                          tuple(steps), tuple((x, frozenset(_slots_in(x))) for x in sc.why)))
         by_tool: dict[str, list] = {}
         for p in plans:
             for t in sorted({t for st in p.steps for t in st.tools}):
@@ -226,13 +239,28 @@ class Engine:
         if FORMS[want].opening:
             prior, plan = 0, []  # a request that only opens a conversation is asked with nothing before it
         turns: list[Turn] = []
+        whys: list[int] = []  # turns of the session that end with a sentence saying what they are for
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
         context_share = s.context_share
         last_focus = last.focus if last is not None else None
+        final = None
         for t in range(prior):
             if on_turn is not None:
                 on_turn(fs, prior - t)
+            if t == len(plan) and sc is not None and last is not None and turns:
+                # the session may already have given the final request what it needs ("it" is the log it
+                # just read): then it is asked now, without a setup of its own
+                if on_turn is not None:
+                    on_turn(fs, 0)
+                d.focus = last_focus
+                final = choose(FORMS[want], fs, d, r)
+                d.focus = None
+                if final is not None and _fits(final, last_focus, fs, d):
+                    break
+                final = None
+                if on_turn is not None:
+                    on_turn(fs, prior - t)
             action = None
             step = ""
             if t >= len(plan):  # the final request's setup, on its objects (or on those of the step it plays)
@@ -253,23 +281,29 @@ class Engine:
                 d.focus = None
             if action is None:
                 step = ""
-                if t > 0 and r.chance(context_share):
-                    action = pick(self.context_menu, fs, d, r)
+                in_session = sc is not None and t > 0
+                # an aside in a session mostly builds on what is there already ("and copy it to backups too")
+                if t > 0 and r.chance(self.ASIDE_CONTEXT if in_session else context_share):
+                    action = pick(self.aside_context_menu if in_session else self.context_menu, fs, d, r)
                 if action is None:
+                    action = pick(self.aside_menu if in_session else self.menu, fs, d, r)
+                if action is None and in_session:
                     action = pick(self.menu, fs, d, r)
             if action is None:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session that has said what it is for asks mostly in lines without a story of their own
             bare = step != "" and (t == 0 or r.chance(self.BARE))
-            turns.append(self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, bare))
+            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, bare)
+            if t > 0 and step and self.g.is_bare(turn.template) and r.chance(self.WHY):
+                whys.append(t)
+            turns.append(turn)
             path = fs.path()
             fs.apply(action.tool, action.args)
             record(d, action, path, FORMS[action.form])
         if on_turn is not None:
             on_turn(fs, 0)
-        final = None
-        step = ""
-        if last is not None:  # the final request on the objects of its step, or failing that on any
+        step = last.text if final is not None else ""
+        if final is None and last is not None:  # the final request on the objects of its step, or on any
             d.focus = last_focus
             final = choose(FORMS[want], fs, d, r)
             if final is not None and not _fits(final, last_focus, fs, d):
@@ -285,8 +319,10 @@ class Engine:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
                                  f"domain.yaml forbid every tool there)")
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step))
-        if sc is not None and sc.say and turns[0].step:  # the session's purpose, said with its first request
-            turns[0] = self._open(turns, sc, place, r)
+        if len(turns) > 1 and step and self.g.is_bare(turns[-1].template) and r.chance(self.WHY):
+            whys.append(len(turns) - 1)
+        if sc is not None:
+            self._finish(turns, sc, place, whys, r)
         return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
 
     def _play(self, st: StepPlan, fs, d, r: Rand):
@@ -299,30 +335,39 @@ class Engine:
                 return a
         return None
 
-    def _open(self, turns: list, sc: ScenarioPlan, place: str | None, r: Rand) -> Turn:
-        """The first request, led by what the session is for, naming what the user already knows it will be
-        about: its place, the first thing it makes, the first file it works on ("My downloads are a mess;
-        everything should go into a new folder, to-sort. ...")."""
+    def _finish(self, turns: list, sc: ScenarioPlan, place: str | None, whys: list, r: Rand) -> None:
+        """Say what the session is for: its first request led by a say line naming what the user already
+        knows the session will be about (its place, the first thing it makes, the first file it works on:
+        "Old documents like budget.pdf go into 'archive_2024'. ..."), and the turns in `whys` ended by a why
+        line of the scenario ("That folder is for everything from last year.")."""
         said = {"place": place}
         making = self.making
         for t in turns[1:]:
-            if t.subject is None:
-                continue
+            if t.subject is None or not t.step or t.step.startswith("setup"):
+                continue  # only what the session's own steps act on is what the user set out to do
             if t.form in making:
                 said.setdefault("made", t.subject[0])
             elif not t.subject[1]:
                 said.setdefault("object", t.subject[0])
         have = {k for k, v in said.items() if v}
-        lines = [x for x in sc.say if x[1] <= have]
-        turn = turns[0]
-        if not lines:
-            return turn
-        if r.chance(0.7):  # mostly a line that names all the session knows: people say what they are after
-            most = max(len(x[1]) for x in lines)
-            lines = [x for x in lines if len(x[1]) == most]
-        out: list[str] = []
-        render_nodes(lines[int(r.random() * len(lines))][0], said, r.below, out)
-        lead = "".join(out).strip()
+        if sc.say and turns[0].step:
+            lines = [x for x in sc.say if x[1] <= have]
+            if lines:
+                if r.chance(0.9):  # mostly a line that names all the session knows: people say what they are after
+                    most = max(len(x[1]) for x in lines)
+                    lines = [x for x in lines if len(x[1]) == most]
+                turns[0] = self._lead(turns[0], _words(lines[int(r.random() * len(lines))][0], said, r))
+        if whys and sc.why:
+            lines = [x for x in sc.why if x[1] <= have]
+            for t in whys:
+                if not lines:
+                    break
+                k = int(r.random() * len(lines))
+                turns[t] = turns[t]._replace(text=f"{turns[t].text} {_words(lines[k][0], said, r)}")
+                lines = lines[:k] + lines[k + 1:]  # never the same reason twice in a session
+
+    @staticmethod
+    def _lead(turn: Turn, lead: str) -> Turn:
         text = turn.text
         first = text.split(" ", 1)[0]
         if text[:1].islower() and not any(v.__class__ is str and v and v in first for v in turn.args.values()):

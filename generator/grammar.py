@@ -211,7 +211,8 @@ def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
 
 _FIRST_ALT = re.compile(r"\(([^()|]*)\|[^()]*\)")
 _REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
-                     r"so that|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|to (hold|put|keep|collect)|"
+                     r"so|so that|unless|in case|ahead of|figuring|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|"
+                     r"to (hold|put|keep|collect)|"
                      r"drafts|receipts|band|tax|conference|chore|desktop|finished|project|client|team)\b|'s\b", re.I)
 
 
@@ -467,6 +468,7 @@ class Grammar:
             self.by_form.setdefault(t.form, []).append(t)
         self.held_out: frozenset[str] = frozenset()
         self.aliases: dict[str, str] = {}
+        self._bare = frozenset(t.id for t in templates if t.bare)
         self._pools: dict[tuple, list[Template]] = {}
 
     @property
@@ -485,6 +487,10 @@ class Grammar:
             held.update(t.id for t in r.sample(ts, k))
         self.held_out = frozenset(held)
         self._pools.clear()
+
+    def is_bare(self, template_id: str) -> bool:
+        """Whether the template with this id is a bare line (short, no reason of its own)."""
+        return template_id in self._bare
 
     def has_held_out(self, form: str) -> bool:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))

@@ -53,6 +53,7 @@ class Scenario:
     where: str | None
     say: tuple  # compiled say lines (grammar nodes)
     steps: tuple[Step, ...]
+    why: tuple = ()  # compiled why lines: a sentence a later request may add, saying how it serves the session
 
 
 def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | None) -> Step:
@@ -96,7 +97,7 @@ def _sections(path: Path) -> list[tuple[str, int, dict]]:
                 raise GrammarError(f"{path}:{n}: name a scenario in lower case with dashes: [tidy-downloads]")
             if any(name == o[0] for o in out):
                 raise GrammarError(f"{path}:{n}: scenario [{name}] is written twice")
-            cur = {"say": [], "steps": []}
+            cur = {"say": [], "why": [], "steps": []}
             out.append((name, n, cur))
             if len(out) > MAX_SCENARIOS:
                 raise GrammarError(f"{path}:{n}: more than {MAX_SCENARIOS} scenarios")
@@ -108,14 +109,15 @@ def _sections(path: Path) -> list[tuple[str, int, dict]]:
             continue
         key, colon, value = line.partition(":")
         key = key.strip()
-        if not colon or key not in ("where", "say"):
-            raise GrammarError(f"{path}:{n}: expected 'where: THEME', 'say: words' or a step '- tool: objects'")
+        if not colon or key not in ("where", "say", "why"):
+            raise GrammarError(f"{path}:{n}: expected 'where: THEME', 'say: words', 'why: words' or a step "
+                               "'- tool: objects'")
         if key == "where":
             if "where" in cur:
                 raise GrammarError(f"{path}:{n}: a scenario has one 'where:'")
             cur["where"] = (n, value.strip())
         else:
-            cur["say"].append((n, value.strip()))
+            cur[key].append((n, value.strip()))
     return out
 
 
@@ -145,19 +147,19 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
                 raise GrammarError(f"{path}:{k}: {e}") from None
         if all(s.optional for s in steps):
             raise GrammarError(f"{path}:{n}: every step of [{name}] is optional; a session needs one it always takes")
-        say = []
-        for k, line in sec["say"]:
+        say, why = [], []
+        for k, line in sec["say"] + sec["why"]:
             if not line or len(line) > MAX_SAY:
-                raise GrammarError(f"{path}:{k}: a say line is a sentence or two (1-{MAX_SAY} characters)")
+                raise GrammarError(f"{path}:{k}: a say or why line is a sentence or two (1-{MAX_SAY} characters)")
             try:
                 _, _, nodes = compile_line(expand_aliases(line, aliases or {}) if "~[" in line else line)
             except GrammarError as e:
                 raise GrammarError(f"{path}:{k}: {e}") from None
             if nodes is None or not _slots_in(nodes) <= SAY_SLOTS:
-                raise GrammarError(f"{path}:{k}: a say line is plain words with (a|b), [x] and the slots "
+                raise GrammarError(f"{path}:{k}: a say or why line is plain words with (a|b), [x] and the slots "
                                    "{{ place }}, {{ made }}, {{ object }}, without other slots or Jinja")
             if where is None and "place" in _slots_in(nodes):
                 raise GrammarError(f"{path}:{k}: {{{{ place }}}} needs the scenario's 'where:'")
-            say.append(nodes)
-        out.append(Scenario(name, where, tuple(say), tuple(steps)))
+            (say if (k, line) in sec["say"] else why).append(nodes)
+        out.append(Scenario(name, where, tuple(say), tuple(steps), tuple(why)))
     return tuple(out)

@@ -89,14 +89,14 @@ CONTEXTUAL = sorted(name for name, f in FORMS.items() if f.contextual)
 
 @pytest.fixture(scope="module")
 def examples():
-    """Up to 4 conversations ending in each context form, from an all-tools run."""
+    """Up to 40 conversations ending in each context form, from an all-tools run."""
     eng = Engine(Settings(seed=11, tools=tuple(TOOLS), context_share=1.0), load())
     found: dict[str, list] = {f: [] for f in CONTEXTUAL}
     for i in range(3000):
         d = eng.conversation(i)
-        if d.answer.form in found and len(found[d.answer.form]) < 4:
+        if d.answer.form in found and len(found[d.answer.form]) < 40:
             found[d.answer.form].append(d)
-        if all(len(v) >= 4 for v in found.values()):
+        if all(len(v) >= 40 for v in found.values()):
             break
     return found
 

@@ -76,7 +76,7 @@ def _broken(tmp_path, text):
     ("[tidy]\nwhere: garage\n- ls\n", 2, "unknown place 'garage'"),
     ("[tidy]\n- ls\n- rm: logfiles\n", 3, "unknown object word 'logfiles'"),
     ("[tidy]\n- ls\n- cd: where\n", 3, "has no 'where:'"),
-    ("[tidy]\nsay: Open {{ file }} now.\n- ls\n", 2, "say line"),
+    ("[tidy]\nsay: Open {{ file }} now.\n- ls\n", 2, "say or why line"),
     ("[tidy]\n- ls?\n- cd?\n", 1, "every step of [tidy] is optional"),
     ("- ls\n", 1, "before its where, say and steps"),
     ("[Tidy Up]\n- ls\n", 1, "lower case with dashes"),
@@ -104,3 +104,45 @@ def test_scenario_loader_reports_problems_as_grammar_errors(tmp_path):
     from generator import grammar
     with pytest.raises(GrammarError, match=r"scenarios.txt:3: scenario \[a\] is written twice"):
         with_scenarios(grammar.load(g))
+
+
+def test_an_aside_in_a_session_never_leaves_its_folder():
+    asides = [t for d in _dialogues(800) if d.scenario for t in d.turns[1:-1] if t.step == ""]
+    assert len(asides) > 200
+    assert not [t for t in asides if t.tool == "cd"]
+
+
+def test_a_copy_is_named_after_its_original_and_only_lists_are_sorted():
+    ds = _dialogues(1500, tools=PRESETS["all"])
+    copies = [t.args for d in ds for t in d.turns if t.form == "cp.rename" and not t.subject[1]]
+    assert len(copies) > 50
+    for a in copies:
+        stem = a["source"].lstrip(".").split(".")[0]
+        assert stem[:4].lower() in a["destination"].lower(), a
+    sorted_files = [t.args["file_name"] for d in ds for t in d.turns if t.tool == "sort"]
+    assert len(sorted_files) > 20 and all(kind_of(n) in ("csv", "notes", "log") for n in sorted_files)
+
+
+def test_later_requests_give_the_sessions_own_reasons_never_twice():
+    from generator.grammar import render_nodes
+    whys = {}
+    for sc in DOMAIN.scenarios:
+        assert len(sc.why) >= 3, sc.name
+        whys[sc.name] = sc.why
+    ended = 0
+    for d in _dialogues(600):
+        if not d.scenario:
+            continue
+        # the why lines' fixed opening words (up to the first alternative or slot) identify them
+        starts = set()
+        for nodes in whys[d.scenario]:
+            head = nodes[0] if nodes and isinstance(nodes[0], str) else ""
+            if len(head) >= 12:
+                starts.add(head.strip())
+        for t in d.turns[1:]:
+            hits = [s for s in starts if s in t.text]
+            ended += bool(hits)
+            assert len(hits) <= 1, t.text
+        texts = " ".join(t.text for t in d.turns)
+        assert all(texts.count(s) <= 1 for s in starts), texts
+    assert ended > 100

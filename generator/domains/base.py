@@ -102,6 +102,7 @@ class Tool:
     forms: tuple[Form, ...] = ()
     read: Callable = lambda args, is_dir: None  # (form, slots) of a direct request making this call, or None
     order: int = 100  # position in the catalogue (job descriptions list tools in this order)
+    moves: bool = False  # changes where later calls act (cd): an unrelated request in a session never does
     slot_samples: dict = field(default_factory=dict)  # example slot values for `grammar check`
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...rng import Rand
 from ..base import Action
+from .contents import kind_of
 from .world import fresh_from, new_file_name, new_folder_name
 
 
@@ -94,25 +95,32 @@ def prev_of(prev, tool: str):
 
 
 # ---- text files: what read, search, count, sort and tail act on ---------------------------------------
-def a_text_file(fs, r: Rand, d=None) -> str | None:
-    """A text file with something in it (a file just made empty has nothing to read, count or sort)."""
-    files = seen([n for n in fs.text_files() if fs.here[n] != ""], r, fs, d)
+def a_text_file(fs, r: Rand, d=None, kinds=None) -> str | None:
+    """A text file with something in it (a file just made empty has nothing to read, count or sort), of one
+    of `kinds` (contents.kind_of) when given."""
+    files = [n for n in fs.text_files() if fs.here[n] != ""]
+    if kinds is not None:
+        files = [n for n in files if kind_of(n) in kinds]
+    files = seen(files, r, fs, d)
     return r.choice(files) if files else None
 
 
-def text_it(fs, d, prev) -> str | None:
+def text_it(fs, d, prev, kinds=None) -> str | None:
     """'it', when the previous call read or wrote it and it is a text file with something in it (after a
     sort or a search, "it" would sound like that call's output)."""
     if prev is None or prev.tool not in ("cat", "echo"):
         return None
     it = d.it(fs)
-    return it[0] if it and not it[1] and fs.is_text_file(it[0]) and fs.text(it[0]) else None
+    if not it or it[1] or kinds is not None and kind_of(it[0]) not in kinds:
+        return None
+    return it[0] if fs.is_text_file(it[0]) and fs.text(it[0]) else None
 
 
-def another_text_file(fs, prev, tool: str, r: Rand) -> str | None:
+def another_text_file(fs, prev, tool: str, r: Rand, kinds=None) -> str | None:
     """For "the same for x": a text file other than the one the previous call (of `tool`) acted on."""
     p = prev_of(prev, tool)
     if p is None:
         return None
-    files = seen([n for n in fs.text_files() if n != p.args.get("file_name")], r)
+    files = seen([n for n in fs.text_files() if n != p.args.get("file_name")
+                  and (kinds is None or kind_of(n) in kinds)], r)
     return r.choice(files) if files else None

@@ -55,4 +55,4 @@ TOOL = Tool(
         Form("cd.up", "relative", play_up, setup=(("cd.direct",),)),
         Form("cd.it", "pronoun", play_it, setup=(("mkdir.direct",),)),
     ),
-    read=read, order=2, slot_samples={"folder": "reports"})
+    read=read, order=2, slot_samples={"folder": "reports"}, moves=True)

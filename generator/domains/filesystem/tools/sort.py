@@ -8,22 +8,25 @@ def check(fs, a):
     return no_file("sort", fs, a.get("file_name"))
 
 
+LISTS = ("csv", "notes", "log")  # files whose lines are a list worth sorting (not code or settings)
+
+
 def _act(form, n, slots):
     return Action(form, "sort", {"file_name": n}, slots, (n, False))
 
 
 def play_direct(fs, d, prev, r):
-    n = a_text_file(fs, r, d)
+    n = a_text_file(fs, r, d, LISTS)
     return None if n is None else _act("sort.direct", n, {"file": n})
 
 
 def play_it(fs, d, prev, r):
-    n = text_it(fs, d, prev)
+    n = text_it(fs, d, prev, LISTS)
     return None if n is None else _act("sort.it", n, {})
 
 
 def play_same(fs, d, prev, r):
-    n = another_text_file(fs, prev, "sort", r)
+    n = another_text_file(fs, prev, "sort", r, LISTS)
     return None if n is None else _act("sort.same", n, {"file": n})
 
 
