@@ -142,6 +142,7 @@ class Engine:
 
     ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
     WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
+    FINAL_BARE = 0.4  # the same for the final request (its phrasing varies the most: what a model must read)
     BARE = 0.6  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
@@ -318,7 +319,8 @@ class Engine:
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
                                  f"domain.yaml forbid every tool there)")
-        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step))
+        bare = sc is not None and step != "" and r.chance(self.FINAL_BARE)
+        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
         if len(turns) > 1 and step and self.g.is_bare(turns[-1].template) and r.chance(self.WHY):
             whys.append(len(turns) - 1)
         if sc is not None:
@@ -342,12 +344,15 @@ class Engine:
         line of the scenario ("That folder is for everything from last year.")."""
         said = {"place": place}
         making = self.making
-        for t in turns[1:]:
-            if t.subject is None or not t.step or t.step.startswith("setup"):
+        named: set = set()  # names earlier calls gave besides their subject: new copies, new names
+        for t in turns:
+            first = named.copy()
+            named.update(v for v in t.args.values() if v.__class__ is str and (t.subject is None or v != t.subject[0]))
+            if t is turns[0] or t.subject is None or not t.step or t.step.startswith("setup"):
                 continue  # only what the session's own steps act on is what the user set out to do
             if t.form in making:
                 said.setdefault("made", t.subject[0])
-            elif not t.subject[1]:
+            elif not t.subject[1] and t.subject[0] not in first:  # a file the user had before the session
                 said.setdefault("object", t.subject[0])
         have = {k for k, v in said.items() if v}
         if sc.say and turns[0].step:
@@ -363,7 +368,10 @@ class Engine:
                 if not lines:
                     break
                 k = int(r.random() * len(lines))
-                turns[t] = turns[t]._replace(text=f"{turns[t].text} {_words(lines[k][0], said, r)}")
+                text = turns[t].text
+                if text[-1:] not in (".", "?", "!"):
+                    text += "."
+                turns[t] = turns[t]._replace(text=f"{text} {_words(lines[k][0], said, r)}")
                 lines = lines[:k] + lines[k + 1:]  # never the same reason twice in a session
 
     @staticmethod

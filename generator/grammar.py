@@ -501,8 +501,6 @@ class Grammar:
         pool = self._pools.get(key)
         if pool is None:
             ts = self.by_form[form]
-            if bare:
-                ts = [t for t in ts if t.bare] or ts
             if only is not None:
                 ts = [t for t in ts if t.slots == only]
             if side == "train":
@@ -511,6 +509,8 @@ class Grammar:
                 # a form with a single phrasing holds none out; the engine avoids it for test requests,
                 # and should nothing else be playable, its one phrasing is better than no row
                 ts = [t for t in ts if t.id in self.held_out] or ts
+            if bare:  # a preference within the side's lines, never a reason to cross the split
+                ts = [t for t in ts if t.bare] or ts
             pool = [t for t in ts if t.surface == surface] or ts
             self._pools[key] = pool
         return pool
