@@ -143,7 +143,7 @@ class Engine:
     ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
     WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
     FINAL_BARE = 0.4  # the same for the final request (its phrasing varies the most: what a model must read)
-    BARE = 0.6  # share of a session's later requests asked in a line without a story of its own
+    BARE = 0.8  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -170,6 +170,9 @@ class Engine:
             steps = []
             for st in sc.steps:
                 forms = [usable[f] for f in st.forms if f in usable]
+                if not forms and not st.optional:
+                    steps = []  # a step the session cannot do without (compare drafts without diff): not this run's
+                    break
                 if forms:
                     focus = domain.object_filter(st.on, sc.where) if st.on and domain.object_filter else None
                     steps.append(StepPlan(menu(forms), focus, st.optional, st.repeat,
@@ -295,7 +298,8 @@ class Engine:
             # a session that has said what it is for asks mostly in lines without a story of their own
             bare = step != "" and (t == 0 or r.chance(self.BARE))
             turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, bare)
-            if t > 0 and step and self.g.is_bare(turn.template) and r.chance(self.WHY):
+            if t > 0 and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
+                    and r.chance(self.WHY):
                 whys.append(t)
             turns.append(turn)
             path = fs.path()
@@ -365,9 +369,13 @@ class Engine:
         if whys and sc.why:
             lines = [x for x in sc.why if x[1] <= have]
             for t in whys:
-                if not lines:
-                    break
-                k = int(r.random() * len(lines))
+                # a reason that names the session's file or folder goes only with a request about it
+                values = list(turns[t].args.values())
+                fit = [x for x in lines if all(said[k] in values for k in x[1] if k != "place")]
+                if not fit:
+                    continue
+                x = fit[int(r.random() * len(fit))]
+                k = lines.index(x)
                 text = turns[t].text
                 if text[-1:] not in (".", "?", "!"):
                     text += "."

@@ -146,3 +146,23 @@ def test_later_requests_give_the_sessions_own_reasons_never_twice():
         texts = " ".join(t.text for t in d.turns)
         assert all(texts.count(s) <= 1 for s in starts), texts
     assert ended > 100
+
+
+def test_a_session_needs_the_tools_of_its_required_steps():
+    spec = Counter(d.scenario for d in _dialogues(600))
+    assert "compare-drafts" not in spec and "check-disk-space" not in spec  # diff, du: not in spec
+    assert len(spec) >= 25
+
+
+def test_a_project_skeleton_is_built_inside_the_new_project():
+    inside = outside = 0
+    for d in _dialogues(1500, tools=PRESETS["all"]):
+        if d.scenario != "project-skeleton":
+            continue
+        entered = False
+        for t in d.turns:
+            entered |= t.step.startswith("cd.direct|cd.it: made")
+            if t.step.startswith("mkdir*: -> src"):
+                inside += entered
+                outside += not entered
+    assert inside > 10 and outside <= inside // 10

@@ -482,7 +482,7 @@ def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False) -
         if like not in taken and r.chance(0.5):
             return like
         same_type = _by_extension().get(ext) if ext else None
-        if copy or like in taken and r.chance(0.75) or not same_type:  # a copy is named after its original
+        if like in taken or not same_type:  # a copy or a new name is made from the original's
             return _derived(like, taken, r, copy)
         return _fresh(same_type, taken, r, "untitled-{}" + ext)
     if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
