@@ -117,6 +117,8 @@ class Engine:
                       for f in usable}
         self.scenarios, self.by_tool = self._compile_scenarios(domain, {f.name: f for f in usable})
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
+        # forms that remove or move their object away ("gone" notes): what an aside must not do to the session's
+        self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
@@ -236,6 +238,10 @@ class Engine:
                     plan.append(None)
                 plan.append(st)
             room = s.max_prior - min(len(setup), s.max_prior)
+            while len(plan) > room and None in plan:  # too long: unrelated requests go first
+                plan.reverse()
+                plan.remove(None)
+                plan.reverse()
             del plan[room:]
             while len(plan) + len(setup) < s.min_prior:
                 plan.append(None)
@@ -285,14 +291,15 @@ class Engine:
                 d.focus = None
             if action is None:
                 step = ""
-                in_session = sc is not None and t > 0
-                # an aside in a session mostly builds on what is there already ("and copy it to backups too")
-                if t > 0 and r.chance(self.ASIDE_CONTEXT if in_session else context_share):
-                    action = pick(self.aside_context_menu if in_session else self.context_menu, fs, d, r)
-                if action is None:
-                    action = pick(self.aside_menu if in_session else self.menu, fs, d, r)
-                if action is None and in_session:
-                    action = pick(self.menu, fs, d, r)
+                if sc is not None and t > 0:
+                    action = self._aside(fs, d, r, turns)
+                    if action is None:
+                        continue  # no aside fits the session here: one turn fewer
+                else:
+                    if t > 0 and r.chance(context_share):
+                        action = pick(self.context_menu, fs, d, r)
+                    if action is None:
+                        action = pick(self.menu, fs, d, r)
             if action is None:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session that has said what it is for asks mostly in lines without a story of their own
@@ -330,6 +337,21 @@ class Engine:
         if sc is not None:
             self._finish(turns, sc, place, whys, r)
         return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
+
+    def _aside(self, fs, d, r: Rand, turns: list):
+        """An unrelated request in a session: it stays in the session's folder, mostly builds on what is
+        there ("and copy it to backups too"), and never removes or moves away what the session's own steps
+        made or worked on (no "delete the folder we made" in the middle of building it)."""
+        ours = {t.subject[0] for t in turns if t.step and t.subject is not None}
+        for _ in range(3):
+            a = None
+            if r.chance(self.ASIDE_CONTEXT):
+                a = pick(self.aside_context_menu, fs, d, r)
+            if a is None:
+                a = pick(self.aside_menu, fs, d, r)
+            if a is None or a.form not in self.removing or a.subject is None or a.subject[0] not in ours:
+                return a
+        return None
 
     def _play(self, st: StepPlan, fs, d, r: Rand):
         """A legal action of step `st` on its objects, or None."""
