@@ -73,7 +73,7 @@ class ScenarioPlan(NamedTuple):
     where: str | None
     say: tuple  # (line nodes, the slots it names)
     steps: tuple[StepPlan, ...]
-    why: tuple  # (line nodes, the slots it names): sentences a later request may end with
+    why: tuple  # (line nodes, the slots it names, those besides place): what a later request may end with
 
 
 class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
@@ -111,6 +111,7 @@ class Engine:
         self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
+        self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
@@ -181,7 +182,9 @@ class Engine:
                                           frozenset(f.tool for f in forms), st.text))
             if steps:  # each say line with the slots it names, worked out once
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
-                                          tuple(steps), tuple((x, frozenset(_slots_in(x))) for x in sc.why)))
+                                          tuple(steps), tuple((x, frozenset(_slots_in(x)),
+                                                               tuple(sorted(_slots_in(x) - {"place"})))
+                                                              for x in sc.why)))
         by_tool: dict[str, list] = {}
         for p in plans:
             for t in sorted({t for st in p.steps for t in st.tools}):
@@ -305,9 +308,9 @@ class Engine:
             # a session that has said what it is for asks mostly in lines without a story of their own
             bare = step != "" and (t == 0 or r.chance(self.BARE))
             turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, bare)
-            if t > 0 and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
+            if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
                     and r.chance(self.WHY):
-                whys.append(t)
+                whys.append(len(turns))
             turns.append(turn)
             path = fs.path()
             fs.apply(action.tool, action.args)
@@ -371,29 +374,37 @@ class Engine:
         said = {"place": place}
         making = self.making
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
+        first = turns[0]
         for t in turns:
-            first = named.copy()
-            named.update(v for v in t.args.values() if v.__class__ is str and (t.subject is None or v != t.subject[0]))
-            if t is turns[0] or t.subject is None or not t.step or t.step.startswith("setup"):
-                continue  # only what the session's own steps act on is what the user set out to do
-            if t.form in making:
-                said.setdefault("made", t.subject[0])
-            elif not t.subject[1] and t.subject[0] not in first:  # a file the user had before the session
-                said.setdefault("object", t.subject[0])
-        have = {k for k, v in said.items() if v}
+            subject = t.subject
+            # only what the session's own steps act on is what the user set out to do
+            if t is not first and subject is not None and t.step and t.step[:5] != "setup":
+                if t.form in making:
+                    said.setdefault("made", subject[0])
+                elif not subject[1] and subject[0] not in named:  # a file the user had before the session
+                    said.setdefault("object", subject[0])
+            for v in t.args.values():
+                if v.__class__ is str and (subject is None or v != subject[0]):
+                    named.add(v)
+        have = frozenset(k for k, v in said.items() if v)
         if sc.say and turns[0].step:
-            lines = [x for x in sc.say if x[1] <= have]
+            key = (sc.name, have)
+            found = self._say_lines.get(key)
+            if found is None:  # the lines a session with these things can say, and those naming all of them
+                lines = [x for x in sc.say if x[1] <= have]
+                most = max((len(x[1]) for x in lines), default=0)
+                found = self._say_lines[key] = (lines, [x for x in lines if len(x[1]) == most])
+            lines, richest = found
             if lines:
                 if r.chance(0.9):  # mostly a line that names all the session knows: people say what they are after
-                    most = max(len(x[1]) for x in lines)
-                    lines = [x for x in lines if len(x[1]) == most]
+                    lines = richest
                 turns[0] = self._lead(turns[0], _words(lines[int(r.random() * len(lines))][0], said, r))
         if whys and sc.why:
             lines = [x for x in sc.why if x[1] <= have]
             for t in whys:
                 # a reason that names the session's file or folder goes only with a request about it
-                values = list(turns[t].args.values())
-                fit = [x for x in lines if all(said[k] in values for k in x[1] if k != "place")]
+                values = turns[t].args.values()
+                fit = [x for x in lines if not x[2] or all(said[k] in values for k in x[2])]
                 if not fit:
                     continue
                 x = fit[int(r.random() * len(fit))]

@@ -29,8 +29,11 @@ class Rand:
 
     def __init__(self, *key: int) -> None:
         s = 0x6A09E667F3BCC909
-        for k in key:
-            s = _mix((s ^ (k & _M)) + _GOLDEN & _M)
+        for k in key:  # _mix inlined: a Rand is made for every conversation and every folder it opens
+            z = (s ^ (k & _M)) + _GOLDEN & _M
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
+            s = z ^ (z >> 31)
         self._mt = _MT(s)
         self.random = self._mt.random  # a uniform float in [0, 1): the hottest call, bound once
 
