@@ -39,10 +39,38 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
                 ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
 
 
-@lru_cache(maxsize=4096)  # asked for every file a request looks at; names repeat (bounded: memory stays flat)
+_BY_EXTENSION: dict[str, tuple] = {}  # extension as written -> (kind, flavour) of an ordinary name with it
+
+
+def _by_extension(name: str) -> tuple | None:
+    """(kind, flavour) of `name` when they follow from its extension alone (not a dot-file, not Makefile),
+    from a table filled as extensions are met: asked for every file a tree is made of and every request."""
+    i = name.rfind(".")
+    if i <= 0:
+        return None
+    ext = name[i + 1:]
+    got = _BY_EXTENSION.get(ext)
+    if got is None:
+        probe = "x." + ext
+        got = _BY_EXTENSION[ext] = (_kind_of(probe), _flavour_of(probe))
+    return got
+
+
 def kind_of(name: str) -> str | None:
     """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
     documents and archives (which are listed, copied, moved and removed, but never read)."""
+    got = _by_extension(name)
+    return got[0] if got is not None else _kind_of(name)
+
+
+def flavour_of(name: str) -> str | None:
+    """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
+    got = _by_extension(name)
+    return got[1] if got is not None else _flavour_of(name)
+
+
+@lru_cache(maxsize=256)  # only names without an ordinary extension come here (.bashrc, Makefile)
+def _kind_of(name: str) -> str | None:
     if name in TEXT_NAMES:
         return TEXT_NAMES[name]
     if name in NOT_TEXT:
@@ -57,10 +85,9 @@ def is_text(name: str) -> bool:
     return kind_of(name) is not None
 
 
-@lru_cache(maxsize=4096)
-def flavour_of(name: str) -> str | None:
-    """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
-    kind = kind_of(name)
+@lru_cache(maxsize=256)
+def _flavour_of(name: str) -> str | None:
+    kind = _kind_of(name)
     if kind is None:
         return None
     if name in DOT_FLAVOURS:
