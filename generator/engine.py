@@ -61,6 +61,7 @@ class Turn(NamedTuple):
 
 class StepPlan(NamedTuple):  # a scenario step, compiled for this run's tools
     menu: tuple
+    context_menu: tuple  # its forms that refer back ("search it", "the same for x"), or ()
     focus: object  # what it acts on (the domain's object_filter of its words), or None: anything
     optional: bool
     repeat: bool
@@ -143,9 +144,11 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
+    STEP_CONTEXT = 0.5  # share of a session's steps asked by referring back, when their forms can
     ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
+    FINAL_WHY = 0.8  # the same for the final request
     WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
-    FINAL_BARE = 0.4  # the same for the final request (its phrasing varies the most: what a model must read)
+    FINAL_BARE = 0.5  # the same for the final request (its phrasing varies the most: what a model must read)
     BARE = 0.8  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
@@ -178,7 +181,7 @@ class Engine:
                     break
                 if forms:
                     focus = domain.object_filter(st.on, sc.where) if st.on and domain.object_filter else None
-                    steps.append(StepPlan(menu(forms), focus, st.optional, st.repeat,
+                    steps.append(StepPlan(menu(forms), menu([f for f in forms if f.contextual]), focus, st.optional, st.repeat,
                                           frozenset(f.tool for f in forms), st.text))
             if steps:  # each say line with the slots it names, worked out once
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
@@ -236,10 +239,10 @@ class Engine:
                     for tool in st.tools & setup_tools:
                         by_setup.setdefault(tool, st)
             steps = [st for st in steps if not st.tools & setup_tools]
-            for i, st in enumerate(steps):
-                if i > 0 and r.chance(odds):
-                    plan.append(None)
-                plan.append(st)
+            plan = list(steps)
+            for _ in steps:  # as many unrelated requests as `random_turns` of all turns, after the first step
+                if r.chance(odds) and plan:
+                    plan.insert(1 + int(r.random() * len(plan)), None)
             room = s.max_prior - min(len(setup), s.max_prior)
             while len(plan) > room and None in plan:  # too long: unrelated requests go first
                 plan.reverse()
@@ -290,6 +293,9 @@ class Engine:
                 d.focus = st.focus
                 action = self._play(st, fs, d, r)
                 step = st.text
+                if action is None and turns:
+                    d.focus = None
+                    continue  # a step this tree does not allow (no second draft to compare): skipped, not replaced
             if sc is not None:
                 d.focus = None
             if action is None:
@@ -307,7 +313,7 @@ class Engine:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session that has said what it is for asks mostly in lines without a story of their own
             bare = step != "" and (t == 0 or r.chance(self.BARE))
-            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, bare)
+            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, "bare" if bare else "")
             if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
                     and r.chance(self.WHY):
                 whys.append(len(turns))
@@ -333,9 +339,11 @@ class Engine:
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
                                  f"domain.yaml forbid every tool there)")
-        bare = sc is not None and step != "" and r.chance(self.FINAL_BARE)
-        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
-        if len(turns) > 1 and step and self.g.is_bare(turns[-1].template) and r.chance(self.WHY):
+        # the request a model must answer: in a session, a bare line (often with the session's own reason) or
+        # one that tells its own story, for the widest range of wording
+        prefer = ("bare" if r.chance(self.FINAL_BARE) else "told") if sc is not None and step != "" else ""
+        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, prefer))
+        if len(turns) > 1 and step and self.g.is_bare(turns[-1].template) and r.chance(self.FINAL_WHY):
             whys.append(len(turns) - 1)
         if sc is not None:
             self._finish(turns, sc, place, whys, r)
@@ -358,6 +366,10 @@ class Engine:
 
     def _play(self, st: StepPlan, fs, d, r: Rand):
         """A legal action of step `st` on its objects, or None."""
+        if st.context_menu and r.chance(self.STEP_CONTEXT):  # in a session people say "now search it"
+            a = pick(st.context_menu, fs, d, r)
+            if a is not None and _fits(a, st.focus, fs, d):
+                return a
         for _ in range(3):
             a = pick(st.menu, fs, d, r)
             if a is None:
@@ -433,11 +445,11 @@ class Engine:
                 if not test or self.g.has_held_out(f)])
         return got
 
-    def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool = False) -> Turn:
+    def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", prefer: str = "") -> Turn:
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
-        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
+        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, prefer)
         return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject)

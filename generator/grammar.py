@@ -209,6 +209,7 @@ def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
             render_nodes(n[1], slots, k, out)
 
 
+_INNER_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _FIRST_ALT = re.compile(r"\(([^()|]*)\|[^()]*\)")
 _REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
                      r"so|so that|unless|in case|ahead of|figuring|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|"
@@ -221,6 +222,10 @@ def is_bare(body: str) -> bool:
     opposed to one that brings its own story ("... for the tax receipts"): in a session that has said what it
     is for, a request with another story would contradict it."""
     text = re.sub(r"\{\{[^}]*\}\}", "X", body)
+    # no alternative may tell a story either ("(?|? The current name was only a placeholder.)")
+    for group in _INNER_GROUP.findall(text):
+        if any(_REASON.search(piece) for piece in group.split("|")):
+            return False
     for _ in range(4):
         text = _FIRST_ALT.sub(r"\1", text)
     return len(text.split()) <= 11 and _REASON.search(text) is None
@@ -496,8 +501,8 @@ class Grammar:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))
 
     def _pool(self, form: str, surface: str, side: str, only: frozenset | None = None,
-              bare: bool = False) -> list[Template]:
-        key = (form, surface, side, only, bare)
+              prefer: str = "") -> list[Template]:
+        key = (form, surface, side, only, prefer)
         pool = self._pools.get(key)
         if pool is None:
             ts = self.by_form[form]
@@ -509,21 +514,21 @@ class Grammar:
                 # a form with a single phrasing holds none out; the engine avoids it for test requests,
                 # and should nothing else be playable, its one phrasing is better than no row
                 ts = [t for t in ts if t.id in self.held_out] or ts
-            if bare:  # a preference within the side's lines, never a reason to cross the split
-                ts = [t for t in ts if t.bare] or ts
+            if prefer:  # a preference within the side's lines, never a reason to cross the split
+                ts = [t for t in ts if t.bare == (prefer == "bare")] or ts
             pool = [t for t in ts if t.surface == surface] or ts
             self._pools[key] = pool
         return pool
 
     def render(self, form: str, surface: str, slots: dict, r: Rand, side: str = "any",
                noise: str = "none", subject: tuple[str, bool] | None = None,
-               only: frozenset | None = None, bare: bool = False) -> tuple[str, Template]:
+               only: frozenset | None = None, prefer: str = "") -> tuple[str, Template]:
         """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them.
         `subject` (name, is_dir) gives the {{ kind }} slot ('document', 'folder') to lines that use it; an
         int `ordinal` slot is said as a word ('second').  `only`: use only lines that say exactly these slots
-        (a form whose phrasing decides which arguments the call sets).  `bare`: prefer short lines that give
-        no reason of their own."""
-        pool = self._pool(form, surface, side, only, bare)
+        (a form whose phrasing decides which arguments the call sets).  `prefer`: 'bare' for short lines that
+        give no reason of their own, 'told' for lines that tell why, '' for any."""
+        pool = self._pool(form, surface, side, only, prefer)
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
         t = r.choice(pool)

@@ -33,8 +33,9 @@ def test_unrelated_requests_are_the_configured_minority():
         turns = [t for d in _dialogues(800, random_turns=share) for t in d.turns[:-1]]
         return sum(t.step == "" for t in turns) / len(turns)
     default, none, half = unrelated(0.2), unrelated(0.0), unrelated(0.5)
-    # with 0, only a step that cannot be played on this tree (or a length bound) leaves the scenario
-    assert none < 0.12 < default <= 0.20 < half
+    # with 0, only a length bound (a setup that does not fit the step) leaves the scenario; a long session
+    # sheds its unrelated requests first to fit --max-turns, so the share stays at or below the setting
+    assert none < 0.08 and 0.12 < default <= 0.20 and 0.30 < half <= 0.50
 
 
 _KIND_WORDS = {"log", "csv", "notes", "code", "config"}
