@@ -233,12 +233,13 @@ class Engine:
             odds = p / (1 - p) if p < 1 else 1e9  # a random turn after a step with these odds: p of all turns
             # a step that the final request's setup plays (its mkdir before "move the copy into the folder we
             # made") is played there, on the step's objects, not twice
+            # (never the session's first step: "go into downloads" stays where the session starts)
             setup_tools = {FORMS[f].tool for f in setup}
-            for st in steps:
+            for st in steps[1:]:
                 if st.tools & setup_tools:
                     for tool in st.tools & setup_tools:
                         by_setup.setdefault(tool, st)
-            steps = [st for st in steps if not st.tools & setup_tools]
+            steps = steps[:1] + [st for st in steps[1:] if not st.tools & setup_tools]
             plan = list(steps)
             for _ in steps:  # as many unrelated requests as `random_turns` of all turns, after the first step
                 if r.chance(odds) and plan:

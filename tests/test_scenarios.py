@@ -167,3 +167,15 @@ def test_a_project_skeleton_is_built_inside_the_new_project():
                 inside += entered
                 outside += not entered
     assert inside > 10 and outside <= inside // 10
+
+
+def test_a_session_starts_where_it_says():
+    """A session that goes into its folder first does so before anything else, whatever its final request
+    needs set up ("go back up" needs a folder to be in: the session's own)."""
+    started = 0
+    for d in _dialogues(1500, tools=PRESETS["all"]):
+        steps = [t.step for t in d.turns]
+        if any(s.startswith("cd: where") for s in steps[:-1]):  # (the final request may be the way in)
+            assert steps[0].startswith("cd: where"), (d.scenario, steps)
+            started += 1
+    assert started > 500
