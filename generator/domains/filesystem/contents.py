@@ -98,7 +98,8 @@ def _flavour_of(name: str) -> str | None:
     return FLAVOURS.get(ext, "notes" if kind == "notes" else "ini" if kind == "config" else "shell")
 
 
-# Lines by kind.  Holes: {n} a number, {d} a date, {t} a time, {who} a first name, {v} a version.
+# Lines by kind.  Holes: {n} a number, {d} a date, {t} a time, {hm} a meeting time (09:30), {who} a first
+# name as a user name (chen), {Who} as people write it (Chen), {v} a version.
 LINES: dict[str, tuple[str, ...]] = {
     "log": (
         "{d} {t} INFO server started on port 8080",
@@ -124,11 +125,11 @@ LINES: dict[str, tuple[str, ...]] = {
     ),
     "notes": (
         "- call the landlord about the heating", "Deadline for the grant report is Friday",
-        "Ask {who} for the Q3 numbers", "TODO: renew the domain before June", "Budget review moved to Thursday",
-        "- book flights for the conference", "Remember to back up the photos", "Meeting with {who} at {t}",
+        "Ask {Who} for the Q3 numbers", "TODO: renew the domain before June", "Budget review moved to Thursday",
+        "- book flights for the conference", "Remember to back up the photos", "Meeting with {Who} at {hm}",
         "Draft the release notes for {v}", "- pay the electricity bill", "Ideas: newsletter, podcast, workshop",
-        "Send the signed contract to {who}", "Check the warranty on the laptop", "Agenda: hiring, roadmap, budget",
-        "- pick up the dry cleaning", "Follow up with {who} about the invoice",
+        "Send the signed contract to {Who}", "Check the warranty on the laptop", "Agenda: hiring, roadmap, budget",
+        "- pick up the dry cleaning", "Follow up with {Who} about the invoice",
     ),
     "py": (
         "import os", "import json", "def load_config(path):", "    with open(path) as f:",
@@ -172,7 +173,9 @@ def _fill(line: str, r: Rand) -> str:
     return (line.replace("{n}", str(10 + r.below(990)))
                 .replace("{d}", f"2024-{1 + r.below(12):02d}-{1 + r.below(28):02d}")
                 .replace("{t}", f"{r.below(24):02d}:{r.below(60):02d}")
+                .replace("{hm}", f"{8 + r.below(10):02d}:{15 * r.below(4):02d}")
                 .replace("{who}", r.choice(PEOPLE))
+                .replace("{Who}", r.choice(PEOPLE).capitalize())
                 .replace("{v}", f"v{1 + r.below(4)}.{r.below(10)}"))
 
 
@@ -182,7 +185,11 @@ def make_text(kind: str, key: int, variant: int = 0) -> str:
     pool = LINES.get(kind)
     if pool is None:
         return ""
-    lines = [_fill(r.choice(pool), r) for _ in range(4 + r.below(11))]
+    n = 4 + r.below(11)
+    if kind in ("log", "csv"):  # records repeat (with their own times and names); notes and code do not
+        lines = [_fill(r.choice(pool), r) for _ in range(n)]
+    else:
+        lines = [_fill(x, r) for x in r.sample(pool, n)]
     if kind in HEADERS:
         lines.insert(0, HEADERS[kind][r.below(len(HEADERS[kind]))])
     if variant:
