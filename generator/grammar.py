@@ -557,35 +557,53 @@ class Grammar:
 
 
 # ---- typo and casing noise that never touches a slot value -----------------------------------------
-def _protected(text: str, values: list[str]) -> list[bool]:
-    mask = [False] * len(text)
+def _protected(text: str, values: list[str]) -> list[tuple[int, int]]:
+    """The spans of `text` that say a slot value (merged, in order): noise never touches them."""
+    spans = []
     for v in values:
         if not v:
             continue
         start = text.find(v)
         while start >= 0:
-            for k in range(start, start + len(v)):
-                mask[k] = True
+            spans.append((start, start + len(v)))
             start = text.find(v, start + 1)
-    return mask
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+_TYPO_WORD = re.compile(r"[A-Za-z]{5,}")
 
 
 def add_noise(text: str, kind: str, values: list[str], r: Rand) -> str:
-    mask = _protected(text, values)
-    chars = list(text)
+    spans = _protected(text, values)
     if kind == "casing":
-        chars = [c if mask[i] else c.lower() for i, c in enumerate(chars)]
-        while chars and chars[-1] in ".!" and not mask[len(chars) - 1]:
-            chars.pop()
-        return "".join(chars)
+        out, at = [], 0
+        for a, b in spans:  # lower case between the slot values, the values as they are
+            out.append(text[at:a].lower())
+            out.append(text[a:b])
+            at = b
+        out.append(text[at:].lower())
+        lowered = "".join(out)
+        end = len(lowered)
+        guarded = spans[-1][1] if spans else 0  # a trailing '.' or '!' inside a value stays
+        while end > guarded and lowered[end - 1] in ".!":
+            end -= 1
+        return lowered[:end]
     if kind == "typo":
-        words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{5,}", text)
-                 if not any(mask[m.start():m.end()])]
+        words = [(m.start(), m.end()) for m in _TYPO_WORD.finditer(text)
+                 if not any(a < m.end() and m.start() < b for a, b in spans)]
         if words:
             a, b = r.choice(words)
             k = a + 1 + r.below(b - a - 3)  # swap two inner letters, keep first and last
-            chars[k], chars[k + 1] = chars[k + 1], chars[k]
-        return "".join(chars)
+            return text[:k] + text[k + 1] + text[k] + text[k + 2:]
+        return text
     raise ValueError(f"unknown noise kind {kind!r}")
 
 
