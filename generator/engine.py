@@ -344,10 +344,13 @@ class Engine:
         # one that tells its own story, for the widest range of wording
         prefer = ("bare" if r.chance(self.FINAL_BARE) else "told") if sc is not None and step != "" else ""
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, prefer))
-        if len(turns) > 1 and step and self.g.is_bare(turns[-1].template) and r.chance(self.FINAL_WHY):
+        # a held-out test request (--split-by template) is all held-out words: no say or why line of the session
+        held_out = side == "test"
+        if len(turns) > 1 and step and not held_out and self.g.is_bare(turns[-1].template) \
+                and r.chance(self.FINAL_WHY):
             whys.append(len(turns) - 1)
         if sc is not None:
-            self._finish(turns, sc, place, whys, r)
+            self._finish(turns, sc, place, whys, r, lead=not (held_out and len(turns) == 1))
         return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
 
     def _aside(self, fs, d, r: Rand, turns: list):
@@ -379,7 +382,8 @@ class Engine:
                 return a
         return None
 
-    def _finish(self, turns: list, sc: ScenarioPlan, place: str | None, whys: list, r: Rand) -> None:
+    def _finish(self, turns: list, sc: ScenarioPlan, place: str | None, whys: list, r: Rand,
+                lead: bool = True) -> None:
         """Say what the session is for: its first request led by a say line naming what the user already
         knows the session will be about (its place, the first thing it makes, the first file it works on:
         "Old documents like budget.pdf go into 'archive_2024'. ..."), and the turns in `whys` ended by a why
@@ -400,7 +404,7 @@ class Engine:
                 if v.__class__ is str and (subject is None or v != subject[0]):
                     named.add(v)
         have = frozenset(k for k, v in said.items() if v)
-        if sc.say and turns[0].step:
+        if lead and sc.say and turns[0].step:
             key = (sc.name, have)
             found = self._say_lines.get(key)
             if found is None:  # the lines a session with these things can say, and those naming all of them

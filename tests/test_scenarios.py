@@ -179,3 +179,18 @@ def test_a_session_starts_where_it_says():
             assert steps[0].startswith("cd: where"), (d.scenario, steps)
             started += 1
     assert started > 500
+
+
+def test_a_held_out_test_request_has_no_session_words():
+    """--split-by template: a test request is held-out phrasing only, without the session's say or why
+    lines (which train rows use)."""
+    from generator.grammar import load as load_grammar
+    g = load_grammar()
+    g.hold_out(0.2, 3)
+    eng = Engine(Settings(seed=3), g, domain=DOMAIN)
+    heads = {n[0].strip() for sc in DOMAIN.scenarios for n in sc.say + sc.why
+             if n and isinstance(n[0], str) and len(n[0].strip()) >= 12}
+    finals = [eng.conversation(i, "test").answer.text for i in range(300)]
+    assert not [f for f in finals if any(h in f for h in heads)]
+    trains = [eng.conversation(i, "train").answer.text for i in range(300)]
+    assert [f for f in trains if any(h in f for h in heads)]  # the check can find them
