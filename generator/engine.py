@@ -113,6 +113,7 @@ class Engine:
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
         self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
+        self._fitting: dict = {}  # final form -> the scenarios a session ending in it is drawn from, see _steps
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
@@ -194,11 +195,21 @@ class Engine:
                 by_tool.setdefault(t, []).append(p)
         return tuple(plans), {t: tuple(ps) for t, ps in by_tool.items()}
 
-    def _steps(self, want_tool: str, r: Rand):
+    def _steps(self, want: str, r: Rand):
         """(scenario, the steps before the final request, the final request's step or None) for a session
-        whose last request calls `want_tool`: a scenario with a step using it when there is one, ending at
-        such a step with room before it for the run's shortest conversation when it can."""
-        scenarios = self.by_tool.get(want_tool) or self.scenarios
+        whose last request is form `want`: a scenario with a step using its tool when there is one (and,
+        when the request needs a setup, one whose steps use the setup's tools too: "create notes.md, then
+        move it" belongs in a session that makes files), ending at such a step with room before it for the
+        run's shortest conversation when it can."""
+        want_tool = self.all_forms[want].tool
+        scenarios = self._fitting.get(want)
+        if scenarios is None:
+            scenarios = self.by_tool.get(want_tool) or self.scenarios
+            needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
+            if needs:
+                scenarios = tuple(sc for sc in scenarios if needs <= {t for st in sc.steps for t in st.tools}) \
+                    or scenarios
+            self._fitting[want] = scenarios
         if not scenarios:
             return None, [], None
         sc = scenarios[int(r.random() * len(scenarios))]
@@ -218,7 +229,7 @@ class Engine:
 
     def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
         FORMS = self.all_forms
-        sc, steps, last = self._steps(FORMS[want].tool, r)
+        sc, steps, last = self._steps(want, r)
         fs, start = self.domain.new_state(r, self.keep_start, sc.where if sc else None)
         d = self.domain.new_discourse()
         setup = self.setup.get(want, ())
@@ -235,7 +246,7 @@ class Engine:
             # made") is played there, on the step's objects, not twice
             # (never the session's first step: "go into downloads" stays where the session starts)
             setup_tools = {FORMS[f].tool for f in setup}
-            for st in steps[1:]:
+            for st in steps[1:] + [x for x in sc.steps[1:] if x not in steps]:  # its own steps first, then later ones
                 if st.tools & setup_tools:
                     for tool in st.tools & setup_tools:
                         by_setup.setdefault(tool, st)
