@@ -120,8 +120,8 @@ class Engine:
                       for f in usable}
         self.scenarios, self.by_tool = self._compile_scenarios(domain, {f.name: f for f in usable})
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
-        # forms that remove or move their object away ("gone" notes): what an aside must not do to the session's
-        self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
+        # tools that change nothing: the only ones an aside may use on what the session works on
+        self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
@@ -145,12 +145,13 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
-    STEP_CONTEXT = 0.5  # share of a session's steps asked by referring back, when their forms can
+    STEP_CONTEXT = 0.7  # share of a session's steps asked by referring back, when their forms can
     ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
     FINAL_WHY = 0.8  # the same for the final request
     WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
     FINAL_BARE = 0.5  # the same for the final request (its phrasing varies the most: what a model must read)
-    BARE = 0.8  # share of a session's later requests asked in a line without a story of its own
+    ASIDE_BARE = 0.5  # the same for its unrelated requests (a story of their own may contradict the session's)
+    BARE = 0.7  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -324,7 +325,7 @@ class Engine:
             if action is None:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session that has said what it is for asks mostly in lines without a story of their own
-            bare = step != "" and (t == 0 or r.chance(self.BARE))
+            bare = (t == 0 or r.chance(self.BARE)) if step != "" else sc is not None and r.chance(self.ASIDE_BARE)
             turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, "bare" if bare else "")
             if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
                     and r.chance(self.WHY):
@@ -361,13 +362,14 @@ class Engine:
                 and r.chance(self.FINAL_WHY):
             whys.append(len(turns) - 1)
         if sc is not None:
-            self._finish(turns, sc, place, whys, r, lead=not (held_out and len(turns) == 1))
+            self._finish(turns, sc, place, whys, r, held_out)
         return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
 
     def _aside(self, fs, d, r: Rand, turns: list):
         """An unrelated request in a session: it stays in the session's folder, mostly builds on what is
-        there ("and copy it to backups too"), and never removes or moves away what the session's own steps
-        made or worked on (no "delete the folder we made" in the middle of building it)."""
+        there ("and copy it to backups too"), and changes nothing the session's own steps made or worked on
+        other than by reading it (no "delete the folder we made" while building it, no overwriting the log
+        it is investigating)."""
         ours = {t.subject[0] for t in turns if t.step and t.subject is not None}
         for _ in range(3):
             a = None
@@ -375,7 +377,7 @@ class Engine:
                 a = pick(self.aside_context_menu, fs, d, r)
             if a is None:
                 a = pick(self.aside_menu, fs, d, r)
-            if a is None or a.form not in self.removing or a.subject is None or a.subject[0] not in ours:
+            if a is None or a.subject is None or a.subject[0] not in ours or a.tool in self.reading:
                 return a
         return None
 
@@ -394,19 +396,20 @@ class Engine:
         return None
 
     def _finish(self, turns: list, sc: ScenarioPlan, place: str | None, whys: list, r: Rand,
-                lead: bool = True) -> None:
+                held_out: bool = False) -> None:
         """Say what the session is for: its first request led by a say line naming what the user already
         knows the session will be about (its place, the first thing it makes, the first file it works on:
         "Old documents like budget.pdf go into 'archive_2024'. ..."), and the turns in `whys` ended by a why
         line of the scenario ("That folder is for everything from last year.")."""
+        # the first request of the session's own (an aside may come first when the first step cannot be played)
+        at = next((i for i, t in enumerate(turns) if t.step and t.step[:5] != "setup"), 0 if turns[0].step else None)
         said = {"place": place}
         making = self.making
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
-        first = turns[0]
-        for t in turns:
+        for i, t in enumerate(turns):
             subject = t.subject
-            # only what the session's own steps act on is what the user set out to do
-            if t is not first and subject is not None and t.step and t.step[:5] != "setup":
+            # only what the session's own steps act on after its first request is what the user set out to do
+            if i > (at or 0) and subject is not None and t.step and t.step[:5] != "setup":
                 if t.form in making:
                     said.setdefault("made", subject[0])
                 elif not subject[1] and subject[0] not in named:  # a file the user had before the session
@@ -415,7 +418,7 @@ class Engine:
                 if v.__class__ is str and (subject is None or v != subject[0]):
                     named.add(v)
         have = frozenset(k for k, v in said.items() if v)
-        if lead and sc.say and turns[0].step:
+        if sc.say and at is not None and not (held_out and at == len(turns) - 1):
             key = (sc.name, have)
             found = self._say_lines.get(key)
             if found is None:  # the lines a session with these things can say, and those naming all of them
@@ -426,10 +429,12 @@ class Engine:
             if lines:
                 if r.chance(0.9):  # mostly a line that names all the session knows: people say what they are after
                     lines = richest
-                turns[0] = self._lead(turns[0], _words(lines[int(r.random() * len(lines))][0], said, r))
+                turns[at] = self._lead(turns[at], _words(lines[int(r.random() * len(lines))][0], said, r))
         if whys and sc.why:
             lines = [x for x in sc.why if x[1] <= have]
             for t in whys:
+                if t == at:
+                    continue  # it says what the session is for already
                 # a reason that names the session's file or folder goes only with a request about it
                 values = turns[t].args.values()
                 fit = [x for x in lines if not x[2] or all(said[k] in values for k in x[2])]

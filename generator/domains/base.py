@@ -90,13 +90,17 @@ class Form:
         return self.ref != "direct"
 
 
+def _no_effect(state, args) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Tool:
     name: str
     description: str
     params: tuple[Param, ...]
     check: Callable  # check(fs, args) -> why the call is illegal here, or None
-    apply: Callable = lambda state, args: None  # its effect on the state (after check passed); reading tools have none
+    apply: Callable = _no_effect  # its effect on the state (after check passed); reading tools have none
     open_step: Callable = lambda world, args: None  # a contradiction with earlier calls in the open-world replay,
     #                                                 or None; a tool that needs nothing to exist proves nothing
     forms: tuple[Form, ...] = ()
@@ -116,6 +120,11 @@ class Tool:
             "name": self.name, "description": self.description,
             "parameters": {"type": "object", "properties": props,
                            "required": [p.name for p in self.params if p.required]}}}
+
+    @property
+    def reads_only(self) -> bool:
+        """True when a call changes nothing (cat, grep, ls): it cannot undo what a session did."""
+        return self.apply is _no_effect
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
