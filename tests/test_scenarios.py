@@ -194,3 +194,19 @@ def test_a_held_out_test_request_has_no_session_words():
     assert not [f for f in finals if any(h in f for h in heads)]
     trains = [eng.conversation(i, "train").answer.text for i in range(300)]
     assert [f for f in trains if any(h in f for h in heads)]  # the check can find them
+
+
+def test_an_aside_only_reads_what_the_session_works_on():
+    from generator.domains.filesystem import TOOLS
+    reading = {n for n, t in TOOLS.items() if t.reads_only}
+    assert reading >= {"cat", "grep", "ls"} and not reading & {"rm", "mv", "echo", "cp"}
+    touched = 0
+    for d in _dialogues(1500, tools=PRESETS["all"]):
+        ours = set()
+        for t in d.turns[:-1]:
+            if t.step == "" and t.subject is not None and t.subject[0] in ours:
+                assert t.tool in reading, (d.scenario, t.text, t.tool, t.args)
+                touched += 1
+            if t.step and t.subject is not None:
+                ours.add(t.subject[0])
+    assert touched > 10  # asides do read the session's things ("show me that log again")
