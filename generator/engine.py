@@ -30,6 +30,11 @@ class Settings:
     random_turns: float = 0.2  # share of earlier turns that leave the session's scenario for an unrelated request
 
 
+def _with_text(turn: Turn, text: str) -> Turn:
+    """`turn` saying `text` (NamedTuple._replace, without its per-call keyword handling)."""
+    return tuple.__new__(Turn, (text,) + turn[1:])
+
+
 def _words(nodes, slots: dict, r: Rand) -> str:
     out: list[str] = []
     render_nodes(nodes, slots, r.below, out)
@@ -402,7 +407,14 @@ class Engine:
         "Old documents like budget.pdf go into 'archive_2024'. ..."), and the turns in `whys` ended by a why
         line of the scenario ("That folder is for everything from last year.")."""
         # the first request of the session's own (an aside may come first when the first step cannot be played)
-        at = next((i for i, t in enumerate(turns) if t.step and t.step[:5] != "setup"), 0 if turns[0].step else None)
+        at = None
+        for i, t in enumerate(turns):
+            if t.step and t.step[:5] != "setup":
+                at = i
+                break
+        else:
+            if turns[0].step:
+                at = 0
         said = {"place": place}
         making = self.making
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
@@ -445,7 +457,7 @@ class Engine:
                 text = turns[t].text
                 if text[-1:] not in (".", "?", "!"):
                     text += "."
-                turns[t] = turns[t]._replace(text=f"{text} {_words(lines[k][0], said, r)}")
+                turns[t] = _with_text(turns[t], f"{text} {_words(lines[k][0], said, r)}")
                 lines = lines[:k] + lines[k + 1:]  # never the same reason twice in a session
 
     @staticmethod
@@ -454,7 +466,7 @@ class Engine:
         first = text.split(" ", 1)[0]
         if text[:1].islower() and not any(v.__class__ is str and v and v in first for v in turn.args.values()):
             text = text[0].upper() + text[1:]
-        return turn._replace(text=f"{lead} {text}")
+        return _with_text(turn, f"{lead} {text}")
 
     def _same_kind(self, contextual: bool, test: bool):
         """The menu of this run's contextual (or direct) forms, only those with a held-out phrasing for test
