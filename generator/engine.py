@@ -72,6 +72,7 @@ class StepPlan(NamedTuple):  # a scenario step, compiled for this run's tools
     repeat: bool
     tools: frozenset
     text: str
+    forms: frozenset  # its forms' names: a final request of one of them can end the session here
 
 
 class ScenarioPlan(NamedTuple):
@@ -154,7 +155,7 @@ class Engine:
     ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
     FINAL_WHY = 0.8  # the same for the final request
     WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
-    FINAL_BARE = 0.5  # the same for the final request (its phrasing varies the most: what a model must read)
+    FINAL_BARE = 0.4  # the same for the final request (its phrasing varies the most: what a model must read)
     ASIDE_BARE = 0.5  # the same for its unrelated requests (a story of their own may contradict the session's)
     BARE = 0.7  # share of a session's later requests asked in a line without a story of its own
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
@@ -188,8 +189,9 @@ class Engine:
                     break
                 if forms:
                     focus = domain.object_filter(st.on, sc.where) if st.on and domain.object_filter else None
-                    steps.append(StepPlan(menu(forms), menu([f for f in forms if f.contextual]), focus, st.optional, st.repeat,
-                                          frozenset(f.tool for f in forms), st.text))
+                    steps.append(StepPlan(menu(forms), menu([f for f in forms if f.contextual]), focus, st.optional,
+                                          st.repeat, frozenset(f.tool for f in forms), st.text,
+                                          frozenset(f.name for f in forms)))
             if steps:  # each say line with the slots it names, worked out once
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
                                           tuple(steps), tuple((x, frozenset(_slots_in(x)),
@@ -203,14 +205,15 @@ class Engine:
 
     def _steps(self, want: str, r: Rand):
         """(scenario, the steps before the final request, the final request's step or None) for a session
-        whose last request is form `want`: a scenario with a step using its tool when there is one (and,
-        when the request needs a setup, one whose steps use the setup's tools too: "create notes.md, then
-        move it" belongs in a session that makes files), ending at such a step with room before it for the
-        run's shortest conversation when it can."""
+        whose last request is form `want`: a scenario with a step of that form when there is one, else of
+        its tool (and, when the request needs a setup, one whose steps use the setup's tools too: "create
+        notes.md, then move it" belongs in a session that makes files), ending at such a step with room
+        before it for the run's shortest conversation when it can."""
         want_tool = self.all_forms[want].tool
         scenarios = self._fitting.get(want)
         if scenarios is None:
-            scenarios = self.by_tool.get(want_tool) or self.scenarios
+            scenarios = tuple(sc for sc in self.by_tool.get(want_tool, ()) if any(want in st.forms for st in sc.steps)) \
+                or self.by_tool.get(want_tool) or self.scenarios
             needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
             if needs:
                 scenarios = tuple(sc for sc in scenarios if needs <= {t for st in sc.steps for t in st.tools}) \
@@ -220,7 +223,8 @@ class Engine:
             return None, [], None
         sc = scenarios[int(r.random() * len(scenarios))]
         steps = sc.steps
-        finals = [i for i, st in enumerate(steps) if want_tool in st.tools]
+        finals = [i for i, st in enumerate(steps) if want in st.forms] \
+            or [i for i, st in enumerate(steps) if want_tool in st.tools]
         roomy = [i for i in finals if i >= self.s.min_prior]
         finals = roomy or finals
         k = finals[int(r.random() * len(finals))] if finals else len(steps)

@@ -58,7 +58,7 @@ def test_steps_act_on_the_objects_they_name():
 
 
 def test_a_session_says_what_it_is_for_and_names_its_place():
-    ds = [d for d in _dialogues(600) if d.scenario and d.turns[0].step.startswith("cd: where")
+    ds = [d for d in _dialogues(600) if d.scenario and d.turns[0].step.startswith("cd.direct: where")
           and d.turns[0].tool == "cd"]
     assert len(ds) > 100
     named = sum(d.turns[0].args["folder"] in d.turns[0].text.split(".")[0] for d in ds)
@@ -175,8 +175,8 @@ def test_a_session_starts_where_it_says():
     started = 0
     for d in _dialogues(1500, tools=PRESETS["all"]):
         steps = [t.step for t in d.turns]
-        if any(s.startswith("cd: where") for s in steps[:-1]):  # (the final request may be the way in)
-            assert steps[0].startswith("cd: where"), (d.scenario, steps)
+        if any(s.startswith("cd.direct: where") for s in steps[:-1]):  # (the final request may be the way in)
+            assert steps[0].startswith("cd.direct: where"), (d.scenario, steps)
             started += 1
     assert started > 500
 
