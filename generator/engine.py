@@ -41,11 +41,12 @@ def _words(nodes, slots: dict, r: Rand) -> str:
     return "".join(out).strip()
 
 
-def _fits(a: Action, focus, fs, d) -> bool:
+def _fits(a: Action, focus, fs, d, making: frozenset = frozenset()) -> bool:
     """Whether action `a` acts on what a step's focus names (plays that pick from their own lists, such as
-    "the same for x", do not all ask the focus)."""
+    "the same for x", do not all ask the focus).  What a `making` form creates does not exist yet to be
+    tested: its name came from the step's shapes."""
     test = focus.test if focus is not None else None
-    return test is None or a.subject is None or test(fs, d, a.subject[0])
+    return test is None or a.subject is None or a.form in making or test(fs, d, a.subject[0])
 
 
 class NoLegalRequest(RuntimeError):
@@ -294,7 +295,7 @@ class Engine:
                 d.focus = last_focus
                 final = choose(FORMS[want], fs, d, r)
                 d.focus = None
-                if final is not None and _fits(final, last_focus, fs, d):
+                if final is not None and _fits(final, last_focus, fs, d, self.making):
                     break
                 final = None
                 if on_turn is not None:
@@ -308,7 +309,8 @@ class Engine:
                     d.focus = st.focus
                 action = pick(self.setup_menus[form], fs, d, r)
                 if action is not None:  # planned for the final request: part of the session, on its objects or not
-                    step = ("" if st is None else st.text if _fits(action, st.focus, fs, d) else "setup for " + st.text)
+                    step = ("" if st is None else st.text if action.tool in st.tools
+                            and _fits(action, st.focus, fs, d, self.making) else "setup for " + st.text)
                     step = step or "setup"
             elif plan[t] is not None:
                 st = plan[t]
@@ -349,7 +351,7 @@ class Engine:
         if final is None and last is not None:  # the final request on the objects of its step, or on any
             d.focus = last_focus
             final = choose(FORMS[want], fs, d, r)
-            if final is not None and not _fits(final, last_focus, fs, d):
+            if final is not None and not _fits(final, last_focus, fs, d, self.making):
                 final = None
             d.focus = None
             step = last.text if final is not None else ""
@@ -394,13 +396,13 @@ class Engine:
         """A legal action of step `st` on its objects, or None."""
         if st.context_menu and r.chance(self.STEP_CONTEXT):  # in a session people say "now search it"
             a = pick(st.context_menu, fs, d, r)
-            if a is not None and _fits(a, st.focus, fs, d):
+            if a is not None and _fits(a, st.focus, fs, d, self.making):
                 return a
         for _ in range(3):
             a = pick(st.menu, fs, d, r)
             if a is None:
                 return None
-            if _fits(a, st.focus, fs, d):
+            if _fits(a, st.focus, fs, d, self.making):
                 return a
         return None
 
