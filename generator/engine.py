@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .domains.base import Action, Domain
+from .domains.base import NEW_DIR, NEW_FILE, Action, Domain
 from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
 from .forms import SURFACE_STYLES
 from .grammar import Grammar, _slots_in, render_nodes
@@ -127,6 +127,8 @@ class Engine:
                       for f in usable}
         self.scenarios, self.by_tool = self._compile_scenarios(domain, {f.name: f for f in usable})
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
+        # forms whose tool takes a new name (touch, mkdir, echo): what they act on the session made
+        self.creating = frozenset(f.name for f in FORMS.values() if domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR))
         # tools that change nothing: the only ones an aside may use on what the session works on
         self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
@@ -252,7 +254,6 @@ class Engine:
             plan = [None] * (max(prior, min(len(setup), s.max_prior)) - min(len(setup), s.max_prior))
         else:
             p = s.random_turns
-            odds = p / (1 - p) if p < 1 else 1e9  # a random turn after a step with these odds: p of all turns
             # a step that the final request's setup plays (its mkdir before "move the copy into the folder we
             # made") is played there, on the step's objects, not twice
             # (never the session's first step: "go into downloads" stays where the session starts)
@@ -262,10 +263,15 @@ class Engine:
                     for tool in st.tools & setup_tools:
                         by_setup.setdefault(tool, st)
             steps = steps[:1] + [st for st in steps[1:] if not st.tools & setup_tools]
-            plan = list(steps)
-            for _ in steps:  # as many unrelated requests as `random_turns` of all turns, after the first step
-                if r.chance(odds) and plan:
-                    plan.insert(1 + int(r.random() * len(plan)), None)
+            if p >= 1:  # every earlier turn an unrelated request
+                plan = [None] * len(steps)
+            else:  # per step a geometric number of unrelated requests (mean p/(1-p)): p of all turns, after the first step
+                plan = list(steps)
+                for _ in steps:
+                    extra = 0
+                    while extra < s.max_prior and r.chance(p):
+                        extra += 1
+                        plan.insert(1 + int(r.random() * len(plan)), None)
             room = s.max_prior - min(len(setup), s.max_prior)
             while len(plan) > room and None in plan:  # too long: unrelated requests go first
                 plan.reverse()
@@ -361,8 +367,8 @@ class Engine:
             same_kind = self._same_kind(want in self.in_context, side == "test")
             final = pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
-            raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn (the rules in "
-                                 f"domain.yaml forbid every tool there)")
+            raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn: the chosen tools "
+                                 f"(or the rules in a job's domain.yaml) leave none legal there; choose more tools")
         # the request a model must answer: in a session, a bare line (often with the session's own reason) or
         # one that tells its own story, for the widest range of wording
         prefer = ("bare" if r.chance(self.FINAL_BARE) else "told") if sc is not None and step != "" else ""
@@ -435,6 +441,8 @@ class Engine:
             for v in t.args.values():
                 if v.__class__ is str and (subject is None or v != subject[0]):
                     named.add(v)
+            if subject is not None and t.form in self.creating:
+                named.add(subject[0])  # made here (or rewritten): not a file the user had before the session
         have = frozenset(k for k, v in said.items() if v)
         if sc.say and at is not None and not (held_out and at == len(turns) - 1):
             key = (sc.name, have)

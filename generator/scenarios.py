@@ -29,6 +29,8 @@ from .grammar import GrammarError, _slots_in, compile_line, expand_aliases
 
 FILE_NAME = "scenarios.txt"
 MAX_SAY = 300
+# characters no line of the file may hold (tabs are fine): controls, zero-width and direction marks
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060\ufeff]")
 # what a say line may name: the folder the session happens in, the first thing it makes, the first file it
 # works on (each only when the session has one; a line naming what it lacks is not used)
 SAY_SLOTS = frozenset({"place", "made", "object"})
@@ -85,10 +87,19 @@ def _sections(path: Path) -> list[tuple[str, int, dict]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise GrammarError(f"{path}: not UTF-8 text") from None
+    except OSError as e:
+        raise GrammarError(f"{path}: cannot read ({e.strerror or e})") from None
+    if text.startswith("\ufeff"):  # a byte-order mark some editors write
+        text = text[1:]
     out: list[tuple[str, int, dict]] = []
     cur = None
-    for n, raw in enumerate(text.splitlines(), 1):
+    # lines as an editor counts them: split at newlines only (str.splitlines also splits at form feeds,
+    # U+2028 and others, which would put every later line number off)
+    for n, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
+        bad = _CONTROL.search(line)
+        if bad:
+            raise GrammarError(f"{path}:{n}: a control or invisible character ({bad.group()!r}) in the line")
         if not line or line.startswith("#"):
             continue
         if line.startswith("[") and line.endswith("]"):
@@ -127,8 +138,10 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
     `check_filter(words, where)` -> why an object filter is wrong, or None; `places`: the `where` values the
     domain knows.  GrammarError names the file and line."""
     path = Path(directory) / FILE_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return ()
+    if not path.is_file():
+        raise GrammarError(f"{path}: not a regular file")
     out = []
     for name, n, sec in _sections(path):
         where_line, where = sec.get("where", (n, None))
@@ -148,7 +161,7 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
         if all(s.optional for s in steps):
             raise GrammarError(f"{path}:{n}: every step of [{name}] is optional; a session needs one it always takes")
         say, why = [], []
-        for k, line in sec["say"] + sec["why"]:
+        for k, line, into in [(k, x, say) for k, x in sec["say"]] + [(k, x, why) for k, x in sec["why"]]:
             if not line or len(line) > MAX_SAY:
                 raise GrammarError(f"{path}:{k}: a say or why line is a sentence or two (1-{MAX_SAY} characters)")
             try:
@@ -160,6 +173,6 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
                                    "{{ place }}, {{ made }}, {{ object }}, without other slots or Jinja")
             if where is None and "place" in _slots_in(nodes):
                 raise GrammarError(f"{path}:{k}: {{{{ place }}}} needs the scenario's 'where:'")
-            (say if (k, line) in sec["say"] else why).append(nodes)
+            into.append(nodes)
         out.append(Scenario(name, where, tuple(say), tuple(steps), tuple(why)))
     return tuple(out)

@@ -82,6 +82,11 @@ def _broken(tmp_path, text):
     ("- ls\n", 1, "before its where, say and steps"),
     ("[Tidy Up]\n- ls\n", 1, "lower case with dashes"),
     ("[tidy]\n- mkdir: -> archive_{nope}\n", 2, "unknown hole"),
+    ("# a\x0c b\n[t]\nwhere: downloads\n- cd.direct: where\n- rm: banana\n", 1, "control or invisible character"),
+    ("[t]\nwhere: downloads\n- cd.direct: where\n- rm: banana\n", 4, "unknown object word 'banana'"),
+    ("[t]\nsay: tidy\x00up\n- ls\n", 2, "control or invisible character"),
+    ("[t]\n- mkdir: -> a\u200bb\n", 2, "control or invisible character"),
+    ("[t]\n- mkdir: -> " + "x" * 150 + "\n", 2, "longer than 100 characters"),
 ])
 def test_a_broken_scenario_file_is_one_line_naming_file_and_line(tmp_path, text, line, says):
     g = _broken(tmp_path, text)
@@ -210,3 +215,46 @@ def test_an_aside_only_reads_what_the_session_works_on():
             if t.step and t.subject is not None:
                 ours.add(t.subject[0])
     assert touched > 10  # asides do read the session's things ("show me that log again")
+
+
+def test_a_scenario_file_reads_as_an_editor_shows_it(tmp_path):
+    """A byte-order mark and CRLF line ends are fine; a folder where the file should be is one line, exit 2;
+    many say lines load quickly (no work per line that grows with the file)."""
+    import time
+    from generator import grammar
+    from generator.domains.filesystem import with_scenarios
+    g = _broken(tmp_path, "\ufeff# scenarios\r\n[t]\r\nwhere: downloads\r\n- cd.direct: where\r\n- ls\r\n")
+    assert [s.name for s in with_scenarios(grammar.load(g)).scenarios] == ["t"]
+    lines = "".join(f"say: We tidy {{{{ place }}}} number {i}.\n" for i in range(20000))
+    (g / "scenarios.txt").write_text("[t]\nwhere: downloads\n" + lines + "- cd.direct: where\n- ls\n")
+    started = time.perf_counter()
+    assert len(with_scenarios(grammar.load(g)).scenarios[0].say) == 20000
+    assert time.perf_counter() - started < 10  # was minutes: a list lookup per line
+    (g / "scenarios.txt").unlink()
+    (g / "scenarios.txt").mkdir()
+    r = mtgen("generate", "--n", "30", "--grammars", g, "--out", tmp_path / "out")
+    assert r.returncode == 2 and "scenarios.txt: not a regular file" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_the_file_a_session_opens_with_is_one_the_user_had(tmp_path):
+    """{{ object }} names a file the user had before the session, never one the session makes (a to-do list it
+    creates is {{ made }})."""
+    import re as re_
+    from generator import grammar
+    from generator.domains.filesystem import with_scenarios
+    g = _broken(tmp_path, "[todo]\nsay: O<{{ object }}> M<{{ made }}> now.\nsay: Plain start.\n- ls?\n"
+                          "- cat?: text\n- touch: -> todo.md tasks.txt\n- echo: made\n- cat|wc?: made\n")
+    domain = with_scenarios(grammar.load(g))
+    eng = Engine(Settings(seed=5, tools=PRESETS["all"]), grammar.load(g), domain=domain)
+    seen_object = 0
+    for i in range(400):
+        d = eng.conversation(i)
+        m = re_.search(r"O<([^>]*)>", d.turns[0].text)
+        if not m:
+            continue
+        made = {t.args.get("file_name") or t.args.get("dir_name") for t in d.turns
+                if t.form in ("touch.direct", "touch.same", "mkdir.direct", "mkdir.same", "echo.new")}
+        made |= {t.args.get("destination") for t in d.turns if t.tool == "cp"}
+        assert m.group(1) not in made, [t.text for t in d.turns]
+        seen_object += 1
+    assert seen_object > 20

@@ -73,6 +73,8 @@ def problem(words: str, where: str | None) -> str | None:
     if arrow and not names.split():
         return "write the shapes of the new names after '->' (-> archive_{y} to-sort)"
     for w in names.split():
+        if len(w) > 100:
+            return f"the name shape {w[:20]!r}... is longer than 100 characters"
         for k in range(3):
             name = fill_shape(w, Rand(k, 0x5A4E))
             if "{" in name or "}" in name or BAD_NAME_RE.search(name) or name in (".", ".."):
