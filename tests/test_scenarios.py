@@ -258,3 +258,12 @@ def test_the_file_a_session_opens_with_is_one_the_user_had(tmp_path):
         assert m.group(1) not in made, [t.text for t in d.turns]
         seen_object += 1
     assert seen_object > 20
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/mem"), reason="needs Linux's /proc/self/mem")
+def test_an_unreadable_scenario_file_is_one_line(tmp_path):
+    g = _broken(tmp_path, "")
+    (g / "scenarios.txt").unlink()
+    (g / "scenarios.txt").symlink_to("/proc/self/mem")  # reading it fails with an I/O error
+    r = mtgen("generate", "--n", "30", "--grammars", g, "--out", tmp_path / "out")
+    assert r.returncode == 2 and "scenarios.txt: cannot read" in r.stderr and r.stderr.count("\n") == 1, r.stderr
