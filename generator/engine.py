@@ -154,13 +154,11 @@ class Engine:
         prior = s.min_prior + (index + self.length_phase) % (s.max_prior - s.min_prior + 1)
         return form, prior, self.surfaces[index % len(self.surfaces)]
 
-    STEP_CONTEXT = 0.7  # share of a session's steps asked by referring back, when their forms can
-    ASIDE_CONTEXT = 0.7  # share of a session's unrelated requests that refer back (when one can)
-    FINAL_WHY = 0.8  # the same for the final request
-    WHY = 0.5  # share of a session's later requests in a bare line that end by saying what they are for
-    FINAL_BARE = 0.4  # the same for the final request (its phrasing varies the most: what a model must read)
-    ASIDE_BARE = 0.5  # the same for its unrelated requests (a story of their own may contradict the session's)
-    BARE = 0.7  # share of a session's later requests asked in a line without a story of its own
+    STEP_CONTEXT = 0.9  # share of a session's steps asked by referring back, when their forms can
+    ASIDE_CONTEXT = 0.9  # share of a session's unrelated requests that refer back (when one can)
+    FINAL_BARE = 0.4  # share of a session's final requests in a bare line
+    FINAL_WHY = 1.0  # the same for the final request
+    WHY = 0.7  # share of a session's later requests in a bare line that end by saying what they are for
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -256,13 +254,14 @@ class Engine:
             p = s.random_turns
             # a step that the final request's setup plays (its mkdir before "move the copy into the folder we
             # made") is played there, on the step's objects, not twice
-            # (never the session's first step: "go into downloads" stays where the session starts)
+            # (never the scenario's first step: "go into downloads" stays where the session starts)
             setup_tools = {FORMS[f].tool for f in setup}
-            for st in steps[1:] + [x for x in sc.steps[1:] if x not in steps]:  # its own steps first, then later ones
-                if st.tools & setup_tools:
+            entry = sc.steps[0]
+            for st in steps + [x for x in sc.steps if x not in steps]:  # its own steps first, then later ones
+                if st is not entry and st.tools & setup_tools:
                     for tool in st.tools & setup_tools:
                         by_setup.setdefault(tool, st)
-            steps = steps[:1] + [st for st in steps[1:] if not st.tools & setup_tools]
+            steps = [st for st in steps if st is entry or not st.tools & setup_tools]
             if p >= 1:  # every earlier turn an unrelated request
                 plan = [None] * len(steps)
             else:  # per step a geometric number of unrelated requests (mean p/(1-p)): p of all turns, after the first step
@@ -341,9 +340,9 @@ class Engine:
                         action = pick(self.menu, fs, d, r)
             if action is None:
                 break  # nothing legal is left for these tools: the conversation ends here
-            # a session that has said what it is for asks mostly in lines without a story of their own
-            bare = (t == 0 or r.chance(self.BARE)) if step != "" else sc is not None and r.chance(self.ASIDE_BARE)
-            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, "bare" if bare else "")
+            # a session says what it is for in its own words (say and why lines): its requests use phrasings
+            # without a story of their own, which would contradict it ("a place for the backups" for 'tests')
+            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, True if sc is not None else None)
             if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
                     and r.chance(self.WHY):
                 whys.append(len(turns))
@@ -365,14 +364,18 @@ class Engine:
             final = choose(FORMS[want], fs, d, r)
         if final is None:
             same_kind = self._same_kind(want in self.in_context, side == "test")
-            final = pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
+            if sc is not None:  # like an aside, sparing what the session made or worked on when it can
+                final = self._sparing(lambda: pick(same_kind, fs, d, r), turns) \
+                    or self._sparing(lambda: pick(self.menu, fs, d, r), turns)
+            final = final or pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn: the chosen tools "
                                  f"(or the rules in a job's domain.yaml) leave none legal there; choose more tools")
-        # the request a model must answer: in a session, a bare line (often with the session's own reason) or
-        # one that tells its own story, for the widest range of wording
-        prefer = ("bare" if r.chance(self.FINAL_BARE) else "told") if sc is not None and step != "" else ""
-        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, prefer))
+        # the request a model must answer: half of the time in a bare line (then with the session's own reason),
+        # else in one that tells a story of its own, for the widest range of wording; earlier requests never do,
+        # so no two stories in a session can disagree ("writing code by this afternoon" ... "starts tomorrow")
+        bare = None if sc is None else step == "" or r.chance(self.FINAL_BARE)
+        turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
         # a held-out test request (--split-by template) is all held-out words: no say or why line of the session
         held_out = side == "test"
         if len(turns) > 1 and step and not held_out and self.g.is_bare(turns[-1].template) \
@@ -383,17 +386,18 @@ class Engine:
         return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
 
     def _aside(self, fs, d, r: Rand, turns: list):
-        """An unrelated request in a session: it stays in the session's folder, mostly builds on what is
-        there ("and copy it to backups too"), and changes nothing the session's own steps made or worked on
-        other than by reading it (no "delete the folder we made" while building it, no overwriting the log
-        it is investigating)."""
+        """An unrelated request in a session: it stays in the session's folder and mostly builds on what is
+        there ("and copy it to backups too")."""
+        return self._sparing(lambda: (r.chance(self.ASIDE_CONTEXT) and pick(self.aside_context_menu, fs, d, r))
+                             or pick(self.aside_menu, fs, d, r), turns)
+
+    def _sparing(self, draw, turns: list):
+        """The first of up to three draws that changes nothing the session's own steps made or worked on, other
+        than by reading it (no "delete the folder we made" while building it, no overwriting the log under
+        investigation): what a request outside the session's plan may do.  None when none does."""
         ours = {t.subject[0] for t in turns if t.step and t.subject is not None}
         for _ in range(3):
-            a = None
-            if r.chance(self.ASIDE_CONTEXT):
-                a = pick(self.aside_context_menu, fs, d, r)
-            if a is None:
-                a = pick(self.aside_menu, fs, d, r)
+            a = draw()
             if a is None or a.subject is None or a.subject[0] not in ours or a.tool in self.reading:
                 return a
         return None
@@ -492,11 +496,11 @@ class Engine:
                 if not test or self.g.has_held_out(f)])
         return got
 
-    def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", prefer: str = "") -> Turn:
+    def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool | None = None) -> Turn:
         noise = "none"
         if r.chance(self.s.noise):
             noise = r.choice(("typo", "casing"))
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
-        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, prefer)
+        text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
         return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject)

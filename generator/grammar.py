@@ -501,8 +501,8 @@ class Grammar:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))
 
     def _pool(self, form: str, surface: str, side: str, only: frozenset | None = None,
-              prefer: str = "") -> list[Template]:
-        key = (form, surface, side, only, prefer)
+              bare: bool | None = None) -> list[Template]:
+        key = (form, surface, side, only, bare)
         pool = self._pools.get(key)
         if pool is None:
             ts = self.by_form[form]
@@ -514,21 +514,21 @@ class Grammar:
                 # a form with a single phrasing holds none out; the engine avoids it for test requests,
                 # and should nothing else be playable, its one phrasing is better than no row
                 ts = [t for t in ts if t.id in self.held_out] or ts
-            if prefer:  # a preference within the side's lines, never a reason to cross the split
-                ts = [t for t in ts if t.bare == (prefer == "bare")] or ts
+            if bare is not None:  # a preference within the side's lines, never a reason to cross the split
+                ts = [t for t in ts if t.bare == bare] or ts
             pool = [t for t in ts if t.surface == surface] or ts
             self._pools[key] = pool
         return pool
 
     def render(self, form: str, surface: str, slots: dict, r: Rand, side: str = "any",
                noise: str = "none", subject: tuple[str, bool] | None = None,
-               only: frozenset | None = None, prefer: str = "") -> tuple[str, Template]:
+               only: frozenset | None = None, bare: bool | None = None) -> tuple[str, Template]:
         """User words for `form` with `slots`; side 'train' avoids held-out phrasings, 'heldout' uses only them.
         `subject` (name, is_dir) gives the {{ kind }} slot ('document', 'folder') to lines that use it; an
         int `ordinal` slot is said as a word ('second').  `only`: use only lines that say exactly these slots
-        (a form whose phrasing decides which arguments the call sets).  `prefer`: 'bare' for short lines that
-        give no reason of their own, 'told' for lines that tell why, '' for any."""
-        pool = self._pool(form, surface, side, only, prefer)
+        (a form whose phrasing decides which arguments the call sets).  `bare`: prefer short lines that give
+        no reason of their own (True), lines that tell one (False), or neither (None)."""
+        pool = self._pool(form, surface, side, only, bare)
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
         t = r.choice(pool)

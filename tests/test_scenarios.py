@@ -267,3 +267,26 @@ def test_an_unreadable_scenario_file_is_one_line(tmp_path):
     (g / "scenarios.txt").symlink_to("/proc/self/mem")  # reading it fails with an I/O error
     r = mtgen("generate", "--n", "30", "--grammars", g, "--out", tmp_path / "out")
     assert r.returncode == 2 and "scenarios.txt: cannot read" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+
+
+@pytest.mark.parametrize("preset", ["spec", "all"])
+def test_a_request_that_needs_a_setup_has_a_session_that_makes_it(preset):
+    """'Delete the second file we created' or 'copy it into the shared folder' end a session whose own steps
+    make those files (draft placeholders, a shared template), never one that makes them for no reason (two
+    empty task files in a code clean-up, only to delete one)."""
+    eng = Engine(Settings(seed=1, tools=PRESETS[preset]), GRAMMAR, domain=DOMAIN)
+    for want in eng.forms:
+        needs = {eng.all_forms[f].tool for f in eng.setup.get(want, ())}
+        tool = eng.all_forms[want].tool
+        fits = [sc.name for sc in eng.scenarios
+                if any(tool in st.tools for st in sc.steps) and needs <= {t for st in sc.steps for t in st.tools}]
+        assert fits, (want, sorted(needs))
+
+
+def test_a_session_asks_in_its_own_words():
+    """Requests before the last use phrasings without a story of their own: a session's reasons are its say
+    and why lines, so no two stories in one conversation can disagree."""
+    for d in _dialogues(400):
+        if d.scenario:
+            assert all(GRAMMAR.is_bare(t.template) or len([x for x in GRAMMAR.by_form[t.form] if x.bare]) == 0
+                       for t in d.turns[:-1]), [t.text for t in d.turns]

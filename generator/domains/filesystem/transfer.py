@@ -21,16 +21,21 @@ def destinations(fs, r, d=None) -> list[str]:
     return dirs
 
 
-def into(form: str, tool: str, fs, r, d=None):
-    srcs, dirs = sources(fs, r, d), destinations(fs, r, d)
-    nd = len(dirs)
-    # checking a pair looks inside the target folder, so only the pairs actually tried are checked;
-    # pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs
-    p = first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: movable_into(fs, *p))
-    if p is None and nd < len(fs.dirs()):  # nothing fits the session's own folders: any folder here
-        dirs = fs.dirs()
+def _pair(fs, r, d, srcs: list[str]) -> tuple[str, str] | None:
+    """A uniformly chosen legal (source, folder) pair, the folder mostly one the session made or named, any
+    folder here when none of those fits.  Checking a pair looks inside the folder, so only the pairs tried
+    are checked; pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs."""
+    own, every = destinations(fs, r, d), fs.dirs()
+    for dirs in (own, every) if len(own) < len(every) else (own,):
         nd = len(dirs)
         p = first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: movable_into(fs, *p))
+        if p is not None:
+            return p
+    return None
+
+
+def into(form: str, tool: str, fs, r, d=None):
+    p = _pair(fs, r, d, sources(fs, r, d))
     if p is None:
         return None
     return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, subject(fs, p[0]))
@@ -48,11 +53,8 @@ def rename(form: str, tool: str, fs, r, d=None):
 
 def it_into(form: str, tool: str, fs, d, r):
     it = d.it(fs)
-    if not it:
-        return None
-    dirs = fs.dirs()
-    t = first_legal(r, len(dirs), dirs.__getitem__, lambda t: movable_into(fs, it[0], t))
-    return None if t is None else Action(form, tool, {"source": it[0], "destination": t}, {"dst": t}, it)
+    p = _pair(fs, r, d, [it[0]]) if it else None
+    return None if p is None else Action(form, tool, {"source": it[0], "destination": p[1]}, {"dst": p[1]}, it)
 
 
 def it_rename(form: str, tool: str, fs, d, r):

@@ -28,7 +28,7 @@ def _make(form):
             if p is None:
                 return None
             like = p.args["file_name"]
-        n = (None if like else step_name(fs, d, r)) or new_file_name(fs.here, r, like)
+        n = step_name(fs, d, r) or new_file_name(fs.here, r, like)  # a session's own names first (draft-2.md)
         return Action(form, "touch", {"file_name": n}, {"name": n}, (n, False))
     return play
 
