@@ -41,14 +41,6 @@ def _words(nodes, slots: dict, r: Rand) -> str:
     return "".join(out).strip()
 
 
-def _fits(a: Action, focus, fs, d, making: frozenset = frozenset()) -> bool:
-    """Whether action `a` acts on what a step's focus names (plays that pick from their own lists, such as
-    "the same for x", do not all ask the focus).  What a `making` form creates does not exist yet to be
-    tested: its name came from the step's shapes."""
-    test = focus.test if focus is not None else None
-    return test is None or a.subject is None or a.form in making or test(fs, d, a.subject[0])
-
-
 class NoLegalRequest(RuntimeError):
     """No request can be planned at some turn: the domain's rules forbid every one (a user's domain.yaml)."""
 
@@ -120,18 +112,19 @@ class Engine:
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
         self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
-        self._fitting: dict = {}  # final form -> the scenarios a session ending in it is drawn from, see _steps
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
-        self.scenarios, self.by_tool = self._compile_scenarios(domain, {f.name: f for f in usable})
+        self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
+        self.sessions_for = {f: self._sessions_for(f) for f in self.forms}  # final form -> scenarios to draw from
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
-        # forms whose tool takes a new name (touch, mkdir, echo): what they act on the session made
+        self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
+        # forms whose tool takes a new name (touch, mkdir, echo, also when echo rewrites a file): what they act
+        # on is not a file the user had before the session
         self.creating = frozenset(f.name for f in FORMS.values() if domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR))
         # tools that change nothing: the only ones an aside may use on what the session works on
         self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
-        self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
         self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
@@ -156,9 +149,8 @@ class Engine:
 
     STEP_CONTEXT = 0.9  # share of a session's steps asked by referring back, when their forms can
     ASIDE_CONTEXT = 0.9  # share of a session's unrelated requests that refer back (when one can)
-    FINAL_BARE = 0.4  # share of a session's final requests in a bare line
-    FINAL_WHY = 1.0  # the same for the final request
-    WHY = 0.7  # share of a session's later requests in a bare line that end by saying what they are for
+    WHY = 0.7  # share of a session's earlier requests that end with one of its why lines
+    FINAL_BARE = 0.4  # share of a session's final requests in a bare line (then always with a why line)
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -179,7 +171,7 @@ class Engine:
 
     def _compile_scenarios(self, domain: Domain, usable: dict):
         """The domain's scenarios with this run's forms: steps whose tools the run lacks are left out, and a
-        scenario with none left is too.  Also tool -> the scenarios that have a step using it."""
+        scenario with none left, or without a step it cannot do without, is too."""
         plans = []
         for sc in domain.scenarios:
             steps = []
@@ -198,28 +190,25 @@ class Engine:
                                           tuple(steps), tuple((x, frozenset(_slots_in(x)),
                                                                tuple(sorted(_slots_in(x) - {"place"})))
                                                               for x in sc.why)))
-        by_tool: dict[str, list] = {}
-        for p in plans:
-            for t in sorted({t for st in p.steps for t in st.tools}):
-                by_tool.setdefault(t, []).append(p)
-        return tuple(plans), {t: tuple(ps) for t, ps in by_tool.items()}
+        return tuple(plans)
+
+    def _sessions_for(self, want: str) -> tuple:
+        """The scenarios a session whose last request is form `want` is drawn from: those with a step of that
+        form, else of its tool, else any; and of those, when the request needs a setup, the ones whose steps
+        use the setup's tools too ("create notes.md, then move it" belongs in a session that makes files)."""
+        tool = self.all_forms[want].tool
+        with_tool = tuple(sc for sc in self.scenarios if any(tool in st.tools for st in sc.steps))
+        found = tuple(sc for sc in with_tool if any(want in st.forms for st in sc.steps)) or with_tool \
+            or self.scenarios
+        needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
+        return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
 
     def _steps(self, want: str, r: Rand):
         """(scenario, the steps before the final request, the final request's step or None) for a session
-        whose last request is form `want`: a scenario with a step of that form when there is one, else of
-        its tool (and, when the request needs a setup, one whose steps use the setup's tools too: "create
-        notes.md, then move it" belongs in a session that makes files), ending at such a step with room
-        before it for the run's shortest conversation when it can."""
+        whose last request is form `want`, ending at a step of that form (else of its tool) with room before
+        it for the run's shortest conversation when it can."""
         want_tool = self.all_forms[want].tool
-        scenarios = self._fitting.get(want)
-        if scenarios is None:
-            scenarios = tuple(sc for sc in self.by_tool.get(want_tool, ()) if any(want in st.forms for st in sc.steps)) \
-                or self.by_tool.get(want_tool) or self.scenarios
-            needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
-            if needs:
-                scenarios = tuple(sc for sc in scenarios if needs <= {t for st in sc.steps for t in st.tools}) \
-                    or scenarios
-            self._fitting[want] = scenarios
+        scenarios = self.sessions_for[want]
         if not scenarios:
             return None, [], None
         sc = scenarios[int(r.random() * len(scenarios))]
@@ -238,6 +227,40 @@ class Engine:
                 before.append(st)
         return sc, before, steps[k] if k < len(steps) else None
 
+    def _plan(self, sc: ScenarioPlan, steps: list, setup: tuple, r: Rand) -> tuple[list, dict]:
+        """A session's earlier turns (its steps, with None for an unrelated request) within the run's length
+        bounds, and tool -> the step a setup turn of that tool plays.  A step the final request's setup plays
+        (its mkdir before "move the copy into the folder we made") is played there, on the step's objects,
+        not twice; never the scenario's entry step ("go into downloads" stays where the session starts)."""
+        s = self.s
+        tools = {self.all_forms[f].tool for f in setup}
+        entry = sc.steps[0]
+        by_setup: dict = {}
+        for st in steps + [x for x in sc.steps if x not in steps]:  # its own steps first, then later ones
+            if st is not entry and st.tools & tools:
+                for tool in st.tools & tools:
+                    by_setup.setdefault(tool, st)
+        steps = [st for st in steps if st is entry or not st.tools & tools]
+        p = s.random_turns
+        if p >= 1:  # every earlier turn an unrelated request
+            plan = [None] * len(steps)
+        else:  # per step a geometric number of unrelated requests (mean p/(1-p)): p of all turns, after the first
+            plan = list(steps)
+            for _ in steps:
+                extra = 0
+                while extra < s.max_prior and r.chance(p):
+                    extra += 1
+                    plan.insert(1 + int(r.random() * len(plan)), None)
+        room = s.max_prior - min(len(setup), s.max_prior)
+        while len(plan) > room and None in plan:  # too long: unrelated requests go first
+            plan.reverse()
+            plan.remove(None)
+            plan.reverse()
+        del plan[room:]
+        while len(plan) + len(setup) < s.min_prior:
+            plan.append(None)
+        return plan, by_setup
+
     def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
         FORMS = self.all_forms
         sc, steps, last = self._steps(want, r)
@@ -246,39 +269,10 @@ class Engine:
         setup = self.setup.get(want, ())
         s = self.s
         place = self.domain.place_of(fs, sc.where) if sc is not None and sc.where and self.domain.place_of else None
-        plan: list = []  # per earlier turn: a scenario step, or None for an unrelated request
-        by_setup: dict = {}  # tool -> the scenario step a setup turn of that tool plays
         if sc is None:  # the scheduled length, its last turns the setup's
-            plan = [None] * (max(prior, min(len(setup), s.max_prior)) - min(len(setup), s.max_prior))
+            plan, by_setup = [None] * (max(prior, min(len(setup), s.max_prior)) - min(len(setup), s.max_prior)), {}
         else:
-            p = s.random_turns
-            # a step that the final request's setup plays (its mkdir before "move the copy into the folder we
-            # made") is played there, on the step's objects, not twice
-            # (never the scenario's first step: "go into downloads" stays where the session starts)
-            setup_tools = {FORMS[f].tool for f in setup}
-            entry = sc.steps[0]
-            for st in steps + [x for x in sc.steps if x not in steps]:  # its own steps first, then later ones
-                if st is not entry and st.tools & setup_tools:
-                    for tool in st.tools & setup_tools:
-                        by_setup.setdefault(tool, st)
-            steps = [st for st in steps if st is entry or not st.tools & setup_tools]
-            if p >= 1:  # every earlier turn an unrelated request
-                plan = [None] * len(steps)
-            else:  # per step a geometric number of unrelated requests (mean p/(1-p)): p of all turns, after the first step
-                plan = list(steps)
-                for _ in steps:
-                    extra = 0
-                    while extra < s.max_prior and r.chance(p):
-                        extra += 1
-                        plan.insert(1 + int(r.random() * len(plan)), None)
-            room = s.max_prior - min(len(setup), s.max_prior)
-            while len(plan) > room and None in plan:  # too long: unrelated requests go first
-                plan.reverse()
-                plan.remove(None)
-                plan.reverse()
-            del plan[room:]
-            while len(plan) + len(setup) < s.min_prior:
-                plan.append(None)
+            plan, by_setup = self._plan(sc, steps, setup, r)
         prior = len(plan) + min(len(setup), s.max_prior)
         if FORMS[want].opening:
             prior, plan = 0, []  # a request that only opens a conversation is asked with nothing before it
@@ -287,7 +281,6 @@ class Engine:
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
         context_share = s.context_share
-        last_focus = last.focus if last is not None else None
         final = None
         for t in range(prior):
             if on_turn is not None:
@@ -297,12 +290,9 @@ class Engine:
                 # just read): then it is asked now, without a setup of its own
                 if on_turn is not None:
                     on_turn(fs, 0)
-                d.focus = last_focus
-                final = choose(FORMS[want], fs, d, r)
-                d.focus = None
-                if final is not None and _fits(final, last_focus, fs, d, self.making):
+                final = self._final_on(want, last, fs, d, r)
+                if final is not None:
                     break
-                final = None
                 if on_turn is not None:
                     on_turn(fs, prior - t)
             action = None
@@ -315,7 +305,7 @@ class Engine:
                 action = pick(self.setup_menus[form], fs, d, r)
                 if action is not None:  # planned for the final request: part of the session, on its objects or not
                     step = ("" if st is None else st.text if action.tool in st.tools
-                            and _fits(action, st.focus, fs, d, self.making) else "setup for " + st.text)
+                            and self._fits(action, st.focus, fs, d) else "setup for " + st.text)
                     step = step or "setup"
             elif plan[t] is not None:
                 st = plan[t]
@@ -352,14 +342,9 @@ class Engine:
             record(d, action, path, FORMS[action.form])
         if on_turn is not None:
             on_turn(fs, 0)
-        step = last.text if final is not None else ""
         if final is None and last is not None:  # the final request on the objects of its step, or on any
-            d.focus = last_focus
-            final = choose(FORMS[want], fs, d, r)
-            if final is not None and not _fits(final, last_focus, fs, d, self.making):
-                final = None
-            d.focus = None
-            step = last.text if final is not None else ""
+            final = self._final_on(want, last, fs, d, r)
+        step = last.text if final is not None else ""
         if final is None:
             final = choose(FORMS[want], fs, d, r)
         if final is None:
@@ -371,19 +356,32 @@ class Engine:
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn: the chosen tools "
                                  f"(or the rules in a job's domain.yaml) leave none legal there; choose more tools")
-        # the request a model must answer: half of the time in a bare line (then with the session's own reason),
-        # else in one that tells a story of its own, for the widest range of wording; earlier requests never do,
+        # the request a model must answer: in a bare line (then with the session's own reason) or in one that
+        # tells a story of its own, for the widest range of wording; earlier requests never tell one,
         # so no two stories in a session can disagree ("writing code by this afternoon" ... "starts tomorrow")
         bare = None if sc is None else step == "" or r.chance(self.FINAL_BARE)
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
         # a held-out test request (--split-by template) is all held-out words: no say or why line of the session
         held_out = side == "test"
-        if len(turns) > 1 and step and not held_out and self.g.is_bare(turns[-1].template) \
-                and r.chance(self.FINAL_WHY):
-            whys.append(len(turns) - 1)
+        if len(turns) > 1 and step and not held_out and self.g.is_bare(turns[-1].template):
+            whys.append(len(turns) - 1)  # a bare final request always says why: it is the one a model reads
         if sc is not None:
             self._finish(turns, sc, place, whys, r, held_out)
         return Dialogue(index, tuple(turns), start, sc.name if sc is not None else "")
+
+    def _fits(self, a: Action, focus, fs, d) -> bool:
+        """Whether action `a` acts on what a step's focus names (plays that pick from their own lists, such as
+        "the same for x", do not all ask the focus).  What a making form creates does not exist yet to be
+        tested: its name came from the step's shapes."""
+        test = focus.test if focus is not None else None
+        return test is None or a.subject is None or a.form in self.making or test(fs, d, a.subject[0])
+
+    def _final_on(self, want: str, last: StepPlan, fs, d, r: Rand):
+        """The final request played on the objects of its step (`last`), or None."""
+        d.focus = last.focus
+        final = choose(self.all_forms[want], fs, d, r)
+        d.focus = None
+        return final if final is not None and self._fits(final, last.focus, fs, d) else None
 
     def _aside(self, fs, d, r: Rand, turns: list):
         """An unrelated request in a session: it stays in the session's folder and mostly builds on what is
@@ -406,13 +404,13 @@ class Engine:
         """A legal action of step `st` on its objects, or None."""
         if st.context_menu and r.chance(self.STEP_CONTEXT):  # in a session people say "now search it"
             a = pick(st.context_menu, fs, d, r)
-            if a is not None and _fits(a, st.focus, fs, d, self.making):
+            if a is not None and self._fits(a, st.focus, fs, d):
                 return a
         for _ in range(3):
             a = pick(st.menu, fs, d, r)
             if a is None:
                 return None
-            if _fits(a, st.focus, fs, d, self.making):
+            if self._fits(a, st.focus, fs, d):
                 return a
         return None
 
