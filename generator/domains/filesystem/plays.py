@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...rng import Rand
 from ..base import Action
 from .contents import kind_of
+from .state import valid_name
 from .world import fresh_from, new_file_name, new_folder_name
 
 
@@ -68,6 +69,34 @@ def step_name(fs, d, r: Rand) -> str | None:
     """A new name in the shapes of the scenario step being played (archive_{y}), or None (the usual names)."""
     focus = d.focus if d is not None else None
     return fresh_from(focus.shapes, fs.here, r) if focus is not None and focus.shapes else None
+
+
+def new_thing(form: str, tool: str, arg: str, is_dir: bool, fresh):
+    """The play of a form that makes a new thing here (mkdir, touch): named in the shapes of the scenario
+    step being played when it has some, else by fresh(taken, r, like).  A 'same' form ("another one, called
+    x") plays only right after a call of `tool`; `like` is then that call's name (None otherwise)."""
+    same = form.endswith(".same")
+
+    def play(fs, d, prev, r):
+        like = None
+        if same:
+            p = prev_of(prev, tool)
+            if p is None:
+                return None
+            like = p.args[arg]
+        n = step_name(fs, d, r) or fresh(fs.here, r, like)
+        return Action(form, tool, {arg: n}, {"name": n}, (n, is_dir))
+    return play
+
+
+def new_name_check(tool: str, arg: str):
+    """The check of a tool that makes a new thing here: a legal name that is not taken."""
+    def check(fs, a):
+        n = a.get(arg)
+        if not valid_name(n):
+            return f"{tool}: invalid name {n!r}"
+        return f"{tool}: {n}: already exists" if fs.has(n) else None
+    return check
 
 
 def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool) -> str:
