@@ -229,18 +229,20 @@ class Engine:
 
     def _plan(self, sc: ScenarioPlan, steps: list, setup: tuple, r: Rand) -> tuple[list, dict]:
         """A session's earlier turns (its steps, with None for an unrelated request) within the run's length
-        bounds, and tool -> the step a setup turn of that tool plays.  A step the final request's setup plays
-        (its mkdir before "move the copy into the folder we made") is played there, on the step's objects,
-        not twice; never the scenario's entry step ("go into downloads" stays where the session starts)."""
+        bounds, and tool -> the step a setup turn of that tool plays.  The first step the final request's
+        setup plays (its mkdir before "go into the folder we made") is played there, on the step's objects,
+        and the session's plan ends before it: what came after it in the scenario needed it first ("move the
+        papers into the new folder").  Never the scenario's entry step ("go into downloads" starts it)."""
         s = self.s
         tools = {self.all_forms[f].tool for f in setup}
         entry = sc.steps[0]
+        cut = next((i for i, st in enumerate(steps) if st is not entry and st.tools & tools), len(steps))
         by_setup: dict = {}
-        for st in steps + [x for x in sc.steps if x not in steps]:  # its own steps first, then later ones
+        for st in steps[cut:] + [x for x in sc.steps if x not in steps]:  # its own steps first, then later ones
             if st is not entry and st.tools & tools:
                 for tool in st.tools & tools:
                     by_setup.setdefault(tool, st)
-        steps = [st for st in steps if st is entry or not st.tools & tools]
+        steps = steps[:cut]
         p = s.random_turns
         if p >= 1:  # every earlier turn an unrelated request
             plan = [None] * len(steps)

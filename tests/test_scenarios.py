@@ -290,3 +290,26 @@ def test_a_session_asks_in_its_own_words():
         if d.scenario:
             assert all(GRAMMAR.is_bare(t.template) or len([x for x in GRAMMAR.by_form[t.form] if x.bare]) == 0
                        for t in d.turns[:-1]), [t.text for t in d.turns]
+
+
+def test_a_step_comes_after_what_it_needs():
+    """Papers go into the new folder after it is made: in a session that fills a folder it makes, no step
+    moves or copies anything before the folder is made (a final request's setup never jumps ahead of the
+    steps that need it)."""
+    checked = 0
+    for d in _dialogues(1500, tools=PRESETS["all"]):
+        if d.scenario not in PUT_INTO_MADE:
+            continue
+        made_at = next((i for i, t in enumerate(d.turns) if t.tool == "mkdir" and t.step), None)
+        if made_at is None:
+            continue
+        early = [t for t in d.turns[:made_at] if t.tool in ("mv", "cp") and t.step and not t.step.startswith("setup")]
+        assert not early, [(t.text, t.args) for t in d.turns]
+        checked += 1
+    assert checked > 100
+
+
+# scenarios whose mv/cp steps fill the folder the session makes
+PUT_INTO_MADE = {"tidy-downloads", "archive-old-reports", "taxes-prep", "sort-photos-by-year", "share-album",
+                 "video-project", "organise-music", "tidy-recordings", "design-handoff", "personal-paperwork",
+                 "rotate-logs", "new-folder-for-work"}
