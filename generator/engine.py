@@ -235,14 +235,16 @@ class Engine:
         papers into the new folder").  Never the scenario's entry step ("go into downloads" starts it)."""
         s = self.s
         tools = {self.all_forms[f].tool for f in setup}
-        entry = sc.steps[0]
-        cut = next((i for i, st in enumerate(steps) if st is not entry and st.tools & tools), len(steps))
         by_setup: dict = {}
-        for st in steps[cut:] + [x for x in sc.steps if x not in steps]:  # its own steps first, then later ones
-            if st is not entry and st.tools & tools:
-                for tool in st.tools & tools:
-                    by_setup.setdefault(tool, st)
-        steps = steps[:cut]
+        if tools:
+            entry = sc.steps[0]
+            cut = next((i for i, st in enumerate(steps) if st is not entry and st.tools & tools), len(steps))
+            planned = {id(st) for st in steps}  # by identity: comparing StepPlans would compare their menus
+            for st in steps[cut:] + [x for x in sc.steps if id(x) not in planned]:  # its own steps, then later ones
+                if st is not entry and st.tools & tools:
+                    for tool in st.tools & tools:
+                        by_setup.setdefault(tool, st)
+            steps = steps[:cut]
         p = s.random_turns
         if p >= 1:  # every earlier turn an unrelated request
             plan = [None] * len(steps)
@@ -340,7 +342,7 @@ class Engine:
                 whys.append(len(turns))
             turns.append(turn)
             path = fs.path()
-            fs.apply(action.tool, action.args)
+            fs.apply_planned(action.tool, action.args)
             record(d, action, path, FORMS[action.form])
         if on_turn is not None:
             on_turn(fs, 0)

@@ -38,6 +38,8 @@ class Session:
     def apply(self, tool: str, args: dict) -> None:
         self.calls.append((tool, args))
 
+    apply_planned = apply
+
 
 class Memory:
     """The discourse: the previous call is what "it", "them", "the same" can name."""
