@@ -214,7 +214,8 @@ _FIRST_ALT = re.compile(r"\(([^()|]*)\|[^()]*\)")
 _REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
                      r"so|so that|unless|in case|ahead of|figuring|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|"
                      r"to (hold|put|keep|collect)|"
-                     r"drafts|receipts|band|tax|conference|chore|desktop|finished|project|client|team)\b|'s\b", re.I)
+                     r"drafts|receipts|band|tax|conference|chore|desktop|finished|project|client|team)\b|"
+                     r"\b(?!(?:what|that|it|let|there|here|who|where|how)'s)\w+'s\b", re.I)  # Maria's, not what's
 
 
 def is_bare(body: str) -> bool:

@@ -36,8 +36,9 @@ def test_ls_plain_and_hidden_cannot_be_confused():
 
 def test_copy_and_move_phrasings_cannot_be_confused():
     g = load()
-    copy_words = re.compile(r"cop(y|ied)|duplicate|\bcp\b", re.I)
-    move_words = re.compile(r"\bmov|relocate|rename|\bmv\b|\bnamed?\b|\bcalled\b|\bcall it\b", re.I)
+    copy_words = re.compile(r"cop(y|ied)|duplicate|\bclon(e|ed|ing)\b|\bdupe\b|\bcp\b", re.I)
+    move_words = re.compile(r"\bmov|relocate|renam|relabel|retitle|\bmv\b|\bnamed?\b|\bcall(ed|ing)?\b|\bgo by\b|"
+                            r"\bbecomes\b", re.I)
     for form in FORMS:
         if form.startswith("cp.") and not form.endswith(".same"):
             assert all(copy_words.search(s) for s in _expansions(g, form)), form
