@@ -6,6 +6,8 @@ A filter is one or more words, any of which may match ("log notes" is a log or a
   file, folder, empty                   any file; any folder; an empty folder
   where                                 a folder of the scenario's theme (its `where`)
   made                                  something this session made, wrote, copied or moved
+  dated                                 a file dated in the year of a folder this session made here
+                                        (PXL_20200926_104233.jpg when it made '2020')
   a pattern with * ? or [ ]             names like it, case ignored: *.tmp, IMG_*, 20??
 For a step that makes something (mkdir, touch, echo), the words after `->` are the shapes of the new name,
 as in data/themes_en.txt: `-> archive_{y} old-reports` ({y} a year, {m} a month, {topic} a topic...).
@@ -19,7 +21,7 @@ from typing import NamedTuple
 
 from .contents import kind_of
 from ...rng import Rand
-from .world import BAD_NAME_RE, THEMES, fill_shape
+from .world import BAD_NAME_RE, THEMES, fill_shape, year_of
 
 
 class Focus(NamedTuple):
@@ -33,7 +35,7 @@ _MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv 
                    "fig raw".split())
 _OFFICE = frozenset("pdf doc docx xls xlsx ppt pptx odt ods odp key pages numbers rtf epub".split())
 _ARCHIVE = re.compile(r"\.(zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|iso)$", re.I)
-WORDS = ("text", *_KINDS, "media", "office", "archive", "file", "folder", "empty", "where", "made")
+WORDS = ("text", *_KINDS, "media", "office", "archive", "file", "folder", "empty", "where", "made", "dated")
 
 
 def _ext(name: str) -> str:
@@ -63,6 +65,11 @@ def _test(word: str, where: str | None):
         return lambda fs, d, n: n in tops and fs.is_dir(n)
     if word == "made":
         return lambda fs, d, n: n in d.kept(fs) or n in d.made_here(fs)
+    if word == "dated":
+        def dated(fs, d, n):
+            y = year_of(n)
+            return y is not None and fs.is_file(n) and any(y in m for m in d.made_here(fs))
+        return dated
     rx = re.compile(fnmatch.translate(word.lower()))
     return lambda fs, d, n: rx.match(n.lower()) is not None
 
