@@ -150,7 +150,6 @@ class Engine:
     STEP_CONTEXT = 0.9  # share of a session's steps asked by referring back, when their forms can
     ASIDE_CONTEXT = 0.9  # share of a session's unrelated requests that refer back (when one can)
     WHY = 0.7  # share of a session's earlier requests that end with one of its why lines
-    FINAL_BARE = 0.4  # share of a session's final requests in a bare line (then always with a why line)
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -360,10 +359,10 @@ class Engine:
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn: the chosen tools "
                                  f"(or the rules in a job's domain.yaml) leave none legal there; choose more tools")
-        # the request a model must answer: in a bare line (then with the session's own reason) or in one that
-        # tells a story of its own, for the widest range of wording; earlier requests never tell one,
-        # so no two stories in a session can disagree ("writing code by this afternoon" ... "starts tomorrow")
-        bare = None if sc is None else step == "" or r.chance(self.FINAL_BARE)
+        # the request a model must answer, in a session in a bare line with the session's own reason, as every
+        # request before it: a line with a story of its own would disagree with the session one time in two
+        # ("I went one folder too deep" ending a hand-over, "a home for the grant application" for 'drafts')
+        bare = None if sc is None else True
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
         # a held-out test request (--split-by template) is all held-out words: no say or why line of the session
         held_out = side == "test"
