@@ -57,6 +57,21 @@ def test_steps_act_on_the_objects_they_name():
     assert checked > 100
 
 
+def test_photos_go_into_the_folder_of_their_year():
+    """Sorting photos by year: the year folder a session makes is a year its dated photos carry, and each
+    photo its steps move into a year folder is from that year (not PXL_20200926_104233.jpg into '2016')."""
+    from generator.domains.filesystem.world import year_of
+    moved = 0
+    for d in _dialogues(6000):
+        if d.scenario != "sort-photos-by-year":
+            continue
+        for t in d.turns:
+            if t.tool == "mv" and t.step.startswith("mv*: dated") and re.fullmatch(r"\d{4}", t.args["destination"]):
+                assert year_of(t.args["source"]) == t.args["destination"], [x.text for x in d.turns]
+                moved += 1
+    assert moved >= 10
+
+
 def test_a_session_says_what_it_is_for_and_names_its_place():
     ds = [d for d in _dialogues(600) if d.scenario and d.turns[0].step.startswith("cd.direct: where")
           and d.turns[0].tool == "cd"]
