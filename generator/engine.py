@@ -112,6 +112,7 @@ class Engine:
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
         self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
+        self._why_lines: dict = {}  # (scenario, what a session has) -> the why lines it can use, see _finish
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
@@ -399,7 +400,10 @@ class Engine:
         ours = {t.subject[0] for t in turns if t.step and t.subject is not None}
         for _ in range(3):
             a = draw()
-            if a is None or a.subject is None or a.subject[0] not in ours or a.tool in self.reading:
+            if a is None or a.tool in self.reading:
+                return a
+            # nor put anything into them (no .DS_Store copied into the folder made for the accountant)
+            if not any(v.__class__ is str and v in ours for v in a.args.values()):
                 return a
         return None
 
@@ -462,22 +466,36 @@ class Engine:
                     lines = richest
                 turns[at] = self._lead(turns[at], _words(lines[int(r.random() * len(lines))][0], said, r))
         if whys and sc.why:
-            lines = [x for x in sc.why if x[1] <= have]
+            key = (sc.name, have)
+            lines = self._why_lines.get(key)
+            if lines is None:
+                lines = self._why_lines[key] = tuple(x for x in sc.why if x[1] <= have)
+            used: set = set()  # never the same reason twice in a session
             for t in whys:
-                if t == at:
+                if t == at or len(used) == len(lines):
                     continue  # it says what the session is for already
                 # a reason that names the session's file or folder goes only with a request about it
                 values = turns[t].args.values()
-                fit = [x for x in lines if not x[2] or all(said[k] in values for k in x[2])]
-                if not fit:
+                x = None
+                for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
+                    k = int(r.random() * len(lines))
+                    y = lines[k]
+                    if k not in used and (not y[2] or all(said[n] in values for n in y[2])):
+                        x = y
+                        break
+                else:  # ... else drawn from the list of those that fit (seldom made)
+                    fit = [k for k, y in enumerate(lines)
+                           if k not in used and (not y[2] or all(said[n] in values for n in y[2]))]
+                    if fit:
+                        k = fit[int(r.random() * len(fit))]
+                        x = lines[k]
+                if x is None:
                     continue
-                x = fit[int(r.random() * len(fit))]
-                k = lines.index(x)
+                used.add(k)
                 text = turns[t].text
                 if text[-1:] not in (".", "?", "!"):
                     text += "."
-                turns[t] = _with_text(turns[t], f"{text} {_words(lines[k][0], said, r)}")
-                lines = lines[:k] + lines[k + 1:]  # never the same reason twice in a session
+                turns[t] = _with_text(turns[t], f"{text} {_words(x[0], said, r)}")
 
     @staticmethod
     def _lead(turn: Turn, lead: str) -> Turn:

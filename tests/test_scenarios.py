@@ -66,7 +66,7 @@ def test_photos_go_into_the_folder_of_their_year():
         if d.scenario != "sort-photos-by-year":
             continue
         for t in d.turns:
-            if t.tool == "mv" and t.step.startswith("mv*: dated") and re.fullmatch(r"\d{4}", t.args["destination"]):
+            if t.tool == "mv" and t.step.endswith(": dated") and re.fullmatch(r"\d{4}", t.args["destination"]):
                 assert year_of(t.args["source"]) == t.args["destination"], [x.text for x in d.turns]
                 moved += 1
     assert moved >= 10

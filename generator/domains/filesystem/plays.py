@@ -6,7 +6,7 @@ from ...rng import Rand
 from ..base import Action
 from .contents import kind_of
 from .state import valid_name
-from .world import fresh_from, new_file_name, new_folder_name
+from .world import fresh_from, new_file_name, new_folder_name, year_of
 
 
 def one(r: Rand, options: list, build) -> Action | None:
@@ -62,7 +62,14 @@ def subject(fs, name: str) -> tuple[str, bool]:
 
 
 def movable_into(fs, src: str, dst: str) -> bool:
-    return src != dst and fs.is_dir(dst) and src not in fs.here[dst].children
+    """Whether a request may put `src` into folder `dst`: legal, and no year in the names disagrees (no
+    budget_2020.xlsx into taxes_2016, no PXL_20200926_104233.jpg into '2016')."""
+    if src == dst or not fs.is_dir(dst):
+        return False
+    y = year_of(dst)
+    if y is not None and year_of(src) not in (None, y):
+        return False
+    return src not in fs.here[dst].children
 
 
 def step_name(fs, d, r: Rand) -> str | None:

@@ -255,11 +255,12 @@ def fill_shape(shape: str, r: Rand) -> str:
     return _fill(shape, r)
 
 
-DATED = re.compile(r"(?<!\d)(199\d|20[0-3]\d)-?(?:0[1-9]|1[0-2])-?(?:[0-2]\d|3[01])(?!\d)")  # 2023-04-05, 20230405
+# a year, alone or starting a date: 2023, 2023-04, 202304, 2023-04-05, 20230405 (not inside a longer number)
+DATED = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?:-?(?:0[1-9]|1[0-2])(?:-?(?:[0-2]\d|3[01]))?)?(?!\d)")
 
 
 def year_of(name: str) -> str | None:
-    """The year of the date a file's name carries (PXL_20230405_101112.jpg, photo_2023-04-05.jpg), or None."""
+    """The year a name carries (PXL_20230405_101112.jpg, invoice_2024-03.pdf, taxes_2016, 2023-04), or None."""
     m = DATED.search(name)
     return m.group(1) if m else None
 
@@ -267,15 +268,19 @@ def year_of(name: str) -> str | None:
 def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
     """A name from `shapes` (a scenario step's) not in `taken`.  A year in it is one that the dated files
     among `taken` carry, when there are some: a folder for 2020 where the photos are from 2020."""
-    years = sorted({y for y in map(year_of, taken) if y}) if any("{y}" in x for x in shapes) else ()
-    fallback = "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", "")
+    years = sorted({y for y in map(year_of, taken) if y}) if _has_year(shapes) else ()
     if years:
         y = years[int(r.random() * len(years))]
         for _ in range(20):
             name = _fill(shapes[int(r.random() * len(shapes))], r, y)
             if name not in taken:
                 return name
-    return _fresh(shapes, taken, r, fallback)
+    return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
+
+
+@lru_cache(maxsize=None)
+def _has_year(shapes: tuple[str, ...]) -> bool:
+    return any("{y}" in x for x in shapes)
 
 
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand, y: str | None = None,

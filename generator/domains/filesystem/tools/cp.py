@@ -24,7 +24,7 @@ TOOL = Tool(
         Form("cp.rename", "direct", lambda fs, d, prev, r: transfer.rename("cp.rename", "cp", fs, r, d), ("src", "dst"),
              ("kind",), notes=(("copy", "destination"), *KEPT)),
         Form("cp.it_into", "pronoun", lambda fs, d, prev, r: transfer.it_into("cp.it_into", "cp", fs, d, r), ("dst",),
-             ("kind",), (("touch.direct",),), notes=KEPT),
+             ("kind",), (("cat.direct",), ("touch.direct",)), notes=KEPT),
         Form("cp.same", "same", lambda fs, d, prev, r: transfer.same_into("cp.same", "cp", fs, prev, r, INTO), ("src",),
              ("kind",), (("cp.into",),), notes=KEPT),
         Form("cp.into_made", "description", lambda fs, d, prev, r: transfer.into_made("cp.into_made", "cp", fs, d, r),
