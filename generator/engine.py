@@ -35,6 +35,12 @@ def _with_text(turn: Turn, text: str) -> Turn:
     return tuple.__new__(Turn, (text,) + turn[1:])
 
 
+def _hosts(st) -> bool:
+    """Whether a step can host a session's final request: it does not name things the session's place may
+    not have (a pattern no file of the theme matches: its Focus.holds is ())."""
+    return getattr(st.focus, "holds", None) != ()
+
+
 def _words(nodes, slots: dict, r: Rand) -> str:
     out: list[str] = []
     render_nodes(nodes, slots, r.below, out)
@@ -74,6 +80,7 @@ class ScenarioPlan(NamedTuple):
     say: tuple  # (line nodes, the slots it names)
     steps: tuple[StepPlan, ...]
     why: tuple  # (line nodes, the slots it names, those besides place): what a later request may end with
+    holds: tuple = ()  # what its place should hold for its steps (the domain's Focus.holds of each)
 
 
 class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversation, cheap to make
@@ -106,7 +113,9 @@ class Engine:
         # earlier turns lean on the conversation as often as final requests do ("and the kitchen too")
         self.context_menu = menu([f for f in usable if f.contextual])
         # an unrelated request inside a session stays where the session is (no "go back up" in the middle of it)
-        staying = [f for f in usable if not domain.tools[f.tool].moves]
+        # and removes or moves nothing away (a stray "delete kent_portrait.jpg" in a session that keeps the
+        # real photos works against it): it reads, makes or copies
+        staying = [f for f in usable if not domain.tools[f.tool].moves and not any(k == "gone" for k, _ in f.notes)]
         self.aside_menu = menu(staying) if staying else self.menu
         self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
@@ -186,10 +195,11 @@ class Engine:
                                           st.repeat, frozenset(f.tool for f in forms), st.text,
                                           frozenset(f.name for f in forms)))
             if steps:  # each say line with the slots it names, worked out once
+                holds = tuple(dict.fromkeys(st.focus.holds for st in steps if getattr(st.focus, "holds", None)))
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
                                           tuple(steps), tuple((x, frozenset(_slots_in(x)),
                                                                tuple(sorted(_slots_in(x) - {"place"})))
-                                                              for x in sc.why)))
+                                                              for x in sc.why), holds))
         return tuple(plans)
 
     def _sessions_for(self, want: str) -> tuple:
@@ -198,8 +208,9 @@ class Engine:
         use the setup's tools too ("create notes.md, then move it" belongs in a session that makes files)."""
         tool = self.all_forms[want].tool
         with_tool = tuple(sc for sc in self.scenarios if any(tool in st.tools for st in sc.steps))
-        found = tuple(sc for sc in with_tool if any(want in st.forms for st in sc.steps)) or with_tool \
-            or self.scenarios
+        found = tuple(sc for sc in with_tool if any(want in st.forms and _hosts(st) for st in sc.steps)) \
+            or tuple(sc for sc in with_tool if any(tool in st.tools and _hosts(st) for st in sc.steps)) \
+            or with_tool or self.scenarios
         needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
         return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
 
@@ -213,7 +224,9 @@ class Engine:
             return None, [], None
         sc = scenarios[int(r.random() * len(scenarios))]
         steps = sc.steps
-        finals = [i for i, st in enumerate(steps) if want in st.forms] \
+        finals = [i for i, st in enumerate(steps) if want in st.forms and _hosts(st)] \
+            or [i for i, st in enumerate(steps) if want_tool in st.tools and _hosts(st)] \
+            or [i for i, st in enumerate(steps) if want in st.forms] \
             or [i for i, st in enumerate(steps) if want_tool in st.tools]
         roomy = [i for i in finals if i >= self.s.min_prior]
         finals = roomy or finals
@@ -268,7 +281,8 @@ class Engine:
     def _attempt(self, index: int, side: str, want: str, prior: int, surface: str, r: Rand) -> Dialogue:
         FORMS = self.all_forms
         sc, steps, last = self._steps(want, r)
-        fs, start = self.domain.new_state(r, self.keep_start, sc.where if sc else None)
+        fs, start = (self.domain.new_state(r, self.keep_start, sc.where, sc.holds) if sc is not None
+                     else self.domain.new_state(r, self.keep_start))
         d = self.domain.new_discourse()
         setup = self.setup.get(want, ())
         s = self.s
@@ -303,7 +317,10 @@ class Engine:
             step = ""
             if t >= len(plan):  # the final request's setup, on its objects (or on those of the step it plays)
                 form = setup[len(setup) - (prior - t)]
-                st = by_setup.get(FORMS[form].tool, last)
+                tool = FORMS[form].tool
+                # a setup that only reads ("open x" before "delete it") reads what the final request acts on;
+                # one that makes something makes it as the scenario's step that makes such things does
+                st = last if last is not None and tool in self.reading else by_setup.get(tool, last)
                 if st is not None:
                     d.focus = st.focus
                 action = pick(self.setup_menus[form], fs, d, r)
@@ -349,8 +366,9 @@ class Engine:
         if final is None and last is not None:  # the final request on the objects of its step, or on any
             final = self._final_on(want, last, fs, d, r)
         step = last.text if final is not None else ""
-        if final is None:
-            final = choose(FORMS[want], fs, d, r)
+        if final is None:  # off the session's objects: sparing what it made or worked on, as an aside does
+            final = (self._sparing(lambda: choose(FORMS[want], fs, d, r), turns) if sc is not None
+                     else choose(FORMS[want], fs, d, r))
         if final is None:
             same_kind = self._same_kind(want in self.in_context, side == "test")
             if sc is not None:  # like an aside, sparing what the session made or worked on when it can

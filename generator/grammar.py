@@ -533,7 +533,7 @@ class Grammar:
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
         t = r.choice(pool)
-        if subject is not None and t.uses_kind:
+        if subject is not None and t.uses_kind and "kind" not in slots:  # a play may say it (rm.ordinal: "file")
             slots = {**slots, "kind": self.lexicon.kind(*subject)}
         if slots.get("ordinal").__class__ is int:
             n = slots["ordinal"]

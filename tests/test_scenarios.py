@@ -127,10 +127,26 @@ def test_scenario_loader_reports_problems_as_grammar_errors(tmp_path):
         with_scenarios(grammar.load(g))
 
 
-def test_an_aside_in_a_session_never_leaves_its_folder():
-    asides = [t for d in _dialogues(800) if d.scenario for t in d.turns[1:-1] if t.step == ""]
+def test_an_aside_in_a_session_never_leaves_its_folder_nor_removes_anything():
+    """An unrelated request stays where the session is and reads, makes or copies: a stray deletion or move
+    ("the same goes for kent_portrait.jpg" in a session that keeps the real photos) works against it."""
+    asides = [t for d in _dialogues(800, tools=PRESETS["all"]) if d.scenario for t in d.turns[1:-1] if t.step == ""]
     assert len(asides) > 200
-    assert not [t for t in asides if t.tool == "cd"]
+    assert not [t for t in asides if t.tool in ("cd", "rm", "rmdir", "mv")]
+
+
+def test_a_final_request_acts_on_what_its_session_works_on():
+    """Most sessions end on one of their own steps (the scheduled request played on the step's objects, the
+    session's folder holding what its steps name): a screenshot clean-up ends deleting a screenshot, not a
+    holiday photo.  The rest end on a request that spares what the session made or worked on."""
+    for tools in (PRESETS["spec"], PRESETS["all"]):
+        ds = [d for d in _dialogues(1000, tools=tools) if d.scenario]
+        on_step = sum(bool(d.turns[-1].step) for d in ds) / len(ds)
+        assert on_step >= 0.8, on_step
+        for d in ds:
+            if not d.turns[-1].step and d.turns[-1].tool in ("rm", "rmdir", "mv"):
+                worked_on = {t.subject[0] for t in d.turns[:-1] if t.step and t.subject is not None}
+                assert d.turns[-1].subject[0] not in worked_on, [t.text for t in d.turns]
 
 
 def test_a_copy_is_named_after_its_original_and_only_lists_are_sorted():

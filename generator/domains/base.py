@@ -156,7 +156,8 @@ class Domain:
     presets: dict  # preset name -> tool names
     default_preset: str
     task_description: str
-    new_state: Callable  # new_state(r, keep_start, where=None) -> (state, start): state has path() and apply(tool, args)
+    new_state: Callable  # new_state(r, keep_start, where=None, holds=()) -> (state, start): state has path() and
+    #                      apply(tool, args); `holds` what a session's place should hold (its steps' Focus.holds)
     new_discourse: Callable  # () -> an object with record(action, path, notes), prev, prev_path
     slot_samples: dict = field(default_factory=dict)
     grammar_dir: object = None  # the phrasings shipped for it (a Path), or None

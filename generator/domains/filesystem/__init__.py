@@ -33,8 +33,8 @@ TASK_DESCRIPTION = (
 )
 
 
-def _new_state(r, keep_start: bool = True, where: str | None = None):
-    start = make_tree(r, where)
+def _new_state(r, keep_start: bool = True, where: str | None = None, holds: tuple = ()):
+    start = make_tree(r, where, holds)
     return FileSystem(start.clone() if keep_start else start), start
 
 

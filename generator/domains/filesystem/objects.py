@@ -25,10 +25,12 @@ from .world import BAD_NAME_RE, THEMES, fill_shape, year_of
 
 
 class Focus(NamedTuple):
-    """What a scenario step acts on: test(fs, d, name) for existing things (None: anything) and the shapes
-    of the names it gives new things (empty: the usual names)."""
+    """What a scenario step acts on: test(fs, d, name) for existing things (None: anything), the shapes
+    of the names it gives new things (empty: the usual names), and what the session's folder should hold
+    for the step to be played: (the theme's file shapes that make such names, a test of a name), or None."""
     test: object
     shapes: tuple
+    holds: tuple | None = None
 
 _KINDS = ("log", "csv", "notes", "code", "config")
 _MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv wav m4a flac aac webm psd ai eps "
@@ -74,6 +76,40 @@ def _test(word: str, where: str | None):
     return lambda fs, d, n: rx.match(n.lower()) is not None
 
 
+def _name_test(word: str):
+    """name -> bool: whether a file of this name is what `word` names (None for words about folders or
+    about the session: what a folder holds cannot be made to fit them)."""
+    if word == "text":
+        return lambda n: kind_of(n) is not None
+    if word in _KINDS:
+        return lambda n: kind_of(n) == word
+    if word == "media":
+        return lambda n: _ext(n) in _MEDIA
+    if word == "office":
+        return lambda n: _ext(n) in _OFFICE
+    if word == "archive":
+        return lambda n: _ARCHIVE.search(n) is not None
+    if word == "dated":
+        return lambda n: year_of(n) is not None
+    if word in WORDS:  # file, folder, empty, where, made
+        return None
+    rx = re.compile(fnmatch.translate(word.lower()))
+    return lambda n: rx.match(n.lower()) is not None
+
+
+def _holds(words: list[str], where: str | None) -> tuple | None:
+    """(file shapes of the theme `where` whose names the words name, a test of a name), so that a session's
+    folder always has something for the step ("delete the screenshots" where there are some); () when the
+    theme makes no such names (the step may find nothing to act on); None when the words are not about
+    kinds of file (any file, a folder, what the session made)."""
+    tests = [_name_test(w) for w in words]
+    if where not in THEMES or not tests or None in tests:
+        return None
+    test = tests[0] if len(tests) == 1 else (lambda n: any(t(n) for t in tests))
+    shapes = tuple(x for x in THEMES[where][1] if all(test(fill_shape(x, Rand(k, 0x0B1EC7))) for k in range(3)))
+    return (shapes, test) if shapes else ()
+
+
 def problem(words: str, where: str | None) -> str | None:
     """Why `words` is not a filter (for the scenario's `where`), or None."""
     words, arrow, names = words.partition("->")
@@ -110,7 +146,7 @@ def compile_filter(words: str, where: str | None) -> Focus | None:
         test = lambda fs, d, n: any(t(fs, d, n) for t in tests)  # noqa: E731
     else:
         test = tests[0] if tests else None
-    return Focus(test, shapes)
+    return Focus(test, shapes, _holds(words.split(), where))
 
 
 PLACES = frozenset(THEMES)

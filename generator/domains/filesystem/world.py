@@ -333,10 +333,12 @@ def _second_version(first: str, r: Rand) -> str:
 
 
 def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False,
-              year: str | None = None, month: str | None = None) -> None:
+              year: str | None = None, month: str | None = None, holds: tuple = ()) -> None:
     """Fill folder `d` (called on its first look; `key` alone decides what it holds).  A `spine` folder
     always has a sub-folder (itself a spine) until `depth_left` runs out, so trees reach their depth.
-    `year` and `month` are those a folder's name gave it (photos/2023/2023-04): its files' dates agree."""
+    `year` and `month` are those a folder's name gave it (photos/2023/2023-04): its files' dates agree.
+    `holds`: (shapes, test of a name) for what a session here works on; files of those shapes are added
+    until two pass the test (a screenshot clean-up has screenshots to delete, and one more "the same way")."""
     r = Rand(key)
     kids = d.children
     files = THEMES[theme][1]
@@ -344,6 +346,11 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
         name = _unique(files, kids, r, year, month)
         if name:
             kids[name] = _seeded(name, r)
+    for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
+        for _ in range(2 - sum(1 for n in kids if test(n))):
+            name = _unique(shapes, kids, r, year, month)
+            if name:
+                kids[name] = _seeded(name, r)
     if r.chance(0.5):  # a second version of a text file: what `diff` compares
         texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
         if texts:
@@ -372,9 +379,10 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
             kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
 
 
-def make_tree(r: Rand, theme: str | None = None) -> Dir:
+def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     """A root folder with 3-5 themed folders, loose files and dot-files; nested 2-4 levels deep.  `theme`
-    (a scenario's place) is always among them, first and full depth."""
+    (a scenario's place) is always among them, first and full depth, holding what `holds` asks for (see
+    _populate)."""
     rnd = r.random  # r.below / r.choice inlined: this runs once per conversation
     root = Dir(_fill(ROOT_NAMES[int(rnd() * len(ROOT_NAMES))], r))
     kids = root.children
@@ -387,7 +395,8 @@ def make_tree(r: Rand, theme: str | None = None) -> Dir:
         name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
         # the first folder always reaches full depth so every tree really is `depth` levels deep
         depth_left = depth - 1 if i == 0 else int(rnd() * depth)
-        kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
+        kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0, None, None,
+                                                  holds if i == 0 else ())))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, root)

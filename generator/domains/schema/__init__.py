@@ -282,7 +282,7 @@ def load(job_path: Path, grammar_dir: Path, scan) -> tuple[SchemaDomain, object]
     domain = SchemaDomain(
         name=Path(grammar_dir).name, tools=tools, presets={"all": tuple(tools)}, default_preset="all",
         task_description=job.task_description,
-        new_state=lambda r, keep, where=None: (Session(), None), new_discourse=Memory, slot_samples=samples,
+        new_state=lambda r, keep, where=None, holds=(): (Session(), None), new_discourse=Memory, slot_samples=samples,
         grammar_dir=Path(grammar_dir), on_turn=_on_turn)
     return domain, grammar
 

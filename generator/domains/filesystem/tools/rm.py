@@ -44,8 +44,9 @@ def play_same(fs, d, prev, r):
 def play_ordinal(fs, d, prev, r):
     options = [(n, pos, False) for n, pos in d.ordinals("touched", fs, False)] + \
               [(n, pos, True) for n, pos in d.ordinals("made", fs, True)]
-    # the subject is a bare "file" or "folder": "the second document we created" would count documents only
-    return one(r, options, lambda o: _act("rm.ordinal", o[0], {"ordinal": o[1]}, ("", o[2])))
+    # its kind is a bare "file" or "folder": "the second document we created" would count documents only
+    return one(r, options, lambda o: _act("rm.ordinal", o[0], {"ordinal": o[1], "kind": "folder" if o[2] else "file"},
+                                          (o[0], o[2])))
 
 
 GONE = (("gone", "file_name"),)
