@@ -72,8 +72,33 @@ def _test(word: str, where: str | None):
             y = year_of(n)
             return y is not None and fs.is_file(n) and any(y in m for m in d.made_here(fs))
         return dated
-    rx = re.compile(fnmatch.translate(word.lower()))
+    rx = _pattern(word)
     return lambda fs, d, n: rx.match(n.lower()) is not None
+
+
+def _any_of(tests: list):
+    """One test passing when any of `tests` does (name patterns joined into one regex: a filter runs on every
+    name a request may pick)."""
+    if len(tests) == 1:
+        return tests[0]
+
+    def test(*args) -> bool:
+        for t in tests:
+            if t(*args):
+                return True
+        return False
+    return test
+
+
+def _patterns_first(words: list[str]) -> list[str]:
+    """`words` with its name patterns joined into one ('*.tmp *.bak' -> '*.tmp|*.bak'), the others as they are."""
+    patterns = [w for w in words if w not in WORDS]
+    return [w for w in words if w in WORDS] + (["|".join(patterns)] if patterns else [])
+
+
+def _pattern(word: str):
+    """The regex of a pattern word, or of several joined with |."""
+    return re.compile("|".join(fnmatch.translate(w.lower()) for w in word.split("|")))
 
 
 def _name_test(word: str):
@@ -93,7 +118,7 @@ def _name_test(word: str):
         return lambda n: year_of(n) is not None
     if word in WORDS:  # file, folder, empty, where, made
         return None
-    rx = re.compile(fnmatch.translate(word.lower()))
+    rx = _pattern(word)
     return lambda n: rx.match(n.lower()) is not None
 
 
@@ -102,10 +127,10 @@ def _holds(words: list[str], where: str | None) -> tuple | None:
     folder always has something for the step ("delete the screenshots" where there are some); () when the
     theme makes no such names (the step may find nothing to act on); None when the words are not about
     kinds of file (any file, a folder, what the session made)."""
-    tests = [_name_test(w) for w in words]
+    tests = [_name_test(w) for w in _patterns_first(words)]
     if where not in THEMES or not tests or None in tests:
         return None
-    test = tests[0] if len(tests) == 1 else (lambda n: any(t(n) for t in tests))
+    test = _any_of(tests)
     shapes = tuple(x for x in THEMES[where][1] if all(test(fill_shape(x, Rand(k, 0x0B1EC7))) for k in range(3)))
     return (shapes, test) if shapes else ()
 
@@ -139,14 +164,10 @@ def compile_filter(words: str, where: str | None) -> Focus | None:
     """The Focus of `words` (checked by problem() first); None for ''."""
     words, _, names = words.partition("->")
     shapes = tuple(names.split())
-    tests = tuple(_test(w, where) for w in words.split())
+    tests = [_test(w, where) for w in _patterns_first(words.split())]
     if not tests and not shapes:
         return None
-    if len(tests) > 1:
-        test = lambda fs, d, n: any(t(fs, d, n) for t in tests)  # noqa: E731
-    else:
-        test = tests[0] if tests else None
-    return Focus(test, shapes, _holds(words.split(), where))
+    return Focus(_any_of(tests) if tests else None, shapes, _holds(words.split(), where))
 
 
 PLACES = frozenset(THEMES)

@@ -347,7 +347,13 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
         if name:
             kids[name] = _seeded(name, r)
     for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
-        for _ in range(2 - sum(1 for n in kids if test(n))):
+        have = 0
+        for n in kids:
+            if test(n):
+                have += 1
+                if have == 2:
+                    break
+        for _ in range(2 - have):
             name = _unique(shapes, kids, r, year, month)
             if name:
                 kids[name] = _seeded(name, r)
