@@ -113,9 +113,11 @@ class Engine:
         # earlier turns lean on the conversation as often as final requests do ("and the kitchen too")
         self.context_menu = menu([f for f in usable if f.contextual])
         # an unrelated request inside a session stays where the session is (no "go back up" in the middle of it)
-        # and removes or moves nothing away (a stray "delete kent_portrait.jpg" in a session that keeps the
-        # real photos works against it): it reads, makes or copies
-        staying = [f for f in usable if not domain.tools[f.tool].moves and not any(k == "gone" for k, _ in f.notes)]
+        # and removes, moves or makes nothing (a stray "delete kent_portrait.jpg" in a session that keeps the
+        # real photos works against it; a folder 'keep' made in a project skeleton becomes "the new folder"):
+        # it reads or copies
+        staying = [f for f in usable if not domain.tools[f.tool].moves and not any(k == "gone" for k, _ in f.notes)
+                   and not domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR)]
         self.aside_menu = menu(staying) if staying else self.menu
         self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
@@ -133,6 +135,8 @@ class Engine:
         # forms whose tool takes a new name (touch, mkdir, echo, also when echo rewrites a file): what they act
         # on is not a file the user had before the session
         self.creating = frozenset(f.name for f in FORMS.values() if domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR))
+        # forms that remove or move something away (rm, rmdir, mv): a session never ends on one off its own objects
+        self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
         # tools that change nothing: the only ones an aside may use on what the session works on
         self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         sched = Rand(settings.seed, 0x5C4ED)
@@ -166,7 +170,8 @@ class Engine:
         """side: 'any'; 'train' (never a held-out phrasing); 'test' (final request in a held-out phrasing).
         When the wanted request cannot be played at the end (its setup copied a picture, say, and "open the
         copy" needs a text file), the conversation starts again from a stream of its own, so the schedule's
-        share of context-dependent requests holds."""
+        share of context-dependent requests holds; and so it does when a session would end removing or moving
+        something off its own objects (a placeholder session deleting a folder '2019')."""
         want, prior, surface = self.target(index)
         if side == "test" and not self.g.has_held_out(want):
             want = next((f for f in self.contextual + self.direct if self.g.has_held_out(f)), want)
@@ -174,8 +179,9 @@ class Engine:
         for attempt in range(self.RETRIES):
             r = Rand(self.s.seed, index) if attempt == 0 else Rand(self.s.seed, index, attempt)
             d = self._attempt(index, side, want, prior, surface, r)
-            if (d.turns[-1].form in in_context) == (want in in_context):
-                break
+            if (d.turns[-1].form in in_context) == (want in in_context) and \
+                    not (d.scenario and not d.turns[-1].step and d.turns[-1].form in self.removing):
+                break  # (a session does not end removing something it never set out to: started again)
         return d
 
     def _compile_scenarios(self, domain: Domain, usable: dict):

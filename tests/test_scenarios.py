@@ -132,7 +132,23 @@ def test_an_aside_in_a_session_never_leaves_its_folder_nor_removes_anything():
     ("the same goes for kent_portrait.jpg" in a session that keeps the real photos) works against it."""
     asides = [t for d in _dialogues(800, tools=PRESETS["all"]) if d.scenario for t in d.turns[1:-1] if t.step == ""]
     assert len(asides) > 200
-    assert not [t for t in asides if t.tool in ("cd", "rm", "rmdir", "mv")]
+    assert not [t for t in asides if t.tool in ("cd", "rm", "rmdir", "mv", "mkdir", "touch", "echo")]
+
+
+def test_a_new_name_is_not_renamed_again_and_a_folder_copy_is_named_after_its_folder():
+    """No report_clean.md -> report_clean_2019.md chains; 'contracts' copied as 'contracts_backup', not '2022'."""
+    from generator.domains.filesystem.world import new_folder_name
+    from generator.rng import Rand
+    renames = 0
+    for d in _dialogues(1500, tools=PRESETS["all"]):
+        given = set()
+        for t in d.turns:
+            if t.tool == "mv" and t.form.endswith("rename"):
+                assert t.args["source"] not in given, [x.text for x in d.turns]
+                given.add(t.args["destination"])
+                renames += 1
+    assert renames > 50
+    assert all("contracts" in new_folder_name({"contracts": 1}, Rand(k), like="contracts", copy=True) for k in range(300))
 
 
 def test_a_final_request_acts_on_what_its_session_works_on():

@@ -65,6 +65,11 @@ class Discourse:
         here = fs.path()
         return {n for path, n in self.lists.get("kept", ()) if path == here}
 
+    def renamed_here(self, fs) -> set:
+        """Names here this conversation gave by renaming: not renamed again (report_clean_2019_v2.md)."""
+        here = fs.path()
+        return {n for path, n in self.lists.get("renamed", ()) if path == here}
+
     def made_here(self, fs) -> set:
         """Names here this conversation made (folders) or created (files)."""
         here = fs.path()

@@ -43,6 +43,9 @@ def into(form: str, tool: str, fs, r, d=None):
 
 def rename(form: str, tool: str, fs, r, d=None):
     srcs = sources(fs, r, d)
+    if d is not None and tool == "mv" and d.lists.get("renamed"):  # a name the user just gave stays
+        renamed = d.renamed_here(fs)
+        srcs = [s for s in srcs if s not in renamed]
     if not srcs:
         return None
     src = r.choice(srcs)
@@ -59,7 +62,7 @@ def it_into(form: str, tool: str, fs, d, r):
 
 def it_rename(form: str, tool: str, fs, d, r):
     it = d.it(fs)
-    if not it:
+    if not it or tool == "mv" and it[0] in d.renamed_here(fs):
         return None
     dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp")
     return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)

@@ -541,7 +541,7 @@ def new_folder_name(taken, r: Rand, like: str | None = None, copy: bool = False)
     """A fresh folder name not in `taken`, as people name the folders they make: archive_2024, backup,
     old, 2024, drafts, to-review, shared, done.  Given the folder copied or renamed (`like`), mostly a
     name made from it (photos_backup for a copy, photos_2023 for a rename)."""
-    if like and r.chance(0.7):
+    if like and (copy or r.chance(0.7)):  # a copy is always named after its original ('contracts_backup')
         shapes = _FOLDER_COPIES if copy else _FOLDER_RENAMES
         for _ in range(8):  # the shapes stay fixed (and cached by _fill); the folder's name goes in after
             name = _fill(shapes[int(r.random() * len(shapes))], r).replace("{like}", like)

@@ -23,7 +23,7 @@ def play_copied_into_made(fs, d, prev, r):
 
 
 GONE = (("gone", "source"), ("kept", "destination"))  # the folder it went into now holds it
-RENAMED = (("it", "destination"), ("gone", "source"), ("kept", "destination"))
+RENAMED = (("it", "destination"), ("gone", "source"), ("kept", "destination"), ("renamed", "destination"))
 TOOL = Tool(
     "mv", "Move or rename a file or directory.",
     (Param("source", "string", ENTRY, "Source name of the file or directory to move."),
