@@ -377,8 +377,11 @@ class Engine:
                      else choose(FORMS[want], fs, d, r))
         if final is None:
             same_kind = self._same_kind(want in self.in_context, side == "test")
-            if sc is not None:  # like an aside, sparing what the session made or worked on when it can
-                final = self._sparing(lambda: pick(same_kind, fs, d, r), turns) \
+            if sc is not None:  # like an aside: a request that makes or removes nothing ("open x", "go back up"),
+                # sparing what the session made or worked on when it can (no new 'recipe-app.md' in a temp clean-up)
+                quiet = self._same_kind(want in self.in_context, side == "test", quiet=True)
+                final = self._sparing(lambda: pick(quiet, fs, d, r), turns) \
+                    or self._sparing(lambda: pick(same_kind, fs, d, r), turns) \
                     or self._sparing(lambda: pick(self.menu, fs, d, r), turns)
             final = final or pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
@@ -529,14 +532,15 @@ class Engine:
             text = text[0].upper() + text[1:]
         return _with_text(turn, f"{lead} {text}")
 
-    def _same_kind(self, contextual: bool, test: bool):
+    def _same_kind(self, contextual: bool, test: bool, quiet: bool = False):
         """The menu of this run's contextual (or direct) forms, only those with a held-out phrasing for test
-        requests: what a final request falls back to when the scheduled form cannot be played (made once)."""
-        got = self._fallback.get((contextual, test))
+        requests, and with `quiet` only those that make and remove nothing: what a final request falls back
+        to when the scheduled form cannot be played (made once)."""
+        got = self._fallback.get((contextual, test, quiet))
         if got is None:
-            got = self._fallback[contextual, test] = menu([
+            got = self._fallback[contextual, test, quiet] = menu([
                 self.all_forms[f] for f in (self.contextual if contextual else self.direct)
-                if not test or self.g.has_held_out(f)])
+                if (not test or self.g.has_held_out(f)) and not (quiet and (f in self.removing or f in self.creating))])
         return got
 
     def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool | None = None) -> Turn:

@@ -9,10 +9,10 @@ from .state import Dir
 
 
 def destinations(fs, r, d=None) -> list[str]:
-    """Folders to put something into: mostly one the session made or named already (the folder it is
-    filling), when there is one."""
+    """Folders to put something into: one the session made or named already (the folder it is filling),
+    when there is one: always for a step of the session, mostly otherwise."""
     dirs = fs.dirs()
-    if d is not None and r.chance(FOCUS):
+    if d is not None and (d.focus is not None or r.chance(FOCUS)):
         here = fs.path()
         made = d.made_here(fs)
         ours = [x for x in dirs if x in made or (here, x) in d.mentioned]

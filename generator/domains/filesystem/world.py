@@ -259,6 +259,7 @@ def fill_shape(shape: str, r: Rand) -> str:
 DATED = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?:-?(?:0[1-9]|1[0-2])(?:-?(?:[0-2]\d|3[01]))?)?(?!\d)")
 
 
+@lru_cache(maxsize=8192)  # asked of every (file, folder) pair a move or copy considers
 def year_of(name: str) -> str | None:
     """The year a name carries (PXL_20230405_101112.jpg, invoice_2024-03.pdf, taxes_2016, 2023-04), or None."""
     m = DATED.search(name)
@@ -467,6 +468,9 @@ def _by_extension() -> dict[str, tuple[str, ...]]:
 
 
 _SELF = re.compile(r"\{(?:stem|ext|name)\}")
+# a status a name already carries: report_final, notes_old, site-copy, draft_v2 is a version (kept), photo_small
+_STATUS = re.compile(r"[_-](?:old|new|backup|final|draft|copy|edited|clean|reviewed|signed|small|original|archived|"
+                     r"orig|bak|tmp)$", re.I)
 _DIGITS = re.compile(r"\d{4}")  # a year or a camera's number: no second date in the name
 
 
@@ -486,21 +490,24 @@ def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
     report_v2.docx, report-copy.docx; config.yaml -> config.yaml.bak, config.old.yaml.  For a rename
     (`copy` false) only names that do not say "a copy of"."""
     stem, ext = _split(like)
-    self_parts = {"{stem}": stem, "{ext}": ext, "{name}": like}
+    # a name that says where the file stands says it once: config_old.py becomes config_new.py, not
+    # config_old_new.py (the original's word goes, the new one comes)
+    bare = _STATUS.sub("", stem) or stem
+    self_parts = {"{stem}": bare, "{ext}": ext, "{name}": like if bare == stem else bare + ext}
     kind = _copy_kind(like, ext)
     shapes = (_COPIES.get(kind) or _COPIES["default"]) if copy else _renames(kind)
     m = _VERSIONED.match(stem)
     dated = _DIGITS.search(stem) is not None
     for _ in range(12):
-        if m and r.chance(0.7):  # report_v2.docx -> report_v3.docx
-            name = m.group(1) + str(int(m.group(2)) + 1 + r.below(2)) + ext
+        if m and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
+            name = m.group(1) + str(int(m.group(2)) + 1) + ext
         else:
             shape = shapes[int(r.random() * len(shapes))]
             if m and "_v" in shape or dated and "{y}" in shape:
                 continue  # not report_v2_v2.docx, not server-2024-05-01-2023-02-11.log
             tail = shape.partition("{stem}")[2].partition("{ext}")[0].strip("_-.")
             if tail and stem.lower().endswith(tail):
-                continue  # not site_backup_backup.zip
+                continue  # not site_backup_backup.zip, nor site_backup.zip again for site_backup.zip
             name = _SELF.sub(lambda h: self_parts[h.group()], _fill(shape, r))
         if name not in taken and name != like:
             return name
