@@ -340,7 +340,12 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
     `year` and `month` are those a folder's name gave it (photos/2023/2023-04): its files' dates agree.
     `holds`: (shapes, test of a name) for what a session here works on; files of those shapes are added
     until two pass the test (a screenshot clean-up has screenshots to delete, and one more "the same way")."""
-    r = Rand(key)
+    _fill_folder(d, Rand(key), theme, depth_left, spine, year, month, holds)
+
+
+def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year: str | None, month: str | None,
+                 holds: tuple) -> None:
+    """_populate's work, drawing from `r`."""
     kids = d.children
     files = THEMES[theme][1]
     for _ in range(1 + r.below(4)):  # the first name is always free: a filled folder is never empty (is_empty)
@@ -375,12 +380,12 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
     if depth_left > 0:
         n_subs = r.below(3) if depth_left < 3 else 1 + r.below(2)
         for i in range(max(n_subs, 1 if spine else 0)):
-            holds = _HOLDS[theme]
-            if not holds or r.chance(0.85):  # mostly more of the same: photos/2023, projects/website/src
+            inside = _HOLDS[theme]
+            if not inside or r.chance(0.85):  # mostly more of the same: photos/2023, projects/website/src
                 sub_theme = theme
                 shapes = _SUBS[theme] if r.chance(0.75) else SUB_FOLDERS
             else:  # a theme that fits inside, named as its own folders are: projects/website/logs
-                sub_theme = r.choice(holds)
+                sub_theme = r.choice(inside)
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
             kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
@@ -395,6 +400,7 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     kids = root.children
     depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
     themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
+    place = theme
     if theme is not None:
         themes = [theme] + [t for t in themes if t != theme][:len(themes) - 1]
     for i, theme in enumerate(themes):
@@ -402,8 +408,10 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
         # the first folder always reaches full depth so every tree really is `depth` levels deep
         depth_left = depth - 1 if i == 0 else int(rnd() * depth)
-        kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0, None, None,
-                                                  holds if i == 0 else ())))
+        if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
+            _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
+        else:
+            kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, root)
