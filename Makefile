@@ -7,6 +7,7 @@ BIN = $(VENV)/bin
 install:            ## create .venv and install mtgen with its test dependencies
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m compileall -q generator >/dev/null  # as pip does for a wheel: no first run compiles it
 
 test:               ## run the test suite (on every core)
 	$(BIN)/python -m pytest -q -n auto
