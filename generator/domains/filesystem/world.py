@@ -216,6 +216,8 @@ _NUMBERS = {
     "{t}": tuple(h + mi + s for h in _TWO_DIGITS[:24] for mi in _TWO_DIGITS for s in ("07", "18", "33", "52")),
 }
 _SHAPES: dict[str, tuple | str] = {}
+_COUNTS = (_NUMBERS["{k}"], _NUMBERS["{k2}"], _NUMBERS["{n3}"])  # an episode, a draft, a part: kept from a name beside
+_UNRELATED = (_MONTHS, _NUMBERS["{d}"], _NUMBERS["{n}"], _NUMBERS["{t}"], _NUMBERS["{v}"], _NUMBERS["{q}"])
 
 
 @lru_cache(maxsize=1)
@@ -266,22 +268,48 @@ def year_of(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+_TOKEN = re.compile(r"[^_\-. ]+")
+
+
 def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
-    """A name from `shapes` (a scenario step's) not in `taken`.  A year in it is one that the dated files
-    among `taken` carry, when there are some: a folder for 2020 where the photos are from 2020."""
-    years = sorted({y for y in map(year_of, taken) if y}) if _has_year(shapes) else ()
-    if years:
-        y = years[int(r.random() * len(years))]
-        for _ in range(20):
-            name = _fill(shapes[int(r.random() * len(shapes))], r, y)
-            if name not in taken:
-                return name
+    """A name from `shapes` (a scenario step's) not in `taken`.  Its holes take values the names around it
+    carry when they can: a year the dated files there have (a folder '2020' where the photos are from 2020),
+    the number or the word of a name beside it ('notes_ep15.md' beside 'episode-15', 'wedding_edit' beside
+    wedding_highlights.mp4)."""
+    around = None
+    for _ in range(20):
+        shape = shapes[int(r.random() * len(shapes))]
+        _fill(shape, r)  # (compiles the shape into its parts, once)
+        parts = _SHAPES[shape]
+        if parts.__class__ is str:
+            name = parts
+        else:
+            name = ""
+            for x in parts:
+                if x.__class__ is str:
+                    name += x
+                    continue
+                if x in _UNRELATED:
+                    near = ()
+                else:
+                    if around is None:  # (years, words, numbers not from a date) of the names here, once
+                        around = (sorted({y for y in map(year_of, taken) if y}),
+                                  {t.lower() for n in taken for t in _TOKEN.findall(n)},
+                                  {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)})
+                    years, words, plain = around
+                    values = _values(x)
+                    near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
+                                                            if v in values)
+                name += near[int(r.random() * len(near))] if near else x[int(r.random() * len(x))]
+        if name not in taken:
+            return name
     return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
 
 
 @lru_cache(maxsize=None)
-def _has_year(shapes: tuple[str, ...]) -> bool:
-    return any("{y}" in x for x in shapes)
+def _values(hole: tuple) -> dict:
+    """A hole's values by their lower case (for fresh_from's look at the names around)."""
+    return {v.lower(): v for v in hole}
 
 
 def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand, y: str | None = None,
