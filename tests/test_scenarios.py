@@ -364,3 +364,14 @@ def test_a_step_comes_after_what_it_needs():
 PUT_INTO_MADE = {"tidy-downloads", "archive-old-reports", "taxes-prep", "sort-photos-by-year", "share-album",
                  "video-project", "organise-music", "tidy-recordings", "design-handoff", "personal-paperwork",
                  "rotate-logs", "new-folder-for-work"}
+
+
+def test_a_new_name_takes_the_values_of_the_names_beside_it():
+    """A step's new name agrees with what is there: the episode a folder is for, the event of the footage,
+    the year of the photos; a date's digits are not taken for an episode number."""
+    from generator.domains.filesystem.world import fresh_from
+    from generator.rng import Rand
+    assert {fresh_from(("notes_ep{k2}.md",), {"episode-15": 1}, Rand(k)) for k in range(50)} == {"notes_ep15.md"}
+    assert {fresh_from(("{event}_edit",), {"wedding_highlights.mp4": 1}, Rand(k)) for k in range(50)} == {"wedding_edit"}
+    assert {fresh_from(("{y}",), {"PXL_20200926_104233.jpg": 1}, Rand(k)) for k in range(50)} == {"2020"}
+    assert len({fresh_from(("notes_ep{k2}.md",), {"photo_2023-04-05.jpg": 1}, Rand(k)) for k in range(50)}) > 5
