@@ -541,9 +541,12 @@ def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
             shape = shapes[int(r.random() * len(shapes))]
             if m and "_v" in shape or dated and "{y}" in shape:
                 continue  # not report_v2_v2.docx, not server-2024-05-01-2023-02-11.log
-            tail = shape.partition("{stem}")[2].partition("{ext}")[0].strip("_-.")
+            after = shape.partition("{stem}")[2]
+            tail = after.partition("{ext}")[0].strip("_-.")
             if tail and stem.lower().endswith(tail):
                 continue  # not site_backup_backup.zip, nor site_backup.zip again for site_backup.zip
+            if after[:1].isdigit() and bare[-1:].isdigit():
+                continue  # not assignment_42.py for a second assignment_4.py
             name = _SELF.sub(lambda h: self_parts[h.group()], _fill(shape, r))
         if name not in taken and name != like:
             return name
