@@ -79,7 +79,8 @@ class ScenarioPlan(NamedTuple):
     where: str | None
     say: tuple  # (line nodes, the slots it names)
     steps: tuple[StepPlan, ...]
-    why: tuple  # (line nodes, the slots it names, those besides place): what a later request may end with
+    why: tuple  # (line nodes, the slots it names, those besides place, the tools it fits or None): what a later
+    #             request may end with
     holds: tuple = ()  # what its place should hold for its steps (the domain's Focus.holds of each)
 
 
@@ -204,8 +205,9 @@ class Engine:
                 holds = tuple(dict.fromkeys(st.focus.holds for st in steps if getattr(st.focus, "holds", None)))
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
                                           tuple(steps), tuple((x, frozenset(_slots_in(x)),
-                                                               tuple(sorted(_slots_in(x) - {"place"})))
-                                                              for x in sc.why), holds))
+                                                               tuple(sorted(_slots_in(x) - {"place"})), tools)
+                                                              for x, tools in zip(sc.why, sc.why_tools or
+                                                                                  (None,) * len(sc.why))), holds))
         return tuple(plans)
 
     def _sessions_for(self, want: str) -> tuple:
@@ -503,16 +505,18 @@ class Engine:
                     continue  # it says what the session is for already
                 # a reason that names the session's file or folder goes only with a request about it
                 values = turns[t].args.values()
+                tool = turns[t].tool  # and one written for some tools only ("why (mv cp): ...") ends a request of them
                 x = None
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
                     k = int(r.random() * len(lines))
                     y = lines[k]
-                    if k not in used and (not y[2] or all(said[n] in values for n in y[2])):
+                    if k not in used and (not y[2] or all(said[n] in values for n in y[2])) \
+                            and (y[3] is None or tool in y[3]):
                         x = y
                         break
                 else:  # ... else drawn from the list of those that fit (seldom made)
-                    fit = [k for k, y in enumerate(lines)
-                           if k not in used and (not y[2] or all(said[n] in values for n in y[2]))]
+                    fit = [k for k, y in enumerate(lines) if k not in used and (y[3] is None or tool in y[3])
+                           and (not y[2] or all(said[n] in values for n in y[2]))]
                     if fit:
                         k = fit[int(r.random() * len(fit))]
                         x = lines[k]

@@ -56,6 +56,7 @@ class Scenario:
     say: tuple  # compiled say lines (grammar nodes)
     steps: tuple[Step, ...]
     why: tuple = ()  # compiled why lines: a sentence a later request may add, saying how it serves the session
+    why_tools: tuple = ()  # per why line, the tools of the requests it may end (a frozenset), or None: any
 
 
 def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | None) -> Step:
@@ -79,6 +80,9 @@ def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | N
             raise ValueError(problem)
     return Step(tuple(dict.fromkeys(picked)), frozenset(f.split(".", 1)[0] for f in picked), on,
                 "?" in flags, "*" in flags, key + (f": {on}" if on else ""))
+
+
+_WHY_FOR = re.compile(r"why\s*\(\s*([a-z][a-z ]*?)\s*\)")
 
 
 def _sections(path: Path) -> list[tuple[str, int, dict]]:
@@ -120,13 +124,19 @@ def _sections(path: Path) -> list[tuple[str, int, dict]]:
             continue
         key, colon, value = line.partition(":")
         key = key.strip()
+        tools = None
+        m = _WHY_FOR.fullmatch(key)
+        if m:  # why (mv cp): a reason that fits only requests of these tools
+            key, tools = "why", frozenset(m.group(1).split())
         if not colon or key not in ("where", "say", "why"):
-            raise GrammarError(f"{path}:{n}: expected 'where: THEME', 'say: words', 'why: words' or a step "
-                               "'- tool: objects'")
+            raise GrammarError(f"{path}:{n}: expected 'where: THEME', 'say: words', 'why: words', "
+                               "'why (tool tool): words' or a step '- tool: objects'")
         if key == "where":
             if "where" in cur:
                 raise GrammarError(f"{path}:{n}: a scenario has one 'where:'")
             cur["where"] = (n, value.strip())
+        elif key == "why":
+            cur[key].append((n, value.strip(), tools))
         else:
             cur[key].append((n, value.strip()))
     return out
@@ -160,8 +170,13 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
                 raise GrammarError(f"{path}:{k}: {e}") from None
         if all(s.optional for s in steps):
             raise GrammarError(f"{path}:{n}: every step of [{name}] is optional; a session needs one it always takes")
+        known = {f.split(".", 1)[0] for f in forms}
+        for k, _, tools in sec["why"]:
+            if tools is not None and not tools <= known:
+                raise GrammarError(f"{path}:{k}: unknown tool {sorted(tools - known)[0]!r} in 'why (...)' "
+                                   f"(known: {', '.join(sorted(known))})")
         say, why = [], []
-        for k, line, into in [(k, x, say) for k, x in sec["say"]] + [(k, x, why) for k, x in sec["why"]]:
+        for k, line, into in [(k, x, say) for k, x in sec["say"]] + [(k, x, why) for k, x, _ in sec["why"]]:
             if not line or len(line) > MAX_SAY:
                 raise GrammarError(f"{path}:{k}: a say or why line is a sentence or two (1-{MAX_SAY} characters)")
             try:
@@ -174,5 +189,5 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
             if where is None and "place" in _slots_in(nodes):
                 raise GrammarError(f"{path}:{k}: {{{{ place }}}} needs the scenario's 'where:'")
             into.append(nodes)
-        out.append(Scenario(name, where, tuple(say), tuple(steps), tuple(why)))
+        out.append(Scenario(name, where, tuple(say), tuple(steps), tuple(why), tuple(t for _, _, t in sec["why"])))
     return tuple(out)

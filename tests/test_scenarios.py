@@ -102,6 +102,8 @@ def _broken(tmp_path, text):
     ("[t]\nsay: tidy\x00up\n- ls\n", 2, "control or invisible character"),
     ("[t]\n- mkdir: -> a\u200bb\n", 2, "control or invisible character"),
     ("[t]\n- mkdir: -> " + "x" * 150 + "\n", 2, "longer than 100 characters"),
+    ("[t]\nwhy (mv copy): Tidy.\n- ls\n", 2, "unknown tool 'copy' in 'why (...)'"),
+    ("[t]\nwhy (): Tidy.\n- ls\n", 2, "expected 'where: THEME'"),
 ])
 def test_a_broken_scenario_file_is_one_line_naming_file_and_line(tmp_path, text, line, says):
     g = _broken(tmp_path, text)
@@ -375,3 +377,20 @@ def test_a_new_name_takes_the_values_of_the_names_beside_it():
     assert {fresh_from(("{event}_edit",), {"wedding_highlights.mp4": 1}, Rand(k)) for k in range(50)} == {"wedding_edit"}
     assert {fresh_from(("{y}",), {"PXL_20200926_104233.jpg": 1}, Rand(k)) for k in range(50)} == {"2020"}
     assert len({fresh_from(("notes_ep{k2}.md",), {"photo_2023-04-05.jpg": 1}, Rand(k)) for k in range(50)}) > 5
+
+
+def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):
+    """'why (mv): ...' follows a move and nothing else: a reason about moving never ends a listing."""
+    g = _broken(tmp_path, "[t]\nwhere: downloads\nsay: Tidying {{ place }}.\n"
+                          "why (mv): Moved for good reasons.\nwhy (rm rmdir): Removed for good reasons.\n"
+                          "why: Tidy is good.\n- cd.direct: where\n- ls\n- mkdir: -> keep\n- mv*: file\n- rm*: file\n")
+    domain, grammar = load(grammar_dir=g)
+    seen = Counter()
+    eng = Engine(Settings(seed=5), grammar, domain=domain)
+    for i in range(400):
+        for t in eng.conversation(i).turns:
+            for words, tools in (("Moved for good", {"mv"}), ("Removed for good", {"rm", "rmdir"})):
+                if words in t.text:
+                    assert t.tool in tools, t.text
+                    seen[words] += 1
+    assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20, seen
