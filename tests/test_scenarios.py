@@ -377,6 +377,9 @@ def test_a_new_name_takes_the_values_of_the_names_beside_it():
     assert {fresh_from(("{event}_edit",), {"wedding_highlights.mp4": 1}, Rand(k)) for k in range(50)} == {"wedding_edit"}
     assert {fresh_from(("{y}",), {"PXL_20200926_104233.jpg": 1}, Rand(k)) for k in range(50)} == {"2020"}
     assert len({fresh_from(("notes_ep{k2}.md",), {"photo_2023-04-05.jpg": 1}, Rand(k)) for k in range(50)}) > 5
+    # "today's page" comes after every date around it
+    assert {fresh_from(("journal_{today}.md",), {"notes_2021-03-04.md": 1, "b_2019.txt": 1}, Rand(k))[:12]
+            for k in range(50)} == {"journal_2022"}
 
 
 def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):

@@ -90,7 +90,7 @@ def write_names_file(path: Path = NAMES_FILE) -> None:
 # ---- themes: read from data/themes_en.txt ------------------------------------------------------------
 THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes_en.txt"
 _HOLES = re.compile(r"(\{[a-z0-9_]+\})")
-_NUMBER_HOLES = ("{y}", "{m}", "{d}", "{n}", "{n3}", "{k}", "{k2}", "{q}", "{v}", "{t}", "{p}", "{w}")
+_NUMBER_HOLES = ("{y}", "{m}", "{d}", "{n}", "{n3}", "{k}", "{k2}", "{q}", "{v}", "{t}", "{today}", "{p}", "{w}")
 _SELF_HOLES = ("{stem}", "{ext}", "{name}")  # in [copies ...]: the old name's parts
 _BAD_RE = BAD_NAME_RE = re.compile(r'[|/\\?%*:"<>]')
 _COPY_KINDS = ("default", "notes", "archive", "media", "code", "log", "config", "dot-file")
@@ -214,8 +214,11 @@ _NUMBERS = {
     "{q}": ("1", "2", "3", "4"),
     "{v}": tuple(f"{a}.{b}.{c}" for a in range(0, 6) for b in range(0, 13) for c in range(0, 10)),
     "{t}": tuple(h + mi + s for h in _TWO_DIGITS[:24] for mi in _TWO_DIGITS for s in ("07", "18", "33", "52")),
+    # a date as "today": in a step's new name, later than every dated name beside it (see fresh_from)
+    "{today}": tuple(f"{_YEARS[-1]}-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)),
 }
 _SHAPES: dict[str, tuple | str] = {}
+_TODAY = _NUMBERS["{today}"]
 _COUNTS = (_NUMBERS["{k}"], _NUMBERS["{k2}"], _NUMBERS["{n3}"])  # an episode, a draft, a part: kept from a name beside
 _UNRELATED = (_MONTHS, _NUMBERS["{d}"], _NUMBERS["{n}"], _NUMBERS["{t}"], _NUMBERS["{v}"], _NUMBERS["{q}"])
 
@@ -288,6 +291,10 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
             for x in parts:
                 if x.__class__ is str:
                     name += x
+                    continue
+                if x is _TODAY:  # a fresh page for today: in the year after the latest date the names here carry
+                    latest = max((int(y) for y in map(year_of, taken) if y), default=int(_YEARS[-1]) - 1)
+                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[int(r.random() * len(x))][5:]}"
                     continue
                 if x in _UNRELATED:
                     near = ()
