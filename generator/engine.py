@@ -113,16 +113,21 @@ class Engine:
         self.menu = menu(usable)
         # earlier turns lean on the conversation as often as final requests do ("and the kitchen too")
         self.context_menu = menu([f for f in usable if f.contextual])
+        # forms whose tool takes a new name (touch, mkdir, echo, also when echo rewrites a file): what they act
+        # on is not a file the user had before the session
+        self.creating = frozenset(f.name for f in FORMS.values() if domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR))
+        # forms that remove or move something away (rm, rmdir, mv): a session never ends on one off its own objects
+        self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
         # an unrelated request inside a session stays where the session is (no "go back up" in the middle of it)
         # and removes, moves or makes nothing (a stray "delete kent_portrait.jpg" in a session that keeps the
         # real photos works against it; a folder 'keep' made in a project skeleton becomes "the new folder"):
         # it reads or copies
-        staying = [f for f in usable if not domain.tools[f.tool].moves and not any(k == "gone" for k, _ in f.notes)
-                   and not domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR)]
+        staying = [f for f in usable if not domain.tools[f.tool].moves and f.name not in self.removing
+                   and f.name not in self.creating]
         self.aside_menu = menu(staying) if staying else self.menu
         self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
-        self._fallback: dict = {}  # (contextual, test) -> menu, see _same_kind
+        self._fallback: dict = {}  # (contextual, test, quiet) -> menu, see _same_kind
         self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
         self._why_lines: dict = {}  # (scenario, what a session has) -> the why lines it can use, see _finish
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
@@ -133,11 +138,6 @@ class Engine:
         self.sessions_for = {f: self._sessions_for(f) for f in self.forms}  # final form -> scenarios to draw from
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
-        # forms whose tool takes a new name (touch, mkdir, echo, also when echo rewrites a file): what they act
-        # on is not a file the user had before the session
-        self.creating = frozenset(f.name for f in FORMS.values() if domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR))
-        # forms that remove or move something away (rm, rmdir, mv): a session never ends on one off its own objects
-        self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
         # tools that change nothing: the only ones an aside may use on what the session works on
         self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         sched = Rand(settings.seed, 0x5C4ED)
