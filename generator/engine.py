@@ -332,6 +332,12 @@ class Engine:
                 if st is not None:
                     d.focus = st.focus
                 action = pick(self.setup_menus[form], fs, d, r)
+                if action is not None and st is not None and action.tool in st.tools \
+                        and not self._fits(action, st.focus, fs, d):
+                    # off the step's objects (a new file written where the session fills the to-do list it
+                    # made): the step itself, with the same tool, sets the final request up on them instead
+                    own = self._play(st, fs, d, r)
+                    action = own if own is not None and own.tool == action.tool else action
                 if action is not None:  # planned for the final request: part of the session, on its objects or not
                     step = ("" if st is None else st.text if action.tool in st.tools
                             and self._fits(action, st.focus, fs, d) else "setup for " + st.text)

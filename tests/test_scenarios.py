@@ -397,3 +397,27 @@ def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):
                     assert t.tool in tools, t.text
                     seen[words] += 1
     assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20, seen
+
+
+def test_a_to_do_list_is_written_into_the_file_made_for_it_and_gone_names_stay_gone():
+    """A write-todo session writes its tasks into the file it made (a final request's setup plays the
+    session's own step rather than writing a new episode_list.csv); and no new name brings back one the
+    conversation removed or renamed away (a copy named minutes_v2.txt right after minutes_v2.txt became v3)."""
+    todo = 0
+    for d in _dialogues(2500, tools=PRESETS["all"]):
+        made = {t.args["file_name"] for t in d.turns if t.tool == "touch"}
+        if d.scenario == "write-todo" and made:
+            for t in d.turns:
+                if t.tool == "echo":
+                    assert t.args["file_name"] in made, [x.text for x in d.turns]
+                    todo += 1
+    assert todo > 20
+    from generator.domains.filesystem.plays import new_name_for
+    from generator.domains.filesystem.state import Dir, FileSystem
+    from generator.rng import Rand
+    root = Dir("home")
+    root.add_file("minutes_v1.txt", "x")
+    names = {new_name_for(FileSystem(root), "minutes_v1.txt", False, Rand(k), copy=True) for k in range(60)}
+    assert "minutes_v2.txt" in names  # the next version, usually
+    assert "minutes_v2.txt" not in {new_name_for(FileSystem(root), "minutes_v1.txt", False, Rand(k), copy=True,
+                                                 gone=frozenset({"minutes_v2.txt"})) for k in range(60)}

@@ -106,9 +106,11 @@ def new_name_check(tool: str, arg: str):
     return check
 
 
-def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool) -> str:
-    """A new name for `name` here: for its copy (photos_backup, report-copy.docx) or, renamed, for itself."""
-    return new_folder_name(fs.here, r, name, copy) if is_dir else new_file_name(fs.here, r, name, copy)
+def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool, gone: frozenset = frozenset()) -> str:
+    """A new name for `name` here: for its copy (photos_backup, report-copy.docx) or, renamed, for itself;
+    never one of `gone` (names the conversation removed or renamed away)."""
+    taken = fs.here if not gone else {**fs.here, **dict.fromkeys(sorted(gone))}  # sorted: a set has no fixed order
+    return new_folder_name(taken, r, name, copy) if is_dir else new_file_name(taken, r, name, copy)
 
 
 def direct_read(form: str, **slot_args: str):

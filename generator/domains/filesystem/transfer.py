@@ -50,8 +50,17 @@ def rename(form: str, tool: str, fs, r, d=None):
         return None
     src = r.choice(srcs)
     is_dir = fs.is_dir(src)
-    dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp")
+    dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=_gone_here(fs, d))
     return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
+
+
+def _gone_here(fs, d) -> frozenset:
+    """Names the conversation removed or renamed away here: a new name never brings one back (a copy named
+    minutes_v2.txt right after minutes_v2.txt was renamed minutes_v3.txt)."""
+    if d is None or not d.gone:
+        return frozenset()
+    here = fs.path()
+    return frozenset(n for path, n in d.gone if path == here)
 
 
 def it_into(form: str, tool: str, fs, d, r):
@@ -64,7 +73,7 @@ def it_rename(form: str, tool: str, fs, d, r):
     it = d.it(fs)
     if not it or tool == "mv" and it[0] in d.renamed_here(fs):
         return None
-    dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp")
+    dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=_gone_here(fs, d))
     return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
 
 

@@ -43,6 +43,6 @@ TOOL = Tool(
         Form("wc.lines", "direct", _direct("wc.lines", "l"), ("file",), ("kind",), notes=IT),
         Form("wc.words", "direct", _direct("wc.words", "w"), ("file",), ("kind",), notes=IT),
         Form("wc.chars", "direct", _direct("wc.chars", "c"), ("file",), ("kind",), notes=IT),
-        Form("wc.it_lines", "pronoun", play_it, (), ("kind",), (("echo.new",), ("cat.direct",)), notes=IT),
+        Form("wc.it_lines", "pronoun", play_it, (), ("kind",), (("cat.direct",), ("echo.new",)), notes=IT),
     ),
     read=read, order=12, slot_samples={"file": "server.log"})
