@@ -37,7 +37,8 @@ _MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv 
                    "fig raw".split())
 _OFFICE = frozenset("pdf doc docx xls xlsx ppt pptx odt ods odp key pages numbers rtf epub".split())
 _ARCHIVE = re.compile(r"\.(zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|iso)$", re.I)
-WORDS = ("text", *_KINDS, "media", "office", "archive", "file", "folder", "empty", "where", "made", "dated")
+_FILE_KINDS = ("text", *_KINDS, "media", "office", "archive")  # words a file's name alone decides
+WORDS = (*_FILE_KINDS, "file", "folder", "empty", "where", "made", "dated")
 
 
 def _ext(name: str) -> str:
@@ -46,16 +47,9 @@ def _ext(name: str) -> str:
 
 def _test(word: str, where: str | None):
     """(fs, d, name) -> bool for one word of a filter."""
-    if word == "text":
-        return lambda fs, d, n: fs.is_file(n) and kind_of(n) is not None
-    if word in _KINDS:
-        return lambda fs, d, n: fs.is_file(n) and kind_of(n) == word
-    if word == "media":
-        return lambda fs, d, n: fs.is_file(n) and _ext(n) in _MEDIA
-    if word == "office":
-        return lambda fs, d, n: fs.is_file(n) and _ext(n) in _OFFICE
-    if word == "archive":
-        return lambda fs, d, n: _ARCHIVE.search(n) is not None and fs.is_file(n)
+    if word in _FILE_KINDS:  # a file with such a name
+        named = _name_test(word)
+        return lambda fs, d, n: named(n) and fs.is_file(n)
     if word == "file":
         return lambda fs, d, n: fs.is_file(n)
     if word == "folder":
@@ -72,8 +66,8 @@ def _test(word: str, where: str | None):
             y = year_of(n)
             return y is not None and fs.is_file(n) and any(y in m for m in d.made_here(fs))
         return dated
-    rx = _pattern(word)
-    return lambda fs, d, n: rx.match(n.lower()) is not None
+    named = _name_test(word)  # a pattern: a file or a folder so named
+    return lambda fs, d, n: named(n)
 
 
 def _any_of(tests: list):

@@ -234,11 +234,7 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
     """A name from a shape: each hole ({y} a year, {m} a month, {n} a number, {p} a first name, {topic}
     a word of that list...) drawn with `r`; `y` and `m`, when given, are the year and month of the
     folder the name goes in.  Unknown holes stay as written."""
-    parts = _SHAPES.get(shape)
-    if parts is None:  # each hole becomes the tuple it is drawn from; literal text stays a str
-        table = _table()
-        parts = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
-        parts = _SHAPES[shape] = parts[0] if len(parts) == 1 and parts[0].__class__ is str else parts
+    parts = _SHAPES.get(shape) or _parts(shape)
     if parts.__class__ is str:
         return parts
     out = ""
@@ -253,6 +249,15 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
         else:
             out += x[int(rnd() * len(x))]
     return out
+
+
+def _parts(shape: str) -> tuple | str:
+    """A shape compiled once: each hole the tuple it is drawn from, literal text a str (a shape without
+    holes is just its str)."""
+    table = _table()
+    parts = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
+    parts = _SHAPES[shape] = parts[0] if len(parts) == 1 and parts[0].__class__ is str else parts
+    return parts
 
 
 def fill_shape(shape: str, r: Rand) -> str:
@@ -282,8 +287,7 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
     around = None
     for _ in range(20):
         shape = shapes[int(r.random() * len(shapes))]
-        _fill(shape, r)  # (compiles the shape into its parts, once)
-        parts = _SHAPES[shape]
+        parts = _SHAPES.get(shape) or _parts(shape)
         if parts.__class__ is str:
             name = parts
         else:
@@ -292,21 +296,21 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                 if x.__class__ is str:
                     name += x
                     continue
+                if x in _UNRELATED:
+                    name += x[int(r.random() * len(x))]
+                    continue
+                if around is None:  # (years, words, numbers not from a date) of the names here, once
+                    around = (sorted({y for y in map(year_of, taken) if y}),
+                              {t.lower() for n in taken for t in _TOKEN.findall(n)},
+                              {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)})
+                years, words, plain = around
                 if x is _TODAY:  # a fresh page for today: in the year after the latest date the names here carry
-                    latest = max((int(y) for y in map(year_of, taken) if y), default=int(_YEARS[-1]) - 1)
+                    latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
                     name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[int(r.random() * len(x))][5:]}"
                     continue
-                if x in _UNRELATED:
-                    near = ()
-                else:
-                    if around is None:  # (years, words, numbers not from a date) of the names here, once
-                        around = (sorted({y for y in map(year_of, taken) if y}),
-                                  {t.lower() for n in taken for t in _TOKEN.findall(n)},
-                                  {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)})
-                    years, words, plain = around
-                    values = _values(x)
-                    near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
-                                                            if v in values)
+                values = _values(x)
+                near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
+                                                        if v in values)
                 name += near[int(r.random() * len(near))] if near else x[int(r.random() * len(x))]
         if name not in taken:
             return name
