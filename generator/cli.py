@@ -109,7 +109,7 @@ def generate(
     random_turns: float = typer.Option(0.2, "--random-turns",
                                        help="Share of earlier turns that leave the session's scenario for an "
                                             "unrelated request (0 to 1), one that stays in the session's folder "
-                                            "and only reads or copies; the rest follow the scenario "
+                                            "and only looks (lists, reads, searches); the rest follow the scenario "
                                             "(grammars/filesystem/en/scenarios.txt)."),
     noise: float = typer.Option(0.08, "--noise", help="Share of user turns with a typo or casing noise (never in names)."),
     student: Optional[str] = typer.Option(None, "--student", help="Student model for config.yaml (Qwen3, Llama 3 or GPT-OSS family)."),

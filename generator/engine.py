@@ -119,11 +119,10 @@ class Engine:
         # forms that remove or move something away (rm, rmdir, mv): a session never ends on one off its own objects
         self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
         # an unrelated request inside a session stays where the session is (no "go back up" in the middle of it)
-        # and removes, moves or makes nothing (a stray "delete kent_portrait.jpg" in a session that keeps the
-        # real photos works against it; a folder 'keep' made in a project skeleton becomes "the new folder"):
-        # it reads or copies
-        staying = [f for f in usable if not domain.tools[f.tool].moves and f.name not in self.removing
-                   and f.name not in self.creating]
+        # and changes nothing: it only looks (a stray "delete kent_portrait.jpg" in a session that keeps the
+        # real photos works against it; a folder 'keep' made in a project skeleton becomes "the new folder";
+        # a copy into 'templates' makes that folder one the session filled)
+        staying = [f for f in usable if domain.tools[f.tool].reads_only and not domain.tools[f.tool].moves]
         self.aside_menu = menu(staying) if staying else self.menu
         self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
@@ -355,7 +354,7 @@ class Engine:
             if action is None:
                 step = ""
                 if sc is not None and t > 0:
-                    action = self._aside(fs, d, r, turns)
+                    action = self._aside(fs, d, r)
                     if action is None:
                         continue  # no aside fits the session here: one turn fewer
                 else:
@@ -422,16 +421,16 @@ class Engine:
         d.focus = None
         return final if final is not None and self._fits(final, last.focus, fs, d) else None
 
-    def _aside(self, fs, d, r: Rand, turns: list):
-        """An unrelated request in a session: it stays in the session's folder and mostly builds on what is
-        there ("and copy it to backups too")."""
-        return self._sparing(lambda: (r.chance(self.ASIDE_CONTEXT) and pick(self.aside_context_menu, fs, d, r))
-                             or pick(self.aside_menu, fs, d, r), turns)
+    def _aside(self, fs, d, r: Rand):
+        """An unrelated request in a session: it stays in the session's folder, only looks, and mostly builds
+        on what is there ("and what's at the end of it?")."""
+        return (r.chance(self.ASIDE_CONTEXT) and pick(self.aside_context_menu, fs, d, r)) \
+            or pick(self.aside_menu, fs, d, r)
 
     def _sparing(self, draw, turns: list):
         """The first of up to three draws that changes nothing the session's own steps made or worked on, other
         than by reading it (no "delete the folder we made" while building it, no overwriting the log under
-        investigation): what a request outside the session's plan may do.  None when none does."""
+        investigation): what a final request off the session's plan may do.  None when none does."""
         ours = {t.subject[0] for t in turns if t.step and t.subject is not None}
         for _ in range(3):
             a = draw()
@@ -485,8 +484,9 @@ class Engine:
             for v in t.args.values():
                 if v.__class__ is str and (subject is None or v != subject[0]):
                     named.add(v)
-            if subject is not None and t.form in self.creating:
-                named.add(subject[0])  # made here (or rewritten): not a file the user had before the session
+            if subject is not None and (t.form in self.creating or not t.step):
+                # made here (or rewritten), or what an unrelated request was about: not the session's own file
+                named.add(subject[0])
         have = frozenset(k for k, v in said.items() if v)
         if sc.say and at is not None and not (held_out and at == len(turns) - 1):
             key = (sc.name, have)

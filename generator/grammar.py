@@ -210,6 +210,7 @@ def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
 
 
 _SLOT = re.compile(r"\{\{[^}]*\}\}")
+_FIRST_READING = lambda m: m.group(1).partition("|")[0]  # noqa: E731 - a group as its first alternative
 _INNER_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _FIRST_ALT = re.compile(r"\(([^()|]*)\|[^()]*\)")
 _REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
@@ -231,10 +232,16 @@ def is_bare(body: str) -> bool:
             break
     if len(first.split()) > 11 or _REASON.search(first):
         return False  # (most lines stop here: checked first, it saves grammar loading a third of its time)
-    # no alternative may tell a story either ("(?|? The current name was only a placeholder.)")
-    for group in _INNER_GROUP.findall(text):
-        if any(_REASON.search(piece) for piece in group.split("|")):
+    # no alternative may tell a story either ("(?|? The current name was only a placeholder.)"), at any depth:
+    # the innermost groups are read, then stand as their first reading while the ones around them are read
+    # ("folder(.|; (I want to|I'm keen to) go through it before lunch.)")
+    for _ in range(MAX_DEPTH):
+        groups = _INNER_GROUP.findall(text)
+        if not groups:
+            break
+        if any(_REASON.search(piece) for group in groups for piece in group.split("|")):
             return False
+        text = _INNER_GROUP.sub(_FIRST_READING, text)
     return True
 
 

@@ -37,7 +37,7 @@ def test_ls_plain_and_hidden_cannot_be_confused():
 def test_copy_and_move_phrasings_cannot_be_confused():
     g = load()
     copy_words = re.compile(r"cop(y|ied)|duplicate|\bclon(e|ed|ing)\b|\bdupe\b|\bcp\b", re.I)
-    move_words = re.compile(r"\bmov|relocate|renam|relabel|retitle|\bmv\b|\bnamed?\b|\bcall(ed|ing)?\b|\bgo by\b|"
+    move_words = re.compile(r"\bmov|relocat|renam|relabel|retitle|\bmv\b|\bnamed?\b|\bcall(ed|ing)?\b|\bgo by\b|"
                             r"\bbecomes\b", re.I)
     for form in FORMS:
         if form.startswith("cp.") and not form.endswith(".same"):
@@ -136,3 +136,22 @@ def test_a_line_with_its_own_jinja_goes_through_the_sandbox():
     assert nodes is None
     _, _, nodes = compile_line("Show {{ file }}")
     assert nodes == ("Show ", ("s", "file"))
+
+
+def test_a_bare_line_tells_no_story_in_any_alternative_and_every_style_has_ten():
+    """A session phrases its requests in bare lines: short, and no reason in any alternative at any depth
+    ("Open the x folder; I want to go through it before lunch." hides in a nested group).  Every style of
+    every spec form has ten of them, so a session's requests do not repeat a few sentences."""
+    from collections import Counter
+    from generator.domains.filesystem import FORMS, PRESETS
+    from generator.grammar import is_bare
+    assert is_bare("Open the '{{ folder }}' folder(.|, please.)")
+    assert not is_bare("Open the '{{ folder }}' folder(.|; (I want to|I'm keen to) go through it before lunch.)")
+    assert not is_bare("Move {{ src }}(.| (because|since) (it's old|nobody uses it).)")
+    assert is_bare("What's in it?") and not is_bare("Open Maria's notes.")
+    g = load()
+    per = Counter((t.form, t.surface) for t in g.templates if t.bare)
+    spec = [f for f in FORMS if FORMS[f].tool in PRESETS["spec"]]
+    short = {(f, s): per[f, s] for f in spec for s in ("plain", "polite", "terse", "question", "indirect")
+             if per[f, s] < 10}
+    assert not short, short

@@ -129,12 +129,13 @@ def test_scenario_loader_reports_problems_as_grammar_errors(tmp_path):
         with_scenarios(grammar.load(g))
 
 
-def test_an_aside_in_a_session_never_leaves_its_folder_nor_removes_anything():
-    """An unrelated request stays where the session is and reads, makes or copies: a stray deletion or move
-    ("the same goes for kent_portrait.jpg" in a session that keeps the real photos) works against it."""
+def test_an_aside_in_a_session_only_looks():
+    """An unrelated request stays where the session is and changes nothing: a stray deletion or move ("the
+    same goes for kent_portrait.jpg" in a session that keeps the real photos), a new folder or a copy into
+    another one works against it."""
     asides = [t for d in _dialogues(800, tools=PRESETS["all"]) if d.scenario for t in d.turns[1:-1] if t.step == ""]
     assert len(asides) > 200
-    assert not [t for t in asides if t.tool in ("cd", "rm", "rmdir", "mv", "mkdir", "touch", "echo")]
+    assert {t.tool for t in asides} <= {"ls", "cat", "grep", "wc", "sort", "tail", "diff", "du", "find", "pwd"}
 
 
 def test_a_new_name_is_not_renamed_again_and_a_folder_copy_is_named_after_its_folder():
@@ -171,9 +172,11 @@ def test_a_copy_is_named_after_its_original_and_only_lists_are_sorted():
     ds = _dialogues(1500, tools=PRESETS["all"])
     copies = [t.args for d in ds for t in d.turns if t.form == "cp.rename" and not t.subject[1]]
     assert len(copies) > 50
+    claims = re.compile(r"small|edited|signed|reviewed|clean")  # cp duplicates: it shrinks and reviews nothing
     for a in copies:
-        stem = a["source"].lstrip(".").split(".")[0]
+        stem = re.split(r"[._-]", a["source"].lstrip("."))[0]  # the original's first word (app of app_backup.ini)
         assert stem[:4].lower() in a["destination"].lower(), a
+        assert not claims.search(a["destination"]) or claims.search(a["source"]), a
     sorted_files = [t.args["file_name"] for d in ds for t in d.turns if t.tool == "sort"]
     assert len(sorted_files) > 20 and all(kind_of(n) in ("csv", "notes", "log") for n in sorted_files)
 

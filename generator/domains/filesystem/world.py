@@ -524,6 +524,17 @@ _DIGITS = re.compile(r"\d{4}")  # a year or a camera's number: no second date in
 _DUPLICATE = re.compile(r"copy|backup|bak|orig|-2|2\{ext\}|\.1$")  # shapes that say "a second one of"
 
 
+_CLAIM = re.compile(r"small|edited|signed|reviewed|clean")  # what was done to a file, which a copy does not do
+
+
+@lru_cache(maxsize=None)
+def _copies(kind: str) -> tuple[str, ...]:
+    """The shapes of a kind that suit a copy: cp duplicates, so a copy's name never says the file was
+    changed (not 'clip_small.mp4', 'invoice_reviewed.pdf': nobody shrank or reviewed anything)."""
+    shapes = _COPIES.get(kind) or _COPIES["default"]
+    return tuple(x for x in shapes if not _CLAIM.search(x))
+
+
 @lru_cache(maxsize=None)
 def _renames(kind: str) -> tuple[str, ...]:
     """The shapes of a kind that suit a new name for the same file (not 'report-copy.docx', which says
@@ -542,7 +553,7 @@ def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
     bare = _STATUS.sub("", stem) or stem
     self_parts = {"{stem}": bare, "{ext}": ext, "{name}": like if bare == stem else bare + ext}
     kind = _copy_kind(like, ext)
-    shapes = (_COPIES.get(kind) or _COPIES["default"]) if copy else _renames(kind)
+    shapes = _copies(kind) if copy else _renames(kind)
     m = _VERSIONED.match(stem)
     dated = _DIGITS.search(stem) is not None
     for _ in range(12):
