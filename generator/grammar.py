@@ -212,7 +212,6 @@ def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
 _SLOT = re.compile(r"\{\{[^}]*\}\}")
 _FIRST_READING = lambda m: m.group(1).partition("|")[0]  # noqa: E731 - a group as its first alternative
 _INNER_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
-_FIRST_ALT = re.compile(r"\(([^()|]*)\|[^()]*\)")
 _REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
                      r"so|so that|unless|in case|ahead of|figuring|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|"
                      r"to (hold|put|keep|collect)|"
@@ -224,25 +223,20 @@ def is_bare(body: str) -> bool:
     """Whether a phrasing is short and gives no reason of its own ("Create a folder called {{ name }}."), as
     opposed to one that brings its own story ("... for the tax receipts"): in a session that has said what it
     is for, a request with another story would contradict it."""
+    # the line's first reading: its innermost groups, then the ones around them, each as its first
+    # alternative; every group's alternatives are kept, so that none may tell a story either, at any depth
+    # ("(?|? The current name was only a placeholder.)", "folder(.|; (I want to|I'm keen to) go ... lunch.)")
     text = _SLOT.sub("X", body)
-    first = text
-    for _ in range(4):
-        first, n = _FIRST_ALT.subn(_GROUP_1, first)
-        if not n:
-            break
-    if len(first.split()) > 11 or _REASON.search(first):
-        return False  # (most lines stop here: checked first, it saves grammar loading a third of its time)
-    # no alternative may tell a story either ("(?|? The current name was only a placeholder.)"), at any depth:
-    # the innermost groups are read, then stand as their first reading while the ones around them are read
-    # ("folder(.|; (I want to|I'm keen to) go through it before lunch.)")
+    groups: list[str] = []
     for _ in range(MAX_DEPTH):
-        groups = _INNER_GROUP.findall(text)
-        if not groups:
+        found = _INNER_GROUP.findall(text)
+        if not found:
             break
-        if any(_REASON.search(piece) for group in groups for piece in group.split("|")):
-            return False
+        groups += found
         text = _INNER_GROUP.sub(_FIRST_READING, text)
-    return True
+    if len(text.split()) > 11 or _REASON.search(text):
+        return False  # (most lines stop here: checked first, it saves grammar loading a third of its time)
+    return not any(_REASON.search(piece) for group in groups for piece in group.split("|"))
 
 
 _STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
