@@ -58,22 +58,28 @@ class Discourse:
             return None
         return name
 
+    def listed_here(self, fs, *keys: str) -> set:
+        """Names here that the conversation's calls listed under `keys` ('kept', 'made', 'renamed', ...)."""
+        here = fs.path()
+        return {n for key in keys for path, n in self.lists.get(key, ()) if path == here}
+
     def kept(self, fs) -> set:
         """Names here this conversation made, wrote, renamed or put something into: what the user means to
         keep, so no plain "delete x" goes after it (only a request that says why, such as "the folder we
         made is not needed after all")."""
-        here = fs.path()
-        return {n for path, n in self.lists.get("kept", ()) if path == here}
-
-    def renamed_here(self, fs) -> set:
-        """Names here this conversation gave by renaming: not renamed again (report_clean_2019_v2.md)."""
-        here = fs.path()
-        return {n for path, n in self.lists.get("renamed", ()) if path == here}
+        return self.listed_here(fs, "kept")
 
     def made_here(self, fs) -> set:
         """Names here this conversation made (folders) or created (files)."""
+        return self.listed_here(fs, "made", "touched")
+
+    def gone_here(self, fs) -> frozenset:
+        """Names the conversation removed or renamed away here: a new name never brings one back (a copy named
+        minutes_v2.txt right after minutes_v2.txt was renamed minutes_v3.txt)."""
+        if not self.gone:
+            return frozenset()
         here = fs.path()
-        return {n for key in ("made", "touched") for path, n in self.lists.get(key, ()) if path == here}
+        return frozenset(n for path, n in self.gone if path == here)
 
     def ordinals(self, key: str, fs, is_dir: bool) -> list[tuple[str, int]]:
         """(name, position) of the things listed under `key` that are still here: "the second one"."""

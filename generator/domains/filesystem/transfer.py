@@ -44,23 +44,15 @@ def into(form: str, tool: str, fs, r, d=None):
 def rename(form: str, tool: str, fs, r, d=None):
     srcs = sources(fs, r, d)
     if d is not None and tool == "mv" and d.lists.get("renamed"):  # a name the user just gave stays
-        renamed = d.renamed_here(fs)
+        renamed = d.listed_here(fs, "renamed")
         srcs = [s for s in srcs if s not in renamed]
     if not srcs:
         return None
     src = r.choice(srcs)
     is_dir = fs.is_dir(src)
-    dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=_gone_here(fs, d))
+    gone = d.gone_here(fs) if d is not None else frozenset()
+    dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=gone)
     return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
-
-
-def _gone_here(fs, d) -> frozenset:
-    """Names the conversation removed or renamed away here: a new name never brings one back (a copy named
-    minutes_v2.txt right after minutes_v2.txt was renamed minutes_v3.txt)."""
-    if d is None or not d.gone:
-        return frozenset()
-    here = fs.path()
-    return frozenset(n for path, n in d.gone if path == here)
 
 
 def it_into(form: str, tool: str, fs, d, r):
@@ -71,9 +63,9 @@ def it_into(form: str, tool: str, fs, d, r):
 
 def it_rename(form: str, tool: str, fs, d, r):
     it = d.it(fs)
-    if not it or tool == "mv" and it[0] in d.renamed_here(fs):
+    if not it or tool == "mv" and it[0] in d.listed_here(fs, "renamed"):
         return None
-    dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=_gone_here(fs, d))
+    dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=d.gone_here(fs))
     return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
 
 
