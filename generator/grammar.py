@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from . import cache
 from .forms import FORMS as _FS_FORMS, SLOT_SAMPLES, SURFACE_STYLES
 from .rng import Rand
 
@@ -45,6 +46,9 @@ class Template:
     _compiled: "jinja2.Template | None" = field(default=None, repr=False)
     slots: frozenset = frozenset()  # the slots the line says (for forms whose phrasing decides the call's shape)
     bare: bool = False  # a short line that gives no reason of its own (fits a session that has said its purpose)
+
+    def __getstate__(self) -> dict:  # (cache.py) a compiled Jinja template is not pickled: compiled again on use
+        return {**self.__dict__, "_compiled": None}
 
     @property
     def jinja(self) -> "jinja2.Template":
@@ -884,9 +888,32 @@ def scan_for(directory: str | os.PathLike, forms: dict, slot_samples: dict) -> t
 
 
 def load(directory: str | os.PathLike | None = None) -> Grammar:
-    """Load and check a grammar folder; raises GrammarError with the first problem."""
-    g, errors, _ = scan(directory or default_grammar_dir())
-    if errors:
-        more = f" (and {len(errors) - 1} more; run 'mtgen grammar check')" if len(errors) > 1 else ""
-        raise GrammarError(errors[0] + more)
-    return g
+    """Load and check a grammar folder; raises GrammarError with the first problem.  A folder loaded before,
+    unchanged, comes from the user's cache (cache.py): parsing and checking it is most of start-up."""
+    d = Path(directory or default_grammar_dir())
+
+    def make() -> Grammar:
+        g, errors, _ = scan(d)
+        if errors:
+            more = f" (and {len(errors) - 1} more; run 'mtgen grammar check')" if len(errors) > 1 else ""
+            raise GrammarError(errors[0] + more)
+        return g
+
+    key = _cache_key(d)
+    return make() if key is None else cache.cached("grammar", key, make)
+
+
+def _cache_key(d: Path) -> str | None:
+    """What a loaded folder depends on: its path (templates keep it), every *.txt in it, this module's code
+    and the forms' declarations; None when a file is not plain and small (scan says what is wrong)."""
+    parts: list = [str(d), Path(__file__).read_bytes(),
+                   repr(sorted((f.name, f.ref, f.required, f.optional, f.exact) for f in _FS_FORMS.values())),
+                   repr(sorted(SLOT_SAMPLES.items()))]
+    try:
+        for path in sorted(d.glob("*.txt")):
+            if not path.is_file() or path.stat().st_size > MAX_GRAMMAR_FILE:
+                return None
+            parts += [path.name, path.read_bytes()]
+    except OSError:
+        return None
+    return cache.digest(*parts)

@@ -1,9 +1,18 @@
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# the suite's own cache of compiled grammars (generator/cache.py), for it and the mtgen processes it starts:
+# a test run neither reads nor fills the user's
+os.environ["MTGEN_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="mtgen-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, True)
 
 from helpers import mtgen  # noqa: E402
 
