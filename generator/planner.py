@@ -13,7 +13,8 @@ __all__ = ["Action", "choose", "menu", "pick", "record"]
 
 
 def _prev(d, state):
-    return d.prev if d.prev is not None and d.prev_path == state.path() else None
+    """The previous action when it was made in this folder ("the same for x" refers to it only here)."""
+    return d.prev if d.prev_path == state.path() else None
 
 
 def choose(form: Form, state, d, r: Rand) -> Action | None:
@@ -42,7 +43,7 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     """A random legal action from a menu(): a tool uniformly among those with a legal form, then a form
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost."""
-    prev = _prev(d, state)
+    prev = d.prev if d.prev_path == state.path() else None  # _prev(), inlined: pick runs for every request
     rnd = r.random  # r.below(n) is int(rnd() * n), inlined: this loop runs for every request
     tools = list(groups)
     while tools:  # lazy Fisher-Yates over tools, then over the tool's forms
