@@ -45,10 +45,16 @@ def _ext(name: str) -> str:
     return name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
 
 
+def _remembered(named):
+    """Name test `named`, remembering its answers for the last thousand names: a conversation asks about
+    the names of the same few folders request after request."""
+    return lru_cache(maxsize=1024)(named)
+
+
 def _test(word: str, where: str | None):
     """(fs, d, name) -> bool for one word of a filter."""
     if word in _FILE_KINDS:  # a file with such a name
-        named = _name_test(word)
+        named = _remembered(_name_test(word))
         return lambda fs, d, n: named(n) and fs.is_file(n)
     if word == "file":
         return lambda fs, d, n: fs.is_file(n)
@@ -66,7 +72,7 @@ def _test(word: str, where: str | None):
             y = year_of(n)
             return y is not None and fs.is_file(n) and any(y in m for m in d.made_here(fs))
         return dated
-    named = _name_test(word)  # a pattern: a file or a folder so named
+    named = _remembered(_name_test(word))  # a pattern: a file or a folder so named
     return lambda fs, d, n: named(n)
 
 
