@@ -45,16 +45,10 @@ def _ext(name: str) -> str:
     return name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
 
 
-def _remembered(named):
-    """Name test `named`, remembering its answers for the last thousand names: a conversation asks about
-    the names of the same few folders request after request."""
-    return lru_cache(maxsize=1024)(named)
-
-
 def _test(word: str, where: str | None):
     """(fs, d, name) -> bool for one word of a filter."""
     if word in _FILE_KINDS:  # a file with such a name
-        named = _remembered(_name_test(word))
+        named = _name_test(word)
         return lambda fs, d, n: named(n) and fs.is_file(n)
     if word == "file":
         return lambda fs, d, n: fs.is_file(n)
@@ -72,7 +66,7 @@ def _test(word: str, where: str | None):
             y = year_of(n)
             return y is not None and fs.is_file(n) and any(y in m for m in d.made_here(fs))
         return dated
-    named = _remembered(_name_test(word))  # a pattern: a file or a folder so named
+    named = _name_test(word)  # a pattern: a file or a folder so named
     return lambda fs, d, n: named(n)
 
 
@@ -101,9 +95,18 @@ def _pattern(word: str):
     return re.compile("|".join(fnmatch.translate(w.lower()) for w in word.split("|")))
 
 
+@lru_cache(maxsize=None)  # one per word: a step's filter and what its session's folder holds share it
 def _name_test(word: str):
     """name -> bool: whether a file of this name is what `word` names (None for words about folders or
-    about the session: what a folder holds cannot be made to fit them)."""
+    about the session: what a folder holds cannot be made to fit them).  It remembers its answers for the
+    last thousand names: a conversation asks about the names of the same few folders, as they are filled
+    and then request after request."""
+    rule = _name_rule(word)
+    return None if rule is None else lru_cache(maxsize=1024)(rule)
+
+
+def _name_rule(word: str):
+    """_name_test's test, without its memory."""
     if word == "text":
         return lambda n: kind_of(n) is not None
     if word in _KINDS:
