@@ -43,7 +43,7 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     """A random legal action from a menu(): a tool uniformly among those with a legal form, then a form
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost."""
-    prev = d.prev if d.prev_path == state.path() else None  # _prev(), inlined: pick runs for every request
+    prev = _prev(d, state)
     rnd = r.random  # r.below(n) is int(rnd() * n), inlined: this loop runs for every request
     # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
     # that fails is overwritten by the last untried one
