@@ -13,7 +13,8 @@ __all__ = ["Action", "choose", "menu", "pick", "record"]
 
 
 def _prev(d, state):
-    return d.prev if d.prev is not None and d.prev_path == state.path() else None
+    """The previous action when it was made in this folder ("the same for x" refers to it only here)."""
+    return d.prev if d.prev_path == state.path() else None
 
 
 def choose(form: Form, state, d, r: Rand) -> Action | None:
@@ -44,17 +45,21 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     plays gives the same distribution as listing all, at a fraction of the cost."""
     prev = _prev(d, state)
     rnd = r.random  # r.below(n) is int(rnd() * n), inlined: this loop runs for every request
+    # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
+    # that fails is overwritten by the last untried one
     tools = list(groups)
-    while tools:  # lazy Fisher-Yates over tools, then over the tool's forms
-        i = int(rnd() * len(tools))
+    n = len(tools)
+    while n:
+        i = int(rnd() * n)
         left = list(tools[i])
-        while left:
-            j = int(rnd() * len(left))
+        m = len(left)
+        while m:
+            j = int(rnd() * m)
             a = left[j](state, d, prev, r)
             if a is not None:
                 return a
-            left[j] = left[-1]
-            left.pop()
-        tools[i] = tools[-1]
-        tools.pop()
+            m -= 1
+            left[j] = left[m]
+        n -= 1
+        tools[i] = tools[n]
     return None

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from ..base import Action
 
 
+PREV_NOTES = frozenset({"it", "copy", "other"})  # keys only the previous call's notes answer (Discourse.noted)
+
+
 @dataclass(slots=True)  # slots: the plays read its fields on every try
 class Discourse:
     prev: Action | None = None
@@ -22,26 +25,25 @@ class Discourse:
     def record(self, action: Action, path: str, notes) -> None:
         """Note `action`, played in folder `path` (the current folder before the call); `notes` are its
         form's (key, argument) pairs."""
-        self.prev_notes = {}
-        for v in action.args.values():
+        args, mentioned = action.args, self.mentioned
+        for v in args.values():
             if v.__class__ is str:
-                self.mentioned.add((path, v))
+                mentioned.add((path, v))
+        self.prev_notes = prev_notes = {}
         for key, arg in notes:
-            value = action.args.get(arg)
-            if key == "gone":
+            value = args.get(arg)
+            if key in PREV_NOTES:
+                prev_notes[key] = value
+            elif key == "gone":
                 self.gone.add((path, value))
-            elif key in ("it", "copy", "other"):
-                self.prev_notes[key] = value
             else:
                 self.lists.setdefault(key, []).append((path, value))
         self.prev, self.prev_path = action, path
 
     def noted(self, key: str, fs) -> str | None:
         """What the previous call, made in this folder, noted under `key` ('it', 'copy'), if it still exists."""
-        if self.prev is None or self.prev_path != fs.path():
-            return None
-        name = self.prev_notes.get(key)
-        return name if name is not None and fs.has(name) else None
+        name = self.prev_notes.get(key)  # first: most calls noted nothing under most keys
+        return name if name is not None and self.prev_path == fs.path() and fs.has(name) else None
 
     def it(self, fs) -> tuple[str, bool] | None:
         """The one thing 'it' can mean: what the previous call created, opened or renamed, here."""

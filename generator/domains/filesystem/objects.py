@@ -95,9 +95,18 @@ def _pattern(word: str):
     return re.compile("|".join(fnmatch.translate(w.lower()) for w in word.split("|")))
 
 
+@lru_cache(maxsize=None)  # one per word: a step's filter and what its session's folder holds share it
 def _name_test(word: str):
     """name -> bool: whether a file of this name is what `word` names (None for words about folders or
-    about the session: what a folder holds cannot be made to fit them)."""
+    about the session: what a folder holds cannot be made to fit them).  It remembers its answers for the
+    last thousand names: a conversation asks about the names of the same few folders, as they are filled
+    and then request after request."""
+    rule = _name_rule(word)
+    return None if rule is None else lru_cache(maxsize=1024)(rule)
+
+
+def _name_rule(word: str):
+    """_name_test's test, without its memory."""
     if word == "text":
         return lambda n: kind_of(n) is not None
     if word in _KINDS:

@@ -5,23 +5,25 @@ from __future__ import annotations
 from ...rng import Rand
 from ..base import Action
 from .contents import kind_of
-from .state import valid_name
+from .state import Dir, valid_name
 from .world import fresh_from, new_file_name, new_folder_name, year_of
 
 
-def one(r: Rand, options: list, build) -> Action | None:
-    return build(r.choice(options)) if options else None
+def one(r: Rand, options: list):
+    """One of `options`, chosen uniformly, or None when there is none."""
+    return options[int(r.random() * len(options))] if options else None  # r.choice, inlined
 
 
-def first_legal(r: Rand, n: int, get, ok):
-    """A uniformly chosen option among get(0) .. get(n - 1) that passes `ok`, testing as few as possible:
-    a lazy Fisher-Yates shuffle whose swaps are kept in a dict, so no list of options is ever built."""
+def first_legal(r: Rand, n: int, ok) -> int | None:
+    """A uniformly chosen index among 0 .. n - 1 that passes `ok`, testing as few as possible: a lazy
+    Fisher-Yates shuffle whose swaps are kept in a dict, so no list of options is ever built."""
     moved: dict[int, int] = {}
+    rnd = r.random
     while n:
-        i = r.below(n)
-        o = get(moved.get(i, i))
-        if ok(o):
-            return o
+        i = int(rnd() * n)  # r.below(n), inlined
+        k = moved.get(i, i)
+        if ok(k):
+            return k
         n -= 1
         moved[i] = moved.get(n, n)
     return None
@@ -42,13 +44,14 @@ def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
             names = [n for n in names if test(fs, d, n)]
             if not names:
                 return names
-        if d.mentioned and r.chance(FOCUS):
+        mentioned = d.mentioned
+        if mentioned and r.random() < FOCUS:
             here = fs.path()
-            named = [n for n in names if (here, n) in d.mentioned]
+            named = [n for n in names if (here, n) in mentioned]
             if named:
                 return named
     shown = [n for n in names if n[0] != "."]  # names are never empty
-    return shown if shown and r.chance(0.85) else names
+    return shown if shown and r.random() < 0.85 else names
 
 
 def sources(fs, r: Rand, d=None) -> list[str]:
@@ -64,12 +67,13 @@ def subject(fs, name: str) -> tuple[str, bool]:
 def movable_into(fs, src: str, dst: str) -> bool:
     """Whether a request may put `src` into folder `dst`: legal, and no year in the names disagrees (no
     budget_2020.xlsx into taxes_2016, no PXL_20200926_104233.jpg into '2016')."""
-    if src == dst or not fs.is_dir(dst):
+    folder = fs.here.get(dst)
+    if src == dst or not isinstance(folder, Dir):
         return False
     y = year_of(dst)
     if y is not None and year_of(src) not in (None, y):
         return False
-    return src not in fs.here[dst].children
+    return src not in folder.children
 
 
 def step_name(fs, d, r: Rand) -> str | None:
@@ -136,7 +140,8 @@ def prev_of(prev, tool: str):
 def a_text_file(fs, r: Rand, d=None, kinds=None) -> str | None:
     """A text file with something in it (a file just made empty has nothing to read, count or sort), of one
     of `kinds` (contents.kind_of) when given."""
-    files = [n for n in fs.text_files() if fs.here[n] != ""]
+    here = fs.here
+    files = [n for n in fs.text_files() if here[n] != ""]
     if kinds is not None:
         files = [n for n in files if kind_of(n) in kinds]
     files = seen(files, r, fs, d)

@@ -1,6 +1,6 @@
 """The plays `cp` and `mv` share: into an existing folder, to a new name, "it" into a folder, "the same
-for x" into the folder of the previous call, and into the folder we made.  Each returns one uniformly
-chosen legal Action or None."""
+for x" into the folder of the previous call, and into the folder we made.  Each makes the play of one
+form, which returns one uniformly chosen legal Action or None."""
 from __future__ import annotations
 
 from ..base import Action
@@ -8,14 +8,13 @@ from .plays import FOCUS, first_legal, movable_into, new_name_for, one, sources,
 from .state import Dir
 
 
-def destinations(fs, r, d=None) -> list[str]:
-    """Folders to put something into: one the session made or named already (the folder it is filling),
-    when there is one: always for a step of the session, mostly otherwise."""
-    dirs = fs.dirs()
-    if d is not None and (d.focus is not None or r.chance(FOCUS)):
-        here = fs.path()
+def destinations(fs, r, d, dirs: list[str]) -> list[str]:
+    """Of the folders here (`dirs`), those to put something into: one the session made or named already (the
+    folder it is filling), when there is one: always for a step of the session, mostly otherwise."""
+    if d.focus is not None or r.random() < FOCUS:
+        here, mentioned = fs.path(), d.mentioned
         made = d.made_here(fs)
-        ours = [x for x in dirs if x in made or (here, x) in d.mentioned]
+        ours = [x for x in dirs if x in made or (here, x) in mentioned]
         if ours:
             return ours
     return dirs
@@ -25,66 +24,99 @@ def _pair(fs, r, d, srcs: list[str]) -> tuple[str, str] | None:
     """A uniformly chosen legal (source, folder) pair, the folder mostly one the session made or named, any
     folder here when none of those fits.  Checking a pair looks inside the folder, so only the pairs tried
     are checked; pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs."""
-    own, every = destinations(fs, r, d), fs.dirs()
+    every = fs.dirs()
+    own = destinations(fs, r, d, every)
     for dirs in (own, every) if len(own) < len(every) else (own,):
         nd = len(dirs)
-        p = first_legal(r, len(srcs) * nd, lambda k: (srcs[k // nd], dirs[k % nd]), lambda p: movable_into(fs, *p))
-        if p is not None:
-            return p
+        k = first_legal(r, len(srcs) * nd, lambda k: movable_into(fs, srcs[k // nd], dirs[k % nd]))
+        if k is not None:
+            return srcs[k // nd], dirs[k % nd]
     return None
 
 
-def into(form: str, tool: str, fs, r, d=None):
-    p = _pair(fs, r, d, sources(fs, r, d))
-    if p is None:
-        return None
-    return Action(form, tool, {"source": p[0], "destination": p[1]}, {"src": p[0], "dst": p[1]}, subject(fs, p[0]))
+# Each play below is made for one form ("cp.into"), its tool the form's first word: play(fs, d, prev, r).
+def into(form: str):
+    """'copy x into y': a source here into a folder here."""
+    tool = form.split(".", 1)[0]
+
+    def play(fs, d, prev, r):
+        p = _pair(fs, r, d, sources(fs, r, d))
+        if p is None:
+            return None
+        src, dst = p
+        return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, subject(fs, src))
+    return play
 
 
-def rename(form: str, tool: str, fs, r, d=None):
-    srcs = sources(fs, r, d)
-    if d is not None and tool == "mv" and d.lists.get("renamed"):  # a name the user just gave stays
-        renamed = d.listed_here(fs, "renamed")
-        srcs = [s for s in srcs if s not in renamed]
-    if not srcs:
-        return None
-    src = r.choice(srcs)
-    is_dir = fs.is_dir(src)
-    gone = d.gone_here(fs) if d is not None else frozenset()
-    dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=gone)
-    return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
+def rename(form: str):
+    """'copy x to y' / 'rename x to y': a source here to a new name (a name the user just gave stays)."""
+    tool = form.split(".", 1)[0]
+
+    def play(fs, d, prev, r):
+        srcs = sources(fs, r, d)
+        if tool == "mv" and d.lists.get("renamed"):
+            renamed = d.listed_here(fs, "renamed")
+            srcs = [s for s in srcs if s not in renamed]
+        if not srcs:
+            return None
+        src = r.choice(srcs)
+        is_dir = fs.is_dir(src)
+        dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=d.gone_here(fs))
+        return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
+    return play
 
 
-def it_into(form: str, tool: str, fs, d, r):
-    it = d.it(fs)
-    p = _pair(fs, r, d, [it[0]]) if it else None
-    return None if p is None else Action(form, tool, {"source": it[0], "destination": p[1]}, {"dst": p[1]}, it)
+def it_into(form: str):
+    """'put it into y': what "it" means, into a folder here."""
+    tool = form.split(".", 1)[0]
+
+    def play(fs, d, prev, r):
+        it = d.it(fs)
+        p = _pair(fs, r, d, [it[0]]) if it else None
+        return None if p is None else Action(form, tool, {"source": it[0], "destination": p[1]}, {"dst": p[1]}, it)
+    return play
 
 
-def it_rename(form: str, tool: str, fs, d, r):
-    it = d.it(fs)
-    if not it or tool == "mv" and it[0] in d.listed_here(fs, "renamed"):
-        return None
-    dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=d.gone_here(fs))
-    return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
+def it_rename(form: str):
+    """'rename it to y': what "it" means, to a new name."""
+    tool = form.split(".", 1)[0]
+
+    def play(fs, d, prev, r):
+        it = d.it(fs)
+        if not it or tool == "mv" and it[0] in d.listed_here(fs, "renamed"):
+            return None
+        dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=d.gone_here(fs))
+        return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
+    return play
 
 
-def same_into(form: str, tool: str, fs, prev, r, into_forms: tuple[str, ...]):
-    if not (prev and prev.tool == tool and prev.form in into_forms):
-        return None
-    dst = prev.args["destination"]
-    if not fs.is_dir(dst):
-        return None
-    srcs = [s for s in fs.names() if s != prev.args["source"] and movable_into(fs, s, dst)]
-    return one(r, srcs, lambda s: Action(form, tool, {"source": s, "destination": dst}, {"src": s}, subject(fs, s)))
+def same_into(form: str, into_forms: tuple[str, ...]):
+    """'the same for x': another source into the folder the previous call (one of `into_forms`) put one into."""
+    tool = form.split(".", 1)[0]
+
+    def play(fs, d, prev, r):
+        if not (prev and prev.tool == tool and prev.form in into_forms):
+            return None
+        dst = prev.args["destination"]
+        if not fs.is_dir(dst):
+            return None
+        done = prev.args["source"]
+        s = one(r, [s for s in fs.names() if s != done and movable_into(fs, s, dst)])
+        return None if s is None else Action(form, tool, {"source": s, "destination": dst}, {"src": s}, subject(fs, s))
+    return play
 
 
-def into_made(form: str, tool: str, fs, d, r):
-    made = d.made_folder(fs)
-    if not made:
-        return None
-    srcs = [s for s in fs.files() if movable_into(fs, s, made)]
-    return one(r, srcs, lambda s: Action(form, tool, {"source": s, "destination": made}, {"src": s}, (s, False)))
+def into_made(form: str):
+    """'put x into the folder we made'."""
+    tool = form.split(".", 1)[0]
+
+    def play(fs, d, prev, r):
+        made = d.made_folder(fs)
+        if not made:
+            return None
+        s = one(r, [s for s in fs.files() if movable_into(fs, s, made)])
+        return None if s is None else Action(form, tool, {"source": s, "destination": made}, {"src": s}, (s, False))
+    return play
 
 
 def check(tool: str, fs, a: dict, valid_name) -> str | None:

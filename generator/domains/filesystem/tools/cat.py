@@ -1,7 +1,7 @@
 """cat: show a text file's contents (media and office files are never read)."""
 from ...base import FILE, Action, Form, Param, Tool
 from ..openworld import reads_files
-from ..plays import direct_read, no_file, one, prev_of, seen
+from ..plays import a_text_file, direct_read, no_file, one, prev_of, seen
 
 
 def check(fs, a):
@@ -13,7 +13,8 @@ def _act(form, n, slots):
 
 
 def play_direct(fs, d, prev, r):
-    return one(r, seen([n for n in fs.text_files() if fs.here[n] != ""], r, fs, d), lambda n: _act("cat.direct", n, {"file": n}))
+    n = a_text_file(fs, r, d)
+    return None if n is None else _act("cat.direct", n, {"file": n})
 
 
 def play_it(fs, d, prev, r):
@@ -29,7 +30,8 @@ def play_same(fs, d, prev, r):
     if p is None:
         return None
     files = seen([n for n in fs.text_files() if n != p.args["file_name"]], r)
-    return one(r, files, lambda n: _act("cat.same", n, {"file": n}))
+    n = one(r, files)
+    return None if n is None else _act("cat.same", n, {"file": n})
 
 
 def play_copy(fs, d, prev, r):

@@ -27,7 +27,8 @@ def open_step(w, a):
 
 
 def play_direct(fs, d, prev, r):
-    return one(r, seen(fs.dirs(), r, fs, d), lambda n: Action("cd.direct", "cd", {"folder": n}, {"folder": n}, (n, True)))
+    n = one(r, seen(fs.dirs(), r, fs, d))
+    return None if n is None else Action("cd.direct", "cd", {"folder": n}, {"folder": n}, (n, True))
 
 
 def play_up(fs, d, prev, r):

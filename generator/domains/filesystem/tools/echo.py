@@ -40,7 +40,8 @@ def play_new(fs, d, prev, r):
 
 
 def play_overwrite(fs, d, prev, r):
-    return one(r, seen(fs.text_files(), r, fs, d), lambda n: _act("echo.overwrite", n, line_for(n, r), {"file": n}))
+    n = one(r, seen(fs.text_files(), r, fs, d))
+    return None if n is None else _act("echo.overwrite", n, line_for(n, r), {"file": n})
 
 
 def play_it(fs, d, prev, r):

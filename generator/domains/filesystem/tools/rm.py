@@ -26,7 +26,8 @@ def _removable(fs, d) -> list[str]:
 
 
 def play_direct(fs, d, prev, r):
-    return one(r, seen(_removable(fs, d), r, fs, d), lambda n: _act("rm.direct", n, {"target": n}, subject(fs, n)))
+    n = one(r, seen(_removable(fs, d), r, fs, d))
+    return None if n is None else _act("rm.direct", n, {"target": n}, subject(fs, n))
 
 
 def play_it(fs, d, prev, r):
@@ -38,15 +39,17 @@ def play_it(fs, d, prev, r):
 def play_same(fs, d, prev, r):
     if prev_of(prev, "rm") is None:
         return None
-    return one(r, _removable(fs, d), lambda n: _act("rm.same", n, {"target": n}, subject(fs, n)))
+    n = one(r, _removable(fs, d))
+    return None if n is None else _act("rm.same", n, {"target": n}, subject(fs, n))
 
 
 def play_ordinal(fs, d, prev, r):
     options = [(n, pos, False) for n, pos in d.ordinals("touched", fs, False)] + \
               [(n, pos, True) for n, pos in d.ordinals("made", fs, True)]
     # its kind is a bare "file" or "folder": "the second document we created" would count documents only
-    return one(r, options, lambda o: _act("rm.ordinal", o[0], {"ordinal": o[1], "kind": "folder" if o[2] else "file"},
-                                          (o[0], o[2])))
+    o = one(r, options)
+    return None if o is None else _act("rm.ordinal", o[0], {"ordinal": o[1], "kind": "folder" if o[2] else "file"},
+                                       (o[0], o[2]))
 
 
 GONE = (("gone", "file_name"),)

@@ -25,7 +25,8 @@ def open_step(w, a):
 def play_direct(fs, d, prev, r):
     kept = d.kept(fs)  # a folder the conversation made goes only by rmdir.made, which says why
     empty = [n for n in seen(fs.dirs(), r, fs, d) if n not in kept and _empty(fs, n)]
-    return one(r, empty, lambda n: Action("rmdir.direct", "rmdir", {"dir_name": n}, {"folder": n}, (n, True)))
+    n = one(r, empty)
+    return None if n is None else Action("rmdir.direct", "rmdir", {"dir_name": n}, {"folder": n}, (n, True))
 
 
 def play_made(fs, d, prev, r):
