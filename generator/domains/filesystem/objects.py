@@ -125,6 +125,13 @@ def _name_rule(word: str):
     return lambda n: rx.match(n.lower()) is not None
 
 
+@lru_cache(maxsize=None)
+def _samples(shape: str) -> tuple[str, ...]:
+    """Three names of a theme's file shape, the same every time: what _holds tests (once per shape, not once
+    per step of every scenario: seeding a generator for each was a tenth of start-up)."""
+    return tuple(fill_shape(shape, Rand(k, 0x0B1EC7)) for k in range(3))
+
+
 def _holds(words: list[str], where: str | None) -> tuple | None:
     """(file shapes of the theme `where` whose names the words name, a test of a name), so that a session's
     folder always has something for the step ("delete the screenshots" where there are some); () when the
@@ -134,7 +141,7 @@ def _holds(words: list[str], where: str | None) -> tuple | None:
     if where not in THEMES or not tests or None in tests:
         return None
     test = _any_of(tests)
-    shapes = tuple(x for x in THEMES[where][1] if all(test(fill_shape(x, Rand(k, 0x0B1EC7))) for k in range(3)))
+    shapes = tuple(x for x in THEMES[where][1] if all(test(n) for n in _samples(x)))
     return (shapes, test) if shapes else ()
 
 
