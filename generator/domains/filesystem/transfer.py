@@ -4,7 +4,7 @@ form, which returns one uniformly chosen legal Action or None."""
 from __future__ import annotations
 
 from ..base import Action
-from .plays import FOCUS, first_legal, movable_into, new_name_for, one, sources, subject
+from .plays import FOCUS, first_legal, movable_into, new_name_for, one, seen, sources, subject
 from .state import Dir
 
 
@@ -101,7 +101,7 @@ def same_into(form: str, into_forms: tuple[str, ...]):
         if not fs.is_dir(dst):
             return None
         done = prev.args["source"]
-        s = one(r, [s for s in fs.names() if s != done and movable_into(fs, s, dst)])
+        s = one(r, seen([s for s in fs.names() if s != done and movable_into(fs, s, dst)], r, fs, d))
         return None if s is None else Action(form, tool, {"source": s, "destination": dst}, {"src": s}, subject(fs, s))
     return play
 
@@ -114,7 +114,7 @@ def into_made(form: str):
         made = d.made_folder(fs)
         if not made:
             return None
-        s = one(r, [s for s in fs.files() if movable_into(fs, s, made)])
+        s = one(r, seen([s for s in fs.files() if movable_into(fs, s, made)], r, fs, d))
         return None if s is None else Action(form, tool, {"source": s, "destination": made}, {"src": s}, (s, False))
     return play
 

@@ -29,7 +29,7 @@ def play_same(fs, d, prev, r):
     p = prev_of(prev, "cat")
     if p is None:
         return None
-    files = seen([n for n in fs.text_files() if n != p.args["file_name"]], r)
+    files = seen([n for n in fs.text_files() if n != p.args["file_name"]], r, fs, d)
     n = one(r, files)
     return None if n is None else _act("cat.same", n, {"file": n})
 
