@@ -16,6 +16,7 @@ data:               ## the headline command
 	$(BIN)/mtgen generate --n 500 --seed 1 --out data --force
 
 bench:              ## throughput benchmark (prints numbers; not a test)
+	$(BIN)/python -m compileall -q generator >/dev/null  # with PYTHONDONTWRITEBYTECODE set, an edited module would be compiled again in every timed run
 	$(BIN)/python benchmarks/bench.py
 
 readme:             ## refresh the README's generated sections (tool table, sample, figures; needs ../shared/realdata)
