@@ -39,34 +39,31 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
                 ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
 
 
-_BY_EXTENSION: dict[str, tuple] = {}  # extension as written -> (kind, flavour) of an ordinary name with it
+class _ByExtension(dict):
+    """Extension as written -> (kind, flavour) of an ordinary name with it (not a dot-file, not Makefile), a
+    table filled as extensions are met: kind_of and flavour_of are asked of every file a tree is made of and
+    every request, so each is one lookup here."""
 
-
-def _by_extension(name: str) -> tuple | None:
-    """(kind, flavour) of `name` when they follow from its extension alone (not a dot-file, not Makefile),
-    from a table filled as extensions are met: asked for every file a tree is made of and every request."""
-    i = name.rfind(".")
-    if i <= 0:
-        return None
-    ext = name[i + 1:]
-    got = _BY_EXTENSION.get(ext)
-    if got is None:
+    def __missing__(self, ext: str) -> tuple:
         probe = "x." + ext
-        got = _BY_EXTENSION[ext] = (_kind_of(probe), _flavour_of(probe))
-    return got
+        got = self[ext] = (_kind_of(probe), _flavour_of(probe))
+        return got
+
+
+_BY_EXTENSION = _ByExtension()
 
 
 def kind_of(name: str) -> str | None:
     """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
     documents and archives (which are listed, copied, moved and removed, but never read)."""
-    got = _by_extension(name)
-    return got[0] if got is not None else _kind_of(name)
+    i = name.rfind(".")
+    return _BY_EXTENSION[name[i + 1:]][0] if i > 0 else _kind_of(name)
 
 
 def flavour_of(name: str) -> str | None:
     """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
-    got = _by_extension(name)
-    return got[1] if got is not None else _flavour_of(name)
+    i = name.rfind(".")
+    return _BY_EXTENSION[name[i + 1:]][1] if i > 0 else _flavour_of(name)
 
 
 @lru_cache(maxsize=256)  # only names without an ordinary extension come here (.bashrc, Makefile)
