@@ -22,27 +22,31 @@ class Dir:
     """A folder.  Its contents may be *pending*: a pure function (fill, args) that makes them on first
     look, so a generated world only builds the folders a conversation actually visits; a clone of a
     pending folder shares the recipe, which yields the same contents whenever it is run."""
-    __slots__ = ("name", "parent", "_children", "_pending")
+    __slots__ = ("name", "parent", "children", "_pending")
 
     def __init__(self, name: str, parent: "Dir | None" = None, pending: tuple | None = None) -> None:
         self.name = name
         self.parent = parent
-        # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
-        self._children: dict = {}
         self._pending = pending
+        if pending is None:
+            # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
+            self.children: dict = {}
+        # else `children` stays unset until first read (__getattr__): once set, reading it is a plain slot
 
-    @property
-    def children(self) -> dict:
-        if self._pending is not None:
-            fill, args = self._pending
-            self._pending = None
-            fill(self, *args)
-        return self._children
+    def __getattr__(self, attr: str):
+        """Only an unset attribute comes here: a pending folder's `children`, made on this first look."""
+        if attr != "children" or self._pending is None:
+            raise AttributeError(attr)
+        fill, args = self._pending
+        self._pending = None
+        self.children = {}
+        fill(self, *args)
+        return self.children
 
     def is_empty(self) -> bool:
         """Whether the folder holds nothing, answered without making a pending folder's contents: a pending
         fill always makes something (world._populate puts at least one file in every folder it fills)."""
-        return self._pending is None and not self._children
+        return self._pending is None and not self.children
 
     def add_dir(self, name: str) -> "Dir":
         d = Dir(name, self)
@@ -54,8 +58,10 @@ class Dir:
 
     def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
         d = Dir(self.name if name is None else name, parent, self._pending)
-        for k, v in self._children.items():
-            d._children[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+        if self._pending is None:  # (a pending folder has no contents yet: its clone shares the recipe)
+            kids = d.children
+            for k, v in self.children.items():
+                kids[k] = v.clone(parent=d) if isinstance(v, Dir) else v
         return d
 
     def size(self) -> int:
@@ -83,7 +89,7 @@ def valid_name(name: object) -> bool:
 
 
 class FileSystem:
-    __slots__ = ("root", "cwd", "_here", "_path")
+    __slots__ = ("root", "cwd", "here", "_path")
     tools: dict = {}  # name -> Tool, set once by the domain's registry (tools declare their semantics)
     arg_names: dict = {}  # name -> frozenset of its parameter names, set with `tools`
 
@@ -94,15 +100,11 @@ class FileSystem:
 
     def enter(self, d: Dir, path: str | None = None) -> None:
         self.cwd = d
-        self._here = d.children  # the current folder's dict, looked up once per cd (the hot loop reads it)
+        self.here: dict = d.children  # the current folder's contents, looked up once per cd (read all the time)
         if path is not None:
             self._path = path
 
     # ---- queries on the current folder -------------------------------------------------------
-    @property
-    def here(self) -> dict:
-        return self._here
-
     def path(self) -> str:
         return self._path
 
@@ -110,38 +112,38 @@ class FileSystem:
         return self.cwd.parent is None
 
     def has(self, name: str) -> bool:
-        return name in self._here
+        return name in self.here
 
     def is_file(self, name: str) -> bool:
-        v = self._here.get(name)
+        v = self.here.get(name)
         return v is not None and not isinstance(v, Dir)
 
     def is_dir(self, name: str) -> bool:
-        return isinstance(self._here.get(name), Dir)
+        return isinstance(self.here.get(name), Dir)
 
     def is_text_file(self, name: str) -> bool:
         return self.is_file(name) and kind_of(name) is not None
 
     def files(self) -> list[str]:
-        return [k for k, v in self._here.items() if not isinstance(v, Dir)]
+        return [k for k, v in self.here.items() if not isinstance(v, Dir)]
 
     def text_files(self) -> list[str]:
-        return [k for k, v in self._here.items() if not isinstance(v, Dir) and kind_of(k) is not None]
+        return [k for k, v in self.here.items() if not isinstance(v, Dir) and kind_of(k) is not None]
 
     def dirs(self) -> list[str]:
-        return [k for k, v in self._here.items() if isinstance(v, Dir)]
+        return [k for k, v in self.here.items() if isinstance(v, Dir)]
 
     def names(self) -> list[str]:
-        return list(self._here)
+        return list(self.here)
 
     def listing(self, hidden: bool = False) -> list[str]:
-        return [k for k in self._here if hidden or not k.startswith(".")]
+        return [k for k in self.here if hidden or not k.startswith(".")]
 
     def text(self, name: str) -> str:
         """The text of file `name` here (made from its recipe the first time, then kept)."""
-        v = self._here[name]
+        v = self.here[name]
         if v.__class__ is Recipe:
-            v = self._here[name] = text_of(v)
+            v = self.here[name] = text_of(v)
         return v
 
     def clone(self) -> "FileSystem":
@@ -153,7 +155,7 @@ class FileSystem:
             d = d.parent
         fs = FileSystem(self.root.clone())
         for name in reversed(trail):
-            fs.enter(fs._here[name])
+            fs.enter(fs.here[name])
         fs._path = self._path
         return fs
 
