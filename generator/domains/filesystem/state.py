@@ -19,29 +19,15 @@ class IllegalCall(ValueError):
 
 
 class Dir:
-    """A folder.  Its contents may be *pending*: a pure function (fill, args) that makes them on first
-    look, so a generated world only builds the folders a conversation actually visits; a clone of a
-    pending folder shares the recipe, which yields the same contents whenever it is run."""
+    """A folder: its name, the folder it is in, and what it holds."""
     __slots__ = ("name", "parent", "children", "_pending")
 
-    def __init__(self, name: str, parent: "Dir | None" = None, pending: tuple | None = None) -> None:
+    def __init__(self, name: str, parent: "Dir | None" = None) -> None:
         self.name = name
         self.parent = parent
-        self._pending = pending
-        if pending is None:
-            # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
-            self.children: dict = {}
-        # else `children` stays unset until first read (__getattr__): once set, reading it is a plain slot
-
-    def __getattr__(self, attr: str):
-        """Only an unset attribute comes here: a pending folder's `children`, made on this first look."""
-        if attr != "children" or self._pending is None:
-            raise AttributeError(attr)
-        fill, args = self._pending
-        self._pending = None
-        self.children = {}
-        fill(self, *args)
-        return self.children
+        # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
+        self.children: dict = {}
+        self._pending = None  # (fill, args) while a PendingDir
 
     def is_empty(self) -> bool:
         """Whether the folder holds nothing, answered without making a pending folder's contents: a pending
@@ -57,11 +43,13 @@ class Dir:
         self.children[name] = content
 
     def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
-        d = Dir(self.name if name is None else name, parent, self._pending)
-        if self._pending is None:  # (a pending folder has no contents yet: its clone shares the recipe)
-            kids = d.children
-            for k, v in self.children.items():
-                kids[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+        name = self.name if name is None else name
+        if self._pending is not None:  # not made yet: the clone shares the recipe
+            return PendingDir(name, parent, self._pending)
+        d = Dir(name, parent)
+        kids = d.children
+        for k, v in self.children.items():
+            kids[k] = v.clone(parent=d) if isinstance(v, Dir) else v
         return d
 
     def size(self) -> int:
@@ -79,6 +67,30 @@ class Dir:
                     text = placeholder(k)
                 contents[k] = {"type": "file", "content": text}
         return {"type": "directory", "contents": contents}
+
+
+class PendingDir(Dir):
+    """A folder whose contents are *pending*: a pure function (fill, args) makes them on first look, so a
+    generated world only builds the folders a conversation actually visits; a clone of a pending folder shares
+    the recipe, which yields the same contents whenever it is run.  Until then `children` is unset, and its
+    first read comes to __getattr__, which fills the folder and makes it an ordinary Dir: a class with
+    __getattr__ is slower to read any attribute of, and a Dir's are read all the time."""
+    __slots__ = ()
+
+    def __init__(self, name: str, parent: "Dir | None", pending: tuple) -> None:
+        self.name = name
+        self.parent = parent
+        self._pending = pending
+
+    def __getattr__(self, attr: str):
+        if attr != "children":
+            raise AttributeError(attr)
+        fill, args = self._pending
+        self.__class__ = Dir
+        self._pending = None
+        self.children = {}
+        fill(self, *args)
+        return self.children
 
 
 _BAD_NAME = re.compile("[" + re.escape("".join(sorted(BAD_NAME_CHARS))) + "]")

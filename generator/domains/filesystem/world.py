@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ...rng import Rand
 from .contents import Recipe, flavour_of, is_text, kind_of
-from .state import Dir
+from .state import Dir, PendingDir
 
 
 # Function words and verbs from the lorem list that nobody names a file after ("without.xlsx").
@@ -427,7 +427,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 sub_theme = r.choice(inside)
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
-            kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
+            kids[name] = PendingDir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
 
 
 def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
@@ -450,7 +450,7 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
-            kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
+            kids[name] = PendingDir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, root)
