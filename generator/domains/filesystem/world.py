@@ -440,8 +440,9 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
     themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
     place = theme
-    if theme is not None:
-        themes = [theme] + [t for t in themes if t != theme][:len(themes) - 1]
+    if theme is not None:  # the place comes first, instead of itself or of the last theme drawn
+        themes.remove(theme) if theme in themes else themes.pop()
+        themes.insert(0, theme)
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
         name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
