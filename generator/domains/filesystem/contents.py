@@ -167,13 +167,31 @@ PEOPLE = ("alice", "bob", "maria", "tom", "priya", "chen", "omar", "lena", "sam"
 def _fill(line: str, r: Rand) -> str:
     if "{" not in line:
         return line
-    return (line.replace("{n}", str(10 + r.below(990)))
-                .replace("{d}", f"2024-{1 + r.below(12):02d}-{1 + r.below(28):02d}")
-                .replace("{t}", f"{r.below(24):02d}:{r.below(60):02d}")
-                .replace("{hm}", f"{8 + r.below(10):02d}:{15 * r.below(4):02d}")
-                .replace("{who}", r.choice(PEOPLE))
-                .replace("{Who}", r.choice(PEOPLE).capitalize())
-                .replace("{v}", f"v{1 + r.below(4)}.{r.below(10)}"))
+    # every hole's value is drawn, in this order, whether the line has the hole or not (so the stream does not
+    # depend on which holes a line has); only the line's own holes are written out
+    rnd = r.random
+    n = 10 + int(rnd() * 990)
+    month, day = 1 + int(rnd() * 12), 1 + int(rnd() * 28)
+    hour, minute = int(rnd() * 24), int(rnd() * 60)
+    meet_h, meet_m = 8 + int(rnd() * 10), 15 * int(rnd() * 4)
+    who = PEOPLE[int(rnd() * len(PEOPLE))]
+    who2 = PEOPLE[int(rnd() * len(PEOPLE))]
+    major, minor = 1 + int(rnd() * 4), int(rnd() * 10)
+    if "{n}" in line:
+        line = line.replace("{n}", str(n))
+    if "{d}" in line:
+        line = line.replace("{d}", f"2024-{month:02d}-{day:02d}")
+    if "{t}" in line:
+        line = line.replace("{t}", f"{hour:02d}:{minute:02d}")
+    if "{hm}" in line:
+        line = line.replace("{hm}", f"{meet_h:02d}:{meet_m:02d}")
+    if "{who}" in line:
+        line = line.replace("{who}", who)
+    if "{Who}" in line:
+        line = line.replace("{Who}", who2.capitalize())
+    if "{v}" in line:
+        line = line.replace("{v}", f"v{major}.{minor}")
+    return line
 
 
 def make_text(kind: str, key: int, variant: int = 0) -> str:
