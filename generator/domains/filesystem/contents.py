@@ -196,10 +196,10 @@ def _fill(line: str, r: Rand) -> str:
 
 def make_text(kind: str, key: int, variant: int = 0) -> str:
     """The text of a seeded file: 4-14 lines of its kind; variant 1 changes a line or two."""
-    r = Rand(key, 0x7E47)
     pool = LINES.get(kind)
-    if pool is None:
+    if pool is None:  # (before seeding a stream: an export reads every media file's recipe)
         return ""
+    r = Rand(key, 0x7E47)
     n = 4 + r.below(11)
     if kind in ("log", "csv"):  # records repeat (with their own times and names); notes and code do not
         lines = [_fill(r.choice(pool), r) for _ in range(n)]
