@@ -39,34 +39,31 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
                 ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
 
 
-_BY_EXTENSION: dict[str, tuple] = {}  # extension as written -> (kind, flavour) of an ordinary name with it
+class _ByExtension(dict):
+    """Extension as written -> (kind, flavour) of an ordinary name with it (not a dot-file, not Makefile), a
+    table filled as extensions are met: kind_of and flavour_of are asked of every file a tree is made of and
+    every request, so each is one lookup here."""
 
-
-def _by_extension(name: str) -> tuple | None:
-    """(kind, flavour) of `name` when they follow from its extension alone (not a dot-file, not Makefile),
-    from a table filled as extensions are met: asked for every file a tree is made of and every request."""
-    i = name.rfind(".")
-    if i <= 0:
-        return None
-    ext = name[i + 1:]
-    got = _BY_EXTENSION.get(ext)
-    if got is None:
+    def __missing__(self, ext: str) -> tuple:
         probe = "x." + ext
-        got = _BY_EXTENSION[ext] = (_kind_of(probe), _flavour_of(probe))
-    return got
+        got = self[ext] = (_kind_of(probe), _flavour_of(probe))
+        return got
+
+
+_BY_EXTENSION = _ByExtension()
 
 
 def kind_of(name: str) -> str | None:
     """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
     documents and archives (which are listed, copied, moved and removed, but never read)."""
-    got = _by_extension(name)
-    return got[0] if got is not None else _kind_of(name)
+    i = name.rfind(".")
+    return _BY_EXTENSION[name[i + 1:]][0] if i > 0 else _kind_of(name)
 
 
 def flavour_of(name: str) -> str | None:
     """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
-    got = _by_extension(name)
-    return got[1] if got is not None else _flavour_of(name)
+    i = name.rfind(".")
+    return _BY_EXTENSION[name[i + 1:]][1] if i > 0 else _flavour_of(name)
 
 
 @lru_cache(maxsize=256)  # only names without an ordinary extension come here (.bashrc, Makefile)
@@ -170,21 +167,39 @@ PEOPLE = ("alice", "bob", "maria", "tom", "priya", "chen", "omar", "lena", "sam"
 def _fill(line: str, r: Rand) -> str:
     if "{" not in line:
         return line
-    return (line.replace("{n}", str(10 + r.below(990)))
-                .replace("{d}", f"2024-{1 + r.below(12):02d}-{1 + r.below(28):02d}")
-                .replace("{t}", f"{r.below(24):02d}:{r.below(60):02d}")
-                .replace("{hm}", f"{8 + r.below(10):02d}:{15 * r.below(4):02d}")
-                .replace("{who}", r.choice(PEOPLE))
-                .replace("{Who}", r.choice(PEOPLE).capitalize())
-                .replace("{v}", f"v{1 + r.below(4)}.{r.below(10)}"))
+    # every hole's value is drawn, in this order, whether the line has the hole or not (so the stream does not
+    # depend on which holes a line has); only the line's own holes are written out
+    rnd = r.random
+    n = 10 + int(rnd() * 990)
+    month, day = 1 + int(rnd() * 12), 1 + int(rnd() * 28)
+    hour, minute = int(rnd() * 24), int(rnd() * 60)
+    meet_h, meet_m = 8 + int(rnd() * 10), 15 * int(rnd() * 4)
+    who = PEOPLE[int(rnd() * len(PEOPLE))]
+    who2 = PEOPLE[int(rnd() * len(PEOPLE))]
+    major, minor = 1 + int(rnd() * 4), int(rnd() * 10)
+    if "{n}" in line:
+        line = line.replace("{n}", str(n))
+    if "{d}" in line:
+        line = line.replace("{d}", f"2024-{month:02d}-{day:02d}")
+    if "{t}" in line:
+        line = line.replace("{t}", f"{hour:02d}:{minute:02d}")
+    if "{hm}" in line:
+        line = line.replace("{hm}", f"{meet_h:02d}:{meet_m:02d}")
+    if "{who}" in line:
+        line = line.replace("{who}", who)
+    if "{Who}" in line:
+        line = line.replace("{Who}", who2.capitalize())
+    if "{v}" in line:
+        line = line.replace("{v}", f"v{major}.{minor}")
+    return line
 
 
 def make_text(kind: str, key: int, variant: int = 0) -> str:
     """The text of a seeded file: 4-14 lines of its kind; variant 1 changes a line or two."""
-    r = Rand(key, 0x7E47)
     pool = LINES.get(kind)
-    if pool is None:
+    if pool is None:  # (before seeding a stream: an export reads every media file's recipe)
         return ""
+    r = Rand(key, 0x7E47)
     n = 4 + r.below(11)
     if kind in ("log", "csv"):  # records repeat (with their own times and names); notes and code do not
         lines = [_fill(r.choice(pool), r) for _ in range(n)]

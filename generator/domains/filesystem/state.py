@@ -19,30 +19,20 @@ class IllegalCall(ValueError):
 
 
 class Dir:
-    """A folder.  Its contents may be *pending*: a pure function (fill, args) that makes them on first
-    look, so a generated world only builds the folders a conversation actually visits; a clone of a
-    pending folder shares the recipe, which yields the same contents whenever it is run."""
-    __slots__ = ("name", "parent", "_children", "_pending")
+    """A folder: its name, the folder it is in, and what it holds."""
+    __slots__ = ("name", "parent", "children", "_pending")
 
-    def __init__(self, name: str, parent: "Dir | None" = None, pending: tuple | None = None) -> None:
+    def __init__(self, name: str, parent: "Dir | None" = None) -> None:
         self.name = name
         self.parent = parent
         # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
-        self._children: dict = {}
-        self._pending = pending
-
-    @property
-    def children(self) -> dict:
-        if self._pending is not None:
-            fill, args = self._pending
-            self._pending = None
-            fill(self, *args)
-        return self._children
+        self.children: dict = {}
+        self._pending = None  # (fill, args) while a PendingDir
 
     def is_empty(self) -> bool:
         """Whether the folder holds nothing, answered without making a pending folder's contents: a pending
         fill always makes something (world._populate puts at least one file in every folder it fills)."""
-        return self._pending is None and not self._children
+        return self._pending is None and not self.children
 
     def add_dir(self, name: str) -> "Dir":
         d = Dir(name, self)
@@ -53,9 +43,13 @@ class Dir:
         self.children[name] = content
 
     def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
-        d = Dir(self.name if name is None else name, parent, self._pending)
-        for k, v in self._children.items():
-            d._children[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+        name = self.name if name is None else name
+        if self._pending is not None:  # not made yet: the clone shares the recipe
+            return PendingDir(name, parent, self._pending)
+        d = Dir(name, parent)
+        kids = d.children
+        for k, v in self.children.items():
+            kids[k] = v.clone(parent=d) if isinstance(v, Dir) else v
         return d
 
     def size(self) -> int:
@@ -75,6 +69,30 @@ class Dir:
         return {"type": "directory", "contents": contents}
 
 
+class PendingDir(Dir):
+    """A folder whose contents are *pending*: a pure function (fill, args) makes them on first look, so a
+    generated world only builds the folders a conversation actually visits; a clone of a pending folder shares
+    the recipe, which yields the same contents whenever it is run.  Until then `children` is unset, and its
+    first read comes to __getattr__, which fills the folder and makes it an ordinary Dir: a class with
+    __getattr__ is slower to read any attribute of, and a Dir's are read all the time."""
+    __slots__ = ()
+
+    def __init__(self, name: str, parent: "Dir | None", pending: tuple) -> None:
+        self.name = name
+        self.parent = parent
+        self._pending = pending
+
+    def __getattr__(self, attr: str):
+        if attr != "children":
+            raise AttributeError(attr)
+        fill, args = self._pending
+        self.__class__ = Dir
+        self._pending = None
+        self.children = {}
+        fill(self, *args)
+        return self.children
+
+
 _BAD_NAME = re.compile("[" + re.escape("".join(sorted(BAD_NAME_CHARS))) + "]")
 
 
@@ -83,7 +101,7 @@ def valid_name(name: object) -> bool:
 
 
 class FileSystem:
-    __slots__ = ("root", "cwd", "_here", "_path")
+    __slots__ = ("root", "cwd", "here", "_path")
     tools: dict = {}  # name -> Tool, set once by the domain's registry (tools declare their semantics)
     arg_names: dict = {}  # name -> frozenset of its parameter names, set with `tools`
 
@@ -94,15 +112,11 @@ class FileSystem:
 
     def enter(self, d: Dir, path: str | None = None) -> None:
         self.cwd = d
-        self._here = d.children  # the current folder's dict, looked up once per cd (the hot loop reads it)
+        self.here: dict = d.children  # the current folder's contents, looked up once per cd (read all the time)
         if path is not None:
             self._path = path
 
     # ---- queries on the current folder -------------------------------------------------------
-    @property
-    def here(self) -> dict:
-        return self._here
-
     def path(self) -> str:
         return self._path
 
@@ -110,38 +124,38 @@ class FileSystem:
         return self.cwd.parent is None
 
     def has(self, name: str) -> bool:
-        return name in self._here
+        return name in self.here
 
     def is_file(self, name: str) -> bool:
-        v = self._here.get(name)
+        v = self.here.get(name)
         return v is not None and not isinstance(v, Dir)
 
     def is_dir(self, name: str) -> bool:
-        return isinstance(self._here.get(name), Dir)
+        return isinstance(self.here.get(name), Dir)
 
     def is_text_file(self, name: str) -> bool:
         return self.is_file(name) and kind_of(name) is not None
 
     def files(self) -> list[str]:
-        return [k for k, v in self._here.items() if not isinstance(v, Dir)]
+        return [k for k, v in self.here.items() if not isinstance(v, Dir)]
 
     def text_files(self) -> list[str]:
-        return [k for k, v in self._here.items() if not isinstance(v, Dir) and kind_of(k) is not None]
+        return [k for k, v in self.here.items() if not isinstance(v, Dir) and kind_of(k) is not None]
 
     def dirs(self) -> list[str]:
-        return [k for k, v in self._here.items() if isinstance(v, Dir)]
+        return [k for k, v in self.here.items() if isinstance(v, Dir)]
 
     def names(self) -> list[str]:
-        return list(self._here)
+        return list(self.here)
 
     def listing(self, hidden: bool = False) -> list[str]:
-        return [k for k in self._here if hidden or not k.startswith(".")]
+        return [k for k in self.here if hidden or not k.startswith(".")]
 
     def text(self, name: str) -> str:
         """The text of file `name` here (made from its recipe the first time, then kept)."""
-        v = self._here[name]
+        v = self.here[name]
         if v.__class__ is Recipe:
-            v = self._here[name] = text_of(v)
+            v = self.here[name] = text_of(v)
         return v
 
     def clone(self) -> "FileSystem":
@@ -153,7 +167,7 @@ class FileSystem:
             d = d.parent
         fs = FileSystem(self.root.clone())
         for name in reversed(trail):
-            fs.enter(fs._here[name])
+            fs.enter(fs.here[name])
         fs._path = self._path
         return fs
 

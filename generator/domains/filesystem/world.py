@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ...rng import Rand
 from .contents import Recipe, flavour_of, is_text, kind_of
-from .state import Dir
+from .state import Dir, PendingDir
 
 
 # Function words and verbs from the lorem list that nobody names a file after ("without.xlsx").
@@ -427,7 +427,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 sub_theme = r.choice(inside)
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
-            kids[name] = Dir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
+            kids[name] = PendingDir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
 
 
 def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
@@ -440,8 +440,9 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
     themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
     place = theme
-    if theme is not None:
-        themes = [theme] + [t for t in themes if t != theme][:len(themes) - 1]
+    if theme is not None:  # the place comes first, instead of itself or of the last theme drawn
+        themes.remove(theme) if theme in themes else themes.pop()
+        themes.insert(0, theme)
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
         name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
@@ -450,7 +451,7 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
-            kids[name] = Dir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
+            kids[name] = PendingDir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, root)
@@ -471,7 +472,10 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
 
 def _seeded(name: str, r: Rand) -> Recipe:
     """A file's content as a recipe: its text is made only if a request reads it."""
-    return Recipe(flavour_of(name) or "binary", r.key())
+    return _new_tuple(Recipe, (flavour_of(name) or "binary", r.key(), 0))  # Recipe(...) without its Python __new__
+
+
+_new_tuple = tuple.__new__
 
 
 # ---- names for new things ------------------------------------------------------------------------------
