@@ -133,8 +133,10 @@ class Engine:
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
+        self.setup_tools = {f: frozenset(FORMS[x].tool for x in alt) for f, alt in self.setup.items()}
         self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
-        self.sessions_for = {f: self._sessions_for(f) for f in self.forms}  # final form -> scenarios to draw from
+        # final form -> the scenarios to draw from, each with the steps that may host the form (see _steps)
+        self.sessions_for = {f: tuple((sc, self._finals(f, sc)) for sc in self._sessions_for(f)) for f in self.forms}
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         # tools that change nothing: the only ones an aside may use on what the session works on
@@ -221,40 +223,45 @@ class Engine:
         needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
         return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
 
-    def _steps(self, want: str, r: Rand):
-        """(scenario, the steps before the final request, the final request's step or None) for a session
-        whose last request is form `want`, ending at a step of that form (else of its tool) with room before
-        it for the run's shortest conversation when it can."""
+    def _finals(self, want: str, sc: ScenarioPlan) -> list[int]:
+        """The steps of `sc` a session whose last request is form `want` may end at: those of that form (else of
+        its tool) that can host it, else any of them, with room before them for the run's shortest conversation
+        when some have."""
         want_tool = self.all_forms[want].tool
-        scenarios = self.sessions_for[want]
-        if not scenarios:
-            return None, [], None
-        sc = scenarios[int(r.random() * len(scenarios))]
         steps = sc.steps
         finals = [i for i, st in enumerate(steps) if want in st.forms and _hosts(st)] \
             or [i for i, st in enumerate(steps) if want_tool in st.tools and _hosts(st)] \
             or [i for i, st in enumerate(steps) if want in st.forms] \
             or [i for i, st in enumerate(steps) if want_tool in st.tools]
-        roomy = [i for i in finals if i >= self.s.min_prior]
-        finals = roomy or finals
+        return [i for i in finals if i >= self.s.min_prior] or finals
+
+    def _steps(self, want: str, r: Rand):
+        """(scenario, the steps before the final request, the final request's step or None) for a session
+        whose last request is form `want`, ending at one of its _finals (the end of the scenario without one)."""
+        sessions = self.sessions_for[want]
+        if not sessions:
+            return None, [], None
+        sc, finals = sessions[int(r.random() * len(sessions))]
+        steps = sc.steps
         k = finals[int(r.random() * len(finals))] if finals else len(steps)
         before = []
         for st in steps[:k]:
-            if st.optional and r.chance(0.5):
+            if st.optional and r.random() < 0.5:
                 continue
             before.append(st)
-            if st.repeat and r.chance(0.5):
+            if st.repeat and r.random() < 0.5:
                 before.append(st)
         return sc, before, steps[k] if k < len(steps) else None
 
-    def _plan(self, sc: ScenarioPlan, steps: list, setup: tuple, r: Rand) -> tuple[list, dict]:
+    def _plan(self, sc: ScenarioPlan, steps: list, want: str, r: Rand) -> tuple[list, dict]:
         """A session's earlier turns (its steps, with None for an unrelated request) within the run's length
         bounds, and tool -> the step a setup turn of that tool plays.  The first step the final request's
         setup plays (its mkdir before "go into the folder we made") is played there, on the step's objects,
         and the session's plan ends before it: what came after it in the scenario needed it first ("move the
         papers into the new folder").  Never the scenario's entry step ("go into downloads" starts it)."""
         s = self.s
-        tools = {self.all_forms[f].tool for f in setup}
+        setup = self.setup[want]
+        tools = self.setup_tools[want]
         by_setup: dict = {}
         if tools:
             entry = sc.steps[0]
@@ -272,7 +279,7 @@ class Engine:
             plan = list(steps)
             for _ in steps:
                 extra = 0
-                while extra < s.max_prior and r.chance(p):
+                while extra < s.max_prior and r.random() < p:
                     extra += 1
                     plan.insert(1 + int(r.random() * len(plan)), None)
         room = s.max_prior - min(len(setup), s.max_prior)
@@ -297,7 +304,7 @@ class Engine:
         if sc is None:  # the scheduled length, its last turns the setup's
             plan, by_setup = [None] * (max(prior, min(len(setup), s.max_prior)) - min(len(setup), s.max_prior)), {}
         else:
-            plan, by_setup = self._plan(sc, steps, setup, r)
+            plan, by_setup = self._plan(sc, steps, want, r)
         prior = len(plan) + min(len(setup), s.max_prior)
         if FORMS[want].opening:
             prior, plan = 0, []  # a request that only opens a conversation is asked with nothing before it
