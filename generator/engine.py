@@ -562,9 +562,10 @@ class Engine:
 
     def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool | None = None) -> Turn:
         noise = "none"
-        if r.chance(self.s.noise):
-            noise = r.choice(("typo", "casing"))
+        if r.random() < self.s.noise:
+            noise = ("typo", "casing")[int(r.random() * 2)]
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
         text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
-        return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject)
+        # (tuple.__new__: a Turn for every request, without NamedTuple's keyword-binding __new__)
+        return tuple.__new__(Turn, (text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject))

@@ -536,10 +536,10 @@ class Grammar:
         int `ordinal` slot is said as a word ('second').  `only`: use only lines that say exactly these slots
         (a form whose phrasing decides which arguments the call sets).  `bare`: prefer short lines that give
         no reason of their own (True), lines that tell one (False), or neither (None)."""
-        pool = self._pool(form, surface, side, only, bare)
+        pool = self._pools.get((form, surface, side, only, bare)) or self._pool(form, surface, side, only, bare)
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
-        t = r.choice(pool)
+        t = pool[int(r.random() * len(pool))]  # r.choice(pool), inlined: a render for every request
         if subject is not None and t.uses_kind and "kind" not in slots:  # a play may say it (rm.ordinal: "file")
             slots = {**slots, "kind": self.lexicon.kind(*subject)}
         if slots.get("ordinal").__class__ is int:
