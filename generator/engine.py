@@ -477,24 +477,31 @@ class Engine:
         else:
             if turns[0].step:
                 at = 0
-        said = {"place": place}
-        making = self.making
+        said = {"place": place} if place else {}  # what the session's lines may name: slot -> its value
+        making, creating = self.making, self.creating
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
+        first = at or 0
         for i, t in enumerate(turns):
-            subject = t.subject
+            subject, step = t.subject, t.step
+            if subject is None:
+                for v in t.args.values():
+                    if v.__class__ is str:
+                        named.add(v)
+                continue
+            name = subject[0]
             # only what the session's own steps act on after its first request is what the user set out to do
-            if i > (at or 0) and subject is not None and t.step and t.step[:5] != "setup":
+            if i > first and step and step[:5] != "setup":
                 if t.form in making:
-                    said.setdefault("made", subject[0])
-                elif not subject[1] and subject[0] not in named:  # a file the user had before the session
-                    said.setdefault("object", subject[0])
+                    said.setdefault("made", name)
+                elif not subject[1] and name not in named:  # a file the user had before the session
+                    said.setdefault("object", name)
             for v in t.args.values():
-                if v.__class__ is str and (subject is None or v != subject[0]):
+                if v.__class__ is str and v != name:
                     named.add(v)
-            if subject is not None and (t.form in self.creating or not t.step):
+            if not step or t.form in creating:
                 # made here (or rewritten), or what an unrelated request was about: not the session's own file
-                named.add(subject[0])
-        have = frozenset(k for k, v in said.items() if v)
+                named.add(name)
+        have = frozenset(said)
         if sc.say and at is not None and not (held_out and at == len(turns) - 1):
             key = (sc.name, have)
             found = self._say_lines.get(key)
@@ -504,7 +511,7 @@ class Engine:
                 found = self._say_lines[key] = (lines, [x for x in lines if len(x[1]) == most])
             lines, richest = found
             if lines:
-                if r.chance(0.9):  # mostly a line that names all the session knows: people say what they are after
+                if r.random() < 0.9:  # mostly a line that names all the session knows: people say what they are after
                     lines = richest
                 turns[at] = self._lead(turns[at], _words(lines[int(r.random() * len(lines))][0], said, r))
         if whys and sc.why:
@@ -544,9 +551,10 @@ class Engine:
     @staticmethod
     def _lead(turn: Turn, lead: str) -> Turn:
         text = turn.text
-        first = text.split(" ", 1)[0]
-        if text[:1].islower() and not any(v.__class__ is str and v and v in first for v in turn.args.values()):
-            text = text[0].upper() + text[1:]
+        if text[:1].islower():  # capitalised after the lead, unless it starts with a name
+            first = text.split(" ", 1)[0]
+            if not any(v.__class__ is str and v and v in first for v in turn.args.values()):
+                text = text[0].upper() + text[1:]
         return _with_text(turn, f"{lead} {text}")
 
     def _same_kind(self, contextual: bool, test: bool, quiet: bool = False):
