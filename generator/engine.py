@@ -313,6 +313,8 @@ class Engine:
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
         context_share = s.context_share
+        # a session's requests use phrasings without a story of their own (see below)
+        bare = True if sc is not None else None
         final = None
         for t in range(prior):
             if on_turn is not None:
@@ -365,7 +367,7 @@ class Engine:
                     if action is None:
                         continue  # no aside fits the session here: one turn fewer
                 else:
-                    if t > 0 and r.chance(context_share):
+                    if t > 0 and r.random() < context_share:
                         action = pick(self.context_menu, fs, d, r)
                     if action is None:
                         action = pick(self.menu, fs, d, r)
@@ -373,9 +375,9 @@ class Engine:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session says what it is for in its own words (say and why lines): its requests use phrasings
             # without a story of their own, which would contradict it ("a place for the backups" for 'tests')
-            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, True if sc is not None else None)
+            turn = self._say(action, SURFACE_STYLES[int(r.random() * len(SURFACE_STYLES))], r, hist_side, step, bare)
             if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
-                    and r.chance(self.WHY):
+                    and r.random() < self.WHY:
                 whys.append(len(turns))
             turns.append(turn)
             path = fs.path()
@@ -404,7 +406,6 @@ class Engine:
         # the request a model must answer, in a session in a bare line with the session's own reason, as every
         # request before it: a line with a story of its own would disagree with the session one time in two
         # ("I went one folder too deep" ending a hand-over, "a home for the grant application" for 'drafts')
-        bare = None if sc is None else True
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
         # a held-out test request (--split-by template) is all held-out words: no say or why line of the session
         held_out = side == "test"
@@ -431,7 +432,7 @@ class Engine:
     def _aside(self, fs, d, r: Rand):
         """An unrelated request in a session: it stays in the session's folder, only looks, and mostly builds
         on what is there ("and what's at the end of it?")."""
-        return (r.chance(self.ASIDE_CONTEXT) and pick(self.aside_context_menu, fs, d, r)) \
+        return (r.random() < self.ASIDE_CONTEXT and pick(self.aside_context_menu, fs, d, r)) \
             or pick(self.aside_menu, fs, d, r)
 
     def _sparing(self, draw, turns: list):
@@ -450,7 +451,7 @@ class Engine:
 
     def _play(self, st: StepPlan, fs, d, r: Rand):
         """A legal action of step `st` on its objects, or None."""
-        if st.context_menu and r.chance(self.STEP_CONTEXT):  # in a session people say "now search it"
+        if st.context_menu and r.random() < self.STEP_CONTEXT:  # in a session people say "now search it"
             a = pick(st.context_menu, fs, d, r)
             if a is not None and self._fits(a, st.focus, fs, d):
                 return a

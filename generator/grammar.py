@@ -481,7 +481,9 @@ class Grammar:
             self.by_form.setdefault(t.form, []).append(t)
         self.held_out: frozenset[str] = frozenset()
         self.aliases: dict[str, str] = {}
-        self._bare = frozenset(t.id for t in templates if t.bare)
+        # is_bare(template id): whether the template with this id is a bare line (short, no reason of its own);
+        # the set's own lookup, without a method around it (asked for every request of a session)
+        self.is_bare = frozenset(t.id for t in templates if t.bare).__contains__
         self._pools: dict[tuple, list[Template]] = {}
 
     @property
@@ -500,10 +502,6 @@ class Grammar:
             held.update(t.id for t in r.sample(ts, k))
         self.held_out = frozenset(held)
         self._pools.clear()
-
-    def is_bare(self, template_id: str) -> bool:
-        """Whether the template with this id is a bare line (short, no reason of its own)."""
-        return template_id in self._bare
 
     def has_held_out(self, form: str) -> bool:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))
