@@ -5,6 +5,9 @@ alone, in any process, in any order.  Which form the final turn asks for, how ma
 and in which surface style it is phrased follow a seeded schedule over the index: for small n every
 form, style and length appears before any repeats (cover before repeating); for large n the mix
 stays balanced.
+
+Draws in the per-conversation code are written out: `r.random() < p` is Rand.chance(p) and
+`seq[int(r.random() * len(seq))]` Rand.choice(seq), the same one draw without a call around it.
 """
 from __future__ import annotations
 
