@@ -5,6 +5,9 @@ alone, in any process, in any order.  Which form the final turn asks for, how ma
 and in which surface style it is phrased follow a seeded schedule over the index: for small n every
 form, style and length appears before any repeats (cover before repeating); for large n the mix
 stays balanced.
+
+Draws in the per-conversation code are written out: `r.random() < p` is Rand.chance(p) and
+`seq[int(r.random() * len(seq))]` Rand.choice(seq), the same one draw without a call around it.
 """
 from __future__ import annotations
 
@@ -133,8 +136,10 @@ class Engine:
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
+        self.setup_tools = {f: frozenset(FORMS[x].tool for x in alt) for f, alt in self.setup.items()}
         self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
-        self.sessions_for = {f: self._sessions_for(f) for f in self.forms}  # final form -> scenarios to draw from
+        # final form -> the scenarios to draw from, each with the steps that may host the form (see _steps)
+        self.sessions_for = {f: tuple((sc, self._finals(f, sc)) for sc in self._sessions_for(f)) for f in self.forms}
         # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         # tools that change nothing: the only ones an aside may use on what the session works on
@@ -221,40 +226,45 @@ class Engine:
         needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
         return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
 
-    def _steps(self, want: str, r: Rand):
-        """(scenario, the steps before the final request, the final request's step or None) for a session
-        whose last request is form `want`, ending at a step of that form (else of its tool) with room before
-        it for the run's shortest conversation when it can."""
+    def _finals(self, want: str, sc: ScenarioPlan) -> list[int]:
+        """The steps of `sc` a session whose last request is form `want` may end at: those of that form (else of
+        its tool) that can host it, else any of them, with room before them for the run's shortest conversation
+        when some have."""
         want_tool = self.all_forms[want].tool
-        scenarios = self.sessions_for[want]
-        if not scenarios:
-            return None, [], None
-        sc = scenarios[int(r.random() * len(scenarios))]
         steps = sc.steps
         finals = [i for i, st in enumerate(steps) if want in st.forms and _hosts(st)] \
             or [i for i, st in enumerate(steps) if want_tool in st.tools and _hosts(st)] \
             or [i for i, st in enumerate(steps) if want in st.forms] \
             or [i for i, st in enumerate(steps) if want_tool in st.tools]
-        roomy = [i for i in finals if i >= self.s.min_prior]
-        finals = roomy or finals
+        return [i for i in finals if i >= self.s.min_prior] or finals
+
+    def _steps(self, want: str, r: Rand):
+        """(scenario, the steps before the final request, the final request's step or None) for a session
+        whose last request is form `want`, ending at one of its _finals (the end of the scenario without one)."""
+        sessions = self.sessions_for[want]
+        if not sessions:
+            return None, [], None
+        sc, finals = sessions[int(r.random() * len(sessions))]
+        steps = sc.steps
         k = finals[int(r.random() * len(finals))] if finals else len(steps)
         before = []
         for st in steps[:k]:
-            if st.optional and r.chance(0.5):
+            if st.optional and r.random() < 0.5:
                 continue
             before.append(st)
-            if st.repeat and r.chance(0.5):
+            if st.repeat and r.random() < 0.5:
                 before.append(st)
         return sc, before, steps[k] if k < len(steps) else None
 
-    def _plan(self, sc: ScenarioPlan, steps: list, setup: tuple, r: Rand) -> tuple[list, dict]:
+    def _plan(self, sc: ScenarioPlan, steps: list, want: str, r: Rand) -> tuple[list, dict]:
         """A session's earlier turns (its steps, with None for an unrelated request) within the run's length
         bounds, and tool -> the step a setup turn of that tool plays.  The first step the final request's
         setup plays (its mkdir before "go into the folder we made") is played there, on the step's objects,
         and the session's plan ends before it: what came after it in the scenario needed it first ("move the
         papers into the new folder").  Never the scenario's entry step ("go into downloads" starts it)."""
         s = self.s
-        tools = {self.all_forms[f].tool for f in setup}
+        setup = self.setup[want]
+        tools = self.setup_tools[want]
         by_setup: dict = {}
         if tools:
             entry = sc.steps[0]
@@ -272,7 +282,7 @@ class Engine:
             plan = list(steps)
             for _ in steps:
                 extra = 0
-                while extra < s.max_prior and r.chance(p):
+                while extra < s.max_prior and r.random() < p:
                     extra += 1
                     plan.insert(1 + int(r.random() * len(plan)), None)
         room = s.max_prior - min(len(setup), s.max_prior)
@@ -297,7 +307,7 @@ class Engine:
         if sc is None:  # the scheduled length, its last turns the setup's
             plan, by_setup = [None] * (max(prior, min(len(setup), s.max_prior)) - min(len(setup), s.max_prior)), {}
         else:
-            plan, by_setup = self._plan(sc, steps, setup, r)
+            plan, by_setup = self._plan(sc, steps, want, r)
         prior = len(plan) + min(len(setup), s.max_prior)
         if FORMS[want].opening:
             prior, plan = 0, []  # a request that only opens a conversation is asked with nothing before it
@@ -306,6 +316,8 @@ class Engine:
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
         context_share = s.context_share
+        # a session's requests use phrasings without a story of their own (see below)
+        bare = True if sc is not None else None
         final = None
         for t in range(prior):
             if on_turn is not None:
@@ -358,7 +370,7 @@ class Engine:
                     if action is None:
                         continue  # no aside fits the session here: one turn fewer
                 else:
-                    if t > 0 and r.chance(context_share):
+                    if t > 0 and r.random() < context_share:
                         action = pick(self.context_menu, fs, d, r)
                     if action is None:
                         action = pick(self.menu, fs, d, r)
@@ -366,9 +378,9 @@ class Engine:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session says what it is for in its own words (say and why lines): its requests use phrasings
             # without a story of their own, which would contradict it ("a place for the backups" for 'tests')
-            turn = self._say(action, r.choice(SURFACE_STYLES), r, hist_side, step, True if sc is not None else None)
+            turn = self._say(action, SURFACE_STYLES[int(r.random() * len(SURFACE_STYLES))], r, hist_side, step, bare)
             if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
-                    and r.chance(self.WHY):
+                    and r.random() < self.WHY:
                 whys.append(len(turns))
             turns.append(turn)
             path = fs.path()
@@ -397,7 +409,6 @@ class Engine:
         # the request a model must answer, in a session in a bare line with the session's own reason, as every
         # request before it: a line with a story of its own would disagree with the session one time in two
         # ("I went one folder too deep" ending a hand-over, "a home for the grant application" for 'drafts')
-        bare = None if sc is None else True
         turns.append(self._say(final, surface, r, "heldout" if side == "test" else hist_side, step, bare))
         # a held-out test request (--split-by template) is all held-out words: no say or why line of the session
         held_out = side == "test"
@@ -424,7 +435,7 @@ class Engine:
     def _aside(self, fs, d, r: Rand):
         """An unrelated request in a session: it stays in the session's folder, only looks, and mostly builds
         on what is there ("and what's at the end of it?")."""
-        return (r.chance(self.ASIDE_CONTEXT) and pick(self.aside_context_menu, fs, d, r)) \
+        return (r.random() < self.ASIDE_CONTEXT and pick(self.aside_context_menu, fs, d, r)) \
             or pick(self.aside_menu, fs, d, r)
 
     def _sparing(self, draw, turns: list):
@@ -443,7 +454,7 @@ class Engine:
 
     def _play(self, st: StepPlan, fs, d, r: Rand):
         """A legal action of step `st` on its objects, or None."""
-        if st.context_menu and r.chance(self.STEP_CONTEXT):  # in a session people say "now search it"
+        if st.context_menu and r.random() < self.STEP_CONTEXT:  # in a session people say "now search it"
             a = pick(st.context_menu, fs, d, r)
             if a is not None and self._fits(a, st.focus, fs, d):
                 return a
@@ -470,24 +481,31 @@ class Engine:
         else:
             if turns[0].step:
                 at = 0
-        said = {"place": place}
-        making = self.making
+        said = {"place": place} if place else {}  # what the session's lines may name: slot -> its value
+        making, creating = self.making, self.creating
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
+        first = at or 0
         for i, t in enumerate(turns):
-            subject = t.subject
+            subject, step = t.subject, t.step
+            if subject is None:
+                for v in t.args.values():
+                    if v.__class__ is str:
+                        named.add(v)
+                continue
+            name = subject[0]
             # only what the session's own steps act on after its first request is what the user set out to do
-            if i > (at or 0) and subject is not None and t.step and t.step[:5] != "setup":
+            if i > first and step and step[:5] != "setup":
                 if t.form in making:
-                    said.setdefault("made", subject[0])
-                elif not subject[1] and subject[0] not in named:  # a file the user had before the session
-                    said.setdefault("object", subject[0])
+                    said.setdefault("made", name)
+                elif not subject[1] and name not in named:  # a file the user had before the session
+                    said.setdefault("object", name)
             for v in t.args.values():
-                if v.__class__ is str and (subject is None or v != subject[0]):
+                if v.__class__ is str and v != name:
                     named.add(v)
-            if subject is not None and (t.form in self.creating or not t.step):
+            if not step or t.form in creating:
                 # made here (or rewritten), or what an unrelated request was about: not the session's own file
-                named.add(subject[0])
-        have = frozenset(k for k, v in said.items() if v)
+                named.add(name)
+        have = frozenset(said)
         if sc.say and at is not None and not (held_out and at == len(turns) - 1):
             key = (sc.name, have)
             found = self._say_lines.get(key)
@@ -497,7 +515,7 @@ class Engine:
                 found = self._say_lines[key] = (lines, [x for x in lines if len(x[1]) == most])
             lines, richest = found
             if lines:
-                if r.chance(0.9):  # mostly a line that names all the session knows: people say what they are after
+                if r.random() < 0.9:  # mostly a line that names all the session knows: people say what they are after
                     lines = richest
                 turns[at] = self._lead(turns[at], _words(lines[int(r.random() * len(lines))][0], said, r))
         if whys and sc.why:
@@ -537,9 +555,10 @@ class Engine:
     @staticmethod
     def _lead(turn: Turn, lead: str) -> Turn:
         text = turn.text
-        first = text.split(" ", 1)[0]
-        if text[:1].islower() and not any(v.__class__ is str and v and v in first for v in turn.args.values()):
-            text = text[0].upper() + text[1:]
+        if text[:1].islower():  # capitalised after the lead, unless it starts with a name
+            first = text.split(" ", 1)[0]
+            if not any(v.__class__ is str and v and v in first for v in turn.args.values()):
+                text = text[0].upper() + text[1:]
         return _with_text(turn, f"{lead} {text}")
 
     def _same_kind(self, contextual: bool, test: bool, quiet: bool = False):
@@ -555,9 +574,10 @@ class Engine:
 
     def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool | None = None) -> Turn:
         noise = "none"
-        if r.chance(self.s.noise):
-            noise = r.choice(("typo", "casing"))
+        if r.random() < self.s.noise:
+            noise = ("typo", "casing")[int(r.random() * 2)]
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
         text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
-        return Turn(text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject)
+        # (tuple.__new__: a Turn for every request, without NamedTuple's keyword-binding __new__)
+        return tuple.__new__(Turn, (text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject))

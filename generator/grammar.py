@@ -485,7 +485,9 @@ class Grammar:
             self.by_form.setdefault(t.form, []).append(t)
         self.held_out: frozenset[str] = frozenset()
         self.aliases: dict[str, str] = {}
-        self._bare = frozenset(t.id for t in templates if t.bare)
+        # is_bare(template id): whether the template with this id is a bare line (short, no reason of its own);
+        # the set's own lookup, without a method around it (asked for every request of a session)
+        self.is_bare = frozenset(t.id for t in templates if t.bare).__contains__
         self._pools: dict[tuple, list[Template]] = {}
 
     @property
@@ -504,10 +506,6 @@ class Grammar:
             held.update(t.id for t in r.sample(ts, k))
         self.held_out = frozenset(held)
         self._pools.clear()
-
-    def is_bare(self, template_id: str) -> bool:
-        """Whether the template with this id is a bare line (short, no reason of its own)."""
-        return template_id in self._bare
 
     def has_held_out(self, form: str) -> bool:
         return any(t.id in self.held_out for t in self.by_form.get(form, ()))
@@ -540,10 +538,10 @@ class Grammar:
         int `ordinal` slot is said as a word ('second').  `only`: use only lines that say exactly these slots
         (a form whose phrasing decides which arguments the call sets).  `bare`: prefer short lines that give
         no reason of their own (True), lines that tell one (False), or neither (None)."""
-        pool = self._pool(form, surface, side, only, bare)
+        pool = self._pools.get((form, surface, side, only, bare)) or self._pool(form, surface, side, only, bare)
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
-        t = r.choice(pool)
+        t = pool[int(r.random() * len(pool))]  # r.choice(pool), inlined: a render for every request
         if subject is not None and t.uses_kind and "kind" not in slots:  # a play may say it (rm.ordinal: "file")
             slots = {**slots, "kind": self.lexicon.kind(*subject)}
         if slots.get("ordinal").__class__ is int:

@@ -16,20 +16,28 @@ _enc = json.JSONEncoder(ensure_ascii=False).encode
 enc_str = json.encoder.encode_basestring
 
 
+_KEYS: dict = {}  # an argument name -> its JSON and the colon after it (a pure function of the name)
+
+
 def enc_args(args: dict) -> str:
     """`args` as json.dumps(args, ensure_ascii=False) would write it; flat str/bool dicts (every generated
     call) without the encoder's per-call set-up, anything else through it."""
     parts = []
     for k, v in args.items():
-        if k.__class__ is not str:
-            return _enc(args)
+        key = _KEYS.get(k)
+        if key is None:
+            if k.__class__ is not str:
+                return _enc(args)
+            key = _KEYS[k] = enc_str(k) + ": "
         if v.__class__ is str:
-            parts.append(enc_str(k) + ": " + enc_str(v))
-        elif v is True or v is False:
-            parts.append(enc_str(k) + (": true" if v else ": false"))
+            parts.append(key + enc_str(v))
+        elif v is True:
+            parts.append(key + "true")
+        elif v is False:
+            parts.append(key + "false")
         else:
             return _enc(args)
-    return "{" + ", ".join(parts) + "}"
+    return f"{{{', '.join(parts)}}}"
 
 
 def call_turn(tool: str, args: dict) -> dict:
@@ -44,14 +52,13 @@ def to_row(d: Dialogue) -> tuple[str, str]:
 
 def exchanges_to_row(exchanges) -> tuple[str, str]:
     """(question, answer) from (user text, tool, arguments) per exchange; the last one is the request
-    and its call the answer."""
+    and its call the answer.  (f-strings, the JSON's own braces doubled: one string built per message,
+    where a chain of + builds one per piece.)"""
     parts = []
     for e in exchanges[:-1]:  # e[0] text, e[1] tool, e[2] arguments (a Turn, or a plain tuple)
-        parts.append('{"role": "user", "content": ' + enc_str(e[0]) + '}, {"role": "assistant", "content": "", '
-                     '"tool_calls": [{"type": "function", "function": {"name": ' + enc_str(e[1]) +
-                     ', "arguments": ' + enc_args(e[2]) + '}}]}')
+        parts.append(f'{{"role": "user", "content": {enc_str(e[0])}}}, {{"role": "assistant", "content": "", '
+                     f'"tool_calls": [{{"type": "function", "function": {{"name": {enc_str(e[1])}, '
+                     f'"arguments": {enc_args(e[2])}}}}}]}}')
     text, tool, args = exchanges[-1][:3]
-    parts.append('{"role": "user", "content": ' + enc_str(text) + '}')
-    return "[" + ", ".join(parts) + "]", '{"name": ' + enc_str(tool) + ', "parameters": ' + enc_args(args) + '}'
-
-
+    parts.append(f'{{"role": "user", "content": {enc_str(text)}}}')
+    return f"[{', '.join(parts)}]", f'{{"name": {enc_str(tool)}, "parameters": {enc_args(args)}}}'
