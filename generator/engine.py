@@ -46,7 +46,7 @@ def _hosts(st) -> bool:
 
 def _words(nodes, slots: dict, r: Rand) -> str:
     out: list[str] = []
-    render_nodes(nodes, slots, r.below, out)
+    render_nodes(nodes, slots, r.random, out)
     return "".join(out).strip()
 
 
