@@ -18,7 +18,7 @@ from .domains.base import NEW_DIR, NEW_FILE, Action, Domain
 from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
 from .forms import SURFACE_STYLES
 from .grammar import Grammar, _slots_in, render_nodes
-from .planner import choose, menu, pick, record
+from .planner import choose, menu, pick
 from .rng import Rand
 
 
@@ -46,7 +46,7 @@ def _hosts(st) -> bool:
 
 def _words(nodes, slots: dict, r: Rand) -> str:
     out: list[str] = []
-    render_nodes(nodes, slots, r.below, out)
+    render_nodes(nodes, slots, r.random, out)
     return "".join(out).strip()
 
 
@@ -101,6 +101,13 @@ class Dialogue(NamedTuple):  # NamedTuples here and in Turn: one per conversatio
 class Engine:
     """Compiled once per run; `conversation(index, side)` is then a pure function."""
 
+    # slots: the turn loop reads these all the time, and a slot read is the interpreter's quickest (an instance
+    # dict stops sharing its keys past 30 names, and every self.x and self.method() then takes a slower path)
+    __slots__ = ("s", "keep_start", "g", "domain", "all_forms", "in_context", "exact", "notes", "forms", "menu",
+                 "context_menu", "creating", "removing", "aside_menu", "aside_context_menu", "setup_menus",
+                 "_fallback", "_say_lines", "_why_lines", "setup", "setup_tools", "scenarios", "sessions_for",
+                 "making", "reading", "contextual", "direct", "surfaces", "phase", "length_phase")
+
     def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True,
                  domain: Domain = FILESYSTEM) -> None:
         self.s = settings
@@ -111,6 +118,7 @@ class Engine:
         # per-form facts the loop asks for every turn, looked up once (Form derives them on each access)
         self.in_context = frozenset(f.name for f in FORMS.values() if f.contextual)
         self.exact = frozenset(f.name for f in FORMS.values() if f.exact)
+        self.notes = {f.name: f.notes for f in FORMS.values()}  # what a call of each form lets later turns refer to
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
         self.menu = menu(usable)
@@ -316,6 +324,7 @@ class Engine:
         hist_side = "train" if side == "train" else "any"
         on_turn = self.domain.on_turn
         context_share = s.context_share
+        notes = self.notes
         # a session's requests use phrasings without a story of their own (see below)
         bare = True if sc is not None else None
         final = None
@@ -385,7 +394,7 @@ class Engine:
             turns.append(turn)
             path = fs.path()
             fs.apply_planned(action.tool, action.args)
-            record(d, action, path, FORMS[action.form])
+            d.record(action, path, notes[action.form])
         if on_turn is not None:
             on_turn(fs, 0)
         if final is None and last is not None:  # the final request on the objects of its step, or on any

@@ -200,17 +200,20 @@ def _slots_in(nodes) -> set[str]:
     return out
 
 
-def render_nodes(nodes: tuple, slots: dict, k, out: list) -> None:
-    """Walk a node tree: the direct renderer for lines that need no Jinja."""
+def render_nodes(nodes: tuple, slots: dict, rnd, out: list) -> None:
+    """Walk a node tree: the direct renderer for lines that need no Jinja.  `rnd` is a Rand's random: its
+    draws are those of the Jinja line's _k = Rand.below, written out (below(n) is int(rnd() * n), so
+    below(2) is 1 exactly when rnd() >= 0.5)."""
     for n in nodes:
         if n.__class__ is str:
             out.append(n)
         elif n[0] == "s":
             out.append(str(slots[n[1]]))
         elif n[0] == "a":
-            render_nodes(n[1][k(len(n[1]))], slots, k, out)
-        elif k(2):
-            render_nodes(n[1], slots, k, out)
+            branches = n[1]
+            render_nodes(branches[int(rnd() * len(branches))], slots, rnd, out)
+        elif rnd() >= 0.5:
+            render_nodes(n[1], slots, rnd, out)
 
 
 _SLOT = re.compile(r"\{\{[^}]*\}\}")
@@ -549,7 +552,7 @@ class Grammar:
             slots = {**slots, "ordinal": self.lexicon.ordinals.get(n, f"number {n}")}
         if t.nodes is not None:
             out: list[str] = []
-            render_nodes(t.nodes, slots, r.below, out)
+            render_nodes(t.nodes, slots, r.random, out)
             text = "".join(out)
         else:
             try:

@@ -125,7 +125,7 @@ def test_direct_renderer_matches_the_jinja_sandbox_on_every_shipped_line():
         for i in range(12):
             a, b = Rand(i, 7), Rand(i, 7)
             out = []
-            render_nodes(t.nodes, slots, a.below, out)
+            render_nodes(t.nodes, slots, a.random, out)
             assert "".join(out) == t.jinja.render(slots, _k=b.below), t.source
             assert a.random() == b.random()  # the same number of draws was used
     assert direct == len(g.templates)  # every shipped line takes the fast path
