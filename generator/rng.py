@@ -54,7 +54,10 @@ class Rand:
     def sample(self, seq, k: int) -> list:
         pool = list(seq)
         rnd = self.random
-        return [pool.pop(int(rnd() * len(pool))) for _ in range(min(k, len(pool)))]
+        out = []
+        for _ in range(min(k, len(pool))):  # a loop, not a comprehension: that is a frame of its own in 3.11
+            out.append(pool.pop(int(rnd() * len(pool))))
+        return out
 
     def shuffled(self, seq) -> list:
         return self.sample(seq, len(seq))
