@@ -323,15 +323,33 @@ def _values(hole: tuple) -> dict:
     return {v.lower(): v for v in hole}
 
 
-def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand, y: str | None = None,
-            m: str | None = None) -> str | None:
+def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None, m: str | None = None) -> None:
+    """Add to `kids` a seeded file named from one of `shapes` (`y` and `m` as for _fill), unless eight tries
+    make only names it already holds."""
     # the data file is checked at import (no forbidden character), so names need no validation here
     rnd = r.random
     for _ in range(8):
-        name = _fill(shape_choices[int(rnd() * len(shape_choices))], r, y, m)
-        if name not in taken:
-            return name
-    return None
+        shape = shapes[int(rnd() * len(shapes))]
+        name = _fill(shape, r, y, m)
+        if name not in kids:
+            kids[name] = _new_tuple(Recipe, (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0))
+            return
+
+
+class _ShapeFlavours(dict):
+    """Shape -> the flavour of every file named from it ("binary" for a non-text one), or "" when its names'
+    extensions differ: a table filled as shapes are met, so a tree's file is not asked flavour_of by name."""
+
+    def __missing__(self, shape: str) -> str:
+        dot = shape.rfind(".")
+        # a name ends as its shape does: the shape's last dot is the name's, after at least one character
+        # (no hole's value is empty), when no hole follows it
+        written = "{" not in shape or dot > 0 and "{" not in shape[dot:]
+        got = self[shape] = (flavour_of(shape) or "binary") if written else ""
+        return got
+
+
+_FLAVOURS = _ShapeFlavours()
 
 
 def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tuple[str, str | None, str | None]:
@@ -388,9 +406,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
     kids = d.children
     files = THEMES[theme][1]
     for _ in range(1 + r.below(4)):  # the first name is always free: a filled folder is never empty (is_empty)
-        name = _unique(files, kids, r, year, month)
-        if name:
-            kids[name] = _seeded(name, r)
+        _add_file(files, kids, r, year, month)
     for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
         have = 0
         for n in kids:
@@ -399,9 +415,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 if have == 2:
                     break
         for _ in range(2 - have):
-            name = _unique(shapes, kids, r, year, month)
-            if name:
-                kids[name] = _seeded(name, r)
+            _add_file(shapes, kids, r, year, month)
     if r.chance(0.5):  # a second version of a text file: what `diff` compares
         texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
         if texts:
@@ -410,9 +424,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
             if other not in kids:
                 kids[other] = Recipe(kids[first].kind, kids[first].key, 1)
     if r.chance(0.2):
-        name = _unique(_SUB_HIDDEN[theme], kids, r)
-        if name:
-            kids[name] = _seeded(name, r)
+        _add_file(_SUB_HIDDEN[theme], kids, r)
     if depth_left > 0 and r.chance(0.25):  # an empty folder: what `rmdir` removes
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, d)
@@ -457,9 +469,7 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         kids[name] = Dir(name, root)
     for _ in range(2):  # loose files: a resume, a todo list, or something of one of the themes
         shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[int(rnd() * len(themes))]][1]
-        name = _unique(shapes, kids, r)
-        if name:
-            kids[name] = _seeded(name, r)
+        _add_file(shapes, kids, r)
     for name in r.sample(HIDDEN_FILES, 1 + int(rnd() * 3)):
         kids[name] = _seeded(name, r)
     if rnd() < 0.5:
