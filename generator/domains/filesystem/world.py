@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from math import floor  # an index drawn is floor(r.random() * n), as in Rand.choice (see rng.py)
 from pathlib import Path
 
 from ...rng import Rand
@@ -247,7 +248,7 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
         elif x is _MONTHS and m is not None:
             out += m
         else:
-            out += x[int(rnd() * len(x))]
+            out += x[floor(rnd() * len(x))]
     return out
 
 
@@ -286,7 +287,7 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
     wedding_highlights.mp4)."""
     around = None
     for _ in range(20):
-        shape = shapes[int(r.random() * len(shapes))]
+        shape = shapes[floor(r.random() * len(shapes))]
         parts = _SHAPES.get(shape) or _parts(shape)
         if parts.__class__ is str:
             name = parts
@@ -297,7 +298,7 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                     name += x
                     continue
                 if x in _UNRELATED:
-                    name += x[int(r.random() * len(x))]
+                    name += x[floor(r.random() * len(x))]
                     continue
                 if around is None:  # (years, words, numbers not from a date) of the names here, once
                     around = (sorted({y for y in map(year_of, taken) if y}),
@@ -306,12 +307,12 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                 years, words, plain = around
                 if x is _TODAY:  # a fresh page for today: in the year after the latest date the names here carry
                     latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
-                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[int(r.random() * len(x))][5:]}"
+                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}"
                     continue
                 values = _values(x)
                 near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
                                                         if v in values)
-                name += near[int(r.random() * len(near))] if near else x[int(r.random() * len(x))]
+                name += near[floor(r.random() * len(near))] if near else x[floor(r.random() * len(x))]
         if name not in taken:
             return name
     return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
@@ -329,7 +330,7 @@ def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None
     # the data file is checked at import (no forbidden character), so names need no validation here
     rnd = r.random
     for _ in range(8):
-        shape = shapes[int(rnd() * len(shapes))]
+        shape = shapes[floor(rnd() * len(shapes))]
         name = _fill(shape, r, y, m)
         if name not in kids:
             kids[name] = _new_tuple(Recipe, (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0))
@@ -357,18 +358,18 @@ def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tup
     inside '2023')."""
     rnd = r.random
     for _ in range(8):
-        shape = shapes[int(rnd() * len(shapes))]
+        shape = shapes[floor(rnd() * len(shapes))]
         y, m = year, month
         if "{m}" in shape:
             if month is not None:
                 continue
-            m = _MONTHS[int(rnd() * 12)]
+            m = _MONTHS[floor(rnd() * 12)]
             if y is None:
-                y = _YEARS[int(rnd() * len(_YEARS))]
+                y = _YEARS[floor(rnd() * len(_YEARS))]
         elif "{y}" in shape:
             if year is not None:
                 continue
-            y = _YEARS[int(rnd() * len(_YEARS))]
+            y = _YEARS[floor(rnd() * len(_YEARS))]
         name = _fill(shape, r, y, m)
         if name not in taken:
             return name, y, m
@@ -447,19 +448,19 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     (a scenario's place) is always among them, first and full depth, holding what `holds` asks for (see
     _populate)."""
     rnd = r.random  # r.below / r.choice inlined: this runs once per conversation
-    root = Dir(_fill(ROOT_NAMES[int(rnd() * len(ROOT_NAMES))], r))
+    root = Dir(_fill(ROOT_NAMES[floor(rnd() * len(ROOT_NAMES))], r))
     kids = root.children
-    depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
-    themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
+    depth = 2 + floor(rnd() * 3)  # levels below the root: 2..4
+    themes = r.sample(_THEME_NAMES, 3 + floor(rnd() * 3))
     place = theme
     if theme is not None:  # the place comes first, instead of itself or of the last theme drawn
         themes.remove(theme) if theme in themes else themes.pop()
         themes.insert(0, theme)
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
-        name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
+        name = folders[floor(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
         # the first folder always reaches full depth so every tree really is `depth` levels deep
-        depth_left = depth - 1 if i == 0 else int(rnd() * depth)
+        depth_left = depth - 1 if i == 0 else floor(rnd() * depth)
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
@@ -468,14 +469,14 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, root)
     for _ in range(2):  # loose files: a resume, a todo list, or something of one of the themes
-        shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[int(rnd() * len(themes))]][1]
+        shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[floor(rnd() * len(themes))]][1]
         _add_file(shapes, kids, r)
-    for name in r.sample(HIDDEN_FILES, 1 + int(rnd() * 3)):
+    for name in r.sample(HIDDEN_FILES, 1 + floor(rnd() * 3)):
         kids[name] = _seeded(name, r)
     if rnd() < 0.5:
-        hidden_name = HIDDEN_DIRS[int(rnd() * len(HIDDEN_DIRS))]
+        hidden_name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
         hidden = root.add_dir(hidden_name)
-        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + int(rnd() * 2)):
+        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + floor(rnd() * 2)):
             hidden.add_file(name, _seeded(name, r))
     return root
 
@@ -574,7 +575,7 @@ def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
         if m and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
             name = m.group(1) + str(int(m.group(2)) + 1) + ext
         else:
-            shape = shapes[int(r.random() * len(shapes))]
+            shape = shapes[floor(r.random() * len(shapes))]
             if m and "_v" in shape or dated and "{y}" in shape:
                 continue  # not report_v2_v2.docx, not server-2024-05-01-2023-02-11.log
             after = shape.partition("{stem}")[2]
@@ -608,7 +609,7 @@ def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False) -
     if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
         names = list(taken) if taken.__class__ is dict else sorted(taken)  # a set's order varies by run
         for _ in range(3 if names else 0):
-            near = names[int(r.random() * len(names))]
+            near = names[floor(r.random() * len(names))]
             ext = _split(near)[1].lower()
             if not near.startswith(".") and ext in _by_extension() and is_text(near):
                 return _fresh(_by_extension()[ext], taken, r, "untitled-{}" + ext)
@@ -626,7 +627,7 @@ def new_folder_name(taken, r: Rand, like: str | None = None, copy: bool = False)
     if like and (copy or r.chance(0.7)):  # a copy is always named after its original ('contracts_backup')
         shapes = _FOLDER_COPIES if copy else _FOLDER_RENAMES
         for _ in range(8):  # the shapes stay fixed (and cached by _fill); the folder's name goes in after
-            name = _fill(shapes[int(r.random() * len(shapes))], r).replace("{like}", like)
+            name = _fill(shapes[floor(r.random() * len(shapes))], r).replace("{like}", like)
             if name not in taken:
                 return name
     return _fresh(NEW_FOLDERS, taken, r, "new-folder-{}")
