@@ -482,8 +482,10 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
 
 
 def _seeded(name: str, r: Rand) -> Recipe:
-    """A file's content as a recipe: its text is made only if a request reads it."""
-    return _new_tuple(Recipe, (flavour_of(name) or "binary", r.key(), 0))  # Recipe(...) without its Python __new__
+    """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
+    only if a request reads it."""
+    # Recipe(...) without its Python __new__
+    return _new_tuple(Recipe, (_FLAVOURS[name] or flavour_of(name) or "binary", r.key(), 0))
 
 
 _new_tuple = tuple.__new__
