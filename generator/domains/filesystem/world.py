@@ -404,9 +404,10 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
 def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year: str | None, month: str | None,
                  holds: tuple) -> None:
     """_populate's work, drawing from `r`."""
+    rnd = r.random  # r.chance / r.below / r.choice inlined: this runs for every folder filled
     kids = d.children
     files = THEMES[theme][1]
-    for _ in range(1 + r.below(4)):  # the first name is always free: a filled folder is never empty (is_empty)
+    for _ in range(1 + floor(rnd() * 4)):  # the first name is always free: a filled folder is never empty (is_empty)
         _add_file(files, kids, r, year, month)
     for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
         have = 0
@@ -417,27 +418,28 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                     break
         for _ in range(2 - have):
             _add_file(shapes, kids, r, year, month)
-    if r.chance(0.5):  # a second version of a text file: what `diff` compares
+    if rnd() < 0.5:  # a second version of a text file: what `diff` compares
         texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
         if texts:
-            first = r.choice(texts)
+            first = texts[floor(rnd() * len(texts))]
             other = _second_version(first, r)
             if other not in kids:
-                kids[other] = Recipe(kids[first].kind, kids[first].key, 1)
-    if r.chance(0.2):
+                kind, key, _ = kids[first]
+                kids[other] = _new_tuple(Recipe, (kind, key, 1))
+    if rnd() < 0.2:
         _add_file(_SUB_HIDDEN[theme], kids, r)
-    if depth_left > 0 and r.chance(0.25):  # an empty folder: what `rmdir` removes
+    if depth_left > 0 and rnd() < 0.25:  # an empty folder: what `rmdir` removes
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, d)
     if depth_left > 0:
-        n_subs = r.below(3) if depth_left < 3 else 1 + r.below(2)
+        n_subs = floor(rnd() * 3) if depth_left < 3 else 1 + floor(rnd() * 2)
         for i in range(max(n_subs, 1 if spine else 0)):
             inside = _HOLDS[theme]
-            if not inside or r.chance(0.85):  # mostly more of the same: photos/2023, projects/website/src
+            if not inside or rnd() < 0.85:  # mostly more of the same: photos/2023, projects/website/src
                 sub_theme = theme
-                shapes = _SUBS[theme] if r.chance(0.75) else SUB_FOLDERS
+                shapes = _SUBS[theme] if rnd() < 0.75 else SUB_FOLDERS
             else:  # a theme that fits inside, named as its own folders are: projects/website/logs
-                sub_theme = r.choice(inside)
+                sub_theme = inside[floor(rnd() * len(inside))]
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
             kids[name] = PendingDir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
