@@ -238,26 +238,33 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
     parts = _SHAPES.get(shape) or _parts(shape)
     if parts.__class__ is str:
         return parts
-    out = ""
+    out, holes = parts
     rnd = r.random
-    for x in parts:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
-        if x.__class__ is str:
-            out += x
-        elif x is _YEARS and y is not None:
-            out += y
+    for x, tail in holes:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
+        if x is _YEARS and y is not None:
+            out += y + tail
         elif x is _MONTHS and m is not None:
-            out += m
+            out += m + tail
         else:
-            out += x[floor(rnd() * len(x))]
+            out += x[floor(rnd() * len(x))] + tail
     return out
 
 
 def _parts(shape: str) -> tuple | str:
-    """A shape compiled once: each hole the tuple it is drawn from, literal text a str (a shape without
-    holes is just its str)."""
+    """A shape compiled once: (its text up to the first hole, ((a hole's values, the text after it), ...));
+    a shape without holes is just its str, and an unknown hole is text."""
     table = _table()
-    parts = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
-    parts = _SHAPES[shape] = parts[0] if len(parts) == 1 and parts[0].__class__ is str else parts
+    pieces = _HOLES.split(shape)  # text, hole, text, ..., hole, text
+    head, holes = pieces[0], []
+    for hole, text in zip(pieces[1::2], pieces[2::2]):
+        values = table.get(hole)
+        if values is not None:
+            holes.append((values, text))
+        elif holes:  # an unknown hole: text, as written
+            holes[-1] = (holes[-1][0], holes[-1][1] + hole + text)
+        else:
+            head += hole + text
+    parts = _SHAPES[shape] = (head, tuple(holes)) if holes else head
     return parts
 
 
@@ -292,13 +299,10 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
         if parts.__class__ is str:
             name = parts
         else:
-            name = ""
-            for x in parts:
-                if x.__class__ is str:
-                    name += x
-                    continue
+            name, holes = parts
+            for x, tail in holes:
                 if x in _UNRELATED:
-                    name += x[floor(r.random() * len(x))]
+                    name += x[floor(r.random() * len(x))] + tail
                     continue
                 if around is None:  # (years, words, numbers not from a date) of the names here, once
                     around = (sorted({y for y in map(year_of, taken) if y}),
@@ -307,12 +311,12 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                 years, words, plain = around
                 if x is _TODAY:  # a fresh page for today: in the year after the latest date the names here carry
                     latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
-                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}"
+                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}" + tail
                     continue
                 values = _values(x)
                 near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
                                                         if v in values)
-                name += near[floor(r.random() * len(near))] if near else x[floor(r.random() * len(x))]
+                name += (near[floor(r.random() * len(near))] if near else x[floor(r.random() * len(x))]) + tail
         if name not in taken:
             return name
     return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
