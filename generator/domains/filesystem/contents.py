@@ -9,6 +9,7 @@ Media and office files are not text: their placeholder is never read, searched, 
 from __future__ import annotations
 
 from functools import lru_cache
+from math import floor  # a value drawn is floor(r.random() * n), as in Rand.below (see rng.py)
 from typing import NamedTuple
 
 from ...rng import Rand
@@ -170,13 +171,13 @@ def _fill(line: str, r: Rand) -> str:
     # every hole's value is drawn, in this order, whether the line has the hole or not (so the stream does not
     # depend on which holes a line has); only the line's own holes are written out
     rnd = r.random
-    n = 10 + int(rnd() * 990)
-    month, day = 1 + int(rnd() * 12), 1 + int(rnd() * 28)
-    hour, minute = int(rnd() * 24), int(rnd() * 60)
-    meet_h, meet_m = 8 + int(rnd() * 10), 15 * int(rnd() * 4)
-    who = PEOPLE[int(rnd() * len(PEOPLE))]
-    who2 = PEOPLE[int(rnd() * len(PEOPLE))]
-    major, minor = 1 + int(rnd() * 4), int(rnd() * 10)
+    n = 10 + floor(rnd() * 990)
+    month, day = 1 + floor(rnd() * 12), 1 + floor(rnd() * 28)
+    hour, minute = floor(rnd() * 24), floor(rnd() * 60)
+    meet_h, meet_m = 8 + floor(rnd() * 10), 15 * floor(rnd() * 4)
+    who = PEOPLE[floor(rnd() * len(PEOPLE))]
+    who2 = PEOPLE[floor(rnd() * len(PEOPLE))]
+    major, minor = 1 + floor(rnd() * 4), floor(rnd() * 10)
     if "{n}" in line:
         line = line.replace("{n}", str(n))
     if "{d}" in line:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from math import floor  # an index drawn is floor(r.random() * n), as in Rand.choice (see rng.py)
 from pathlib import Path
 
 from ...rng import Rand
@@ -237,26 +238,33 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
     parts = _SHAPES.get(shape) or _parts(shape)
     if parts.__class__ is str:
         return parts
-    out = ""
+    out, holes = parts
     rnd = r.random
-    for x in parts:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
-        if x.__class__ is str:
-            out += x
-        elif x is _YEARS and y is not None:
-            out += y
+    for x, tail in holes:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
+        if x is _YEARS and y is not None:
+            out += y + tail
         elif x is _MONTHS and m is not None:
-            out += m
+            out += m + tail
         else:
-            out += x[int(rnd() * len(x))]
+            out += x[floor(rnd() * len(x))] + tail
     return out
 
 
 def _parts(shape: str) -> tuple | str:
-    """A shape compiled once: each hole the tuple it is drawn from, literal text a str (a shape without
-    holes is just its str)."""
+    """A shape compiled once: (its text up to the first hole, ((a hole's values, the text after it), ...));
+    a shape without holes is just its str, and an unknown hole is text."""
     table = _table()
-    parts = tuple(table.get(x, x) for x in _HOLES.split(shape) if x)
-    parts = _SHAPES[shape] = parts[0] if len(parts) == 1 and parts[0].__class__ is str else parts
+    pieces = _HOLES.split(shape)  # text, hole, text, ..., hole, text
+    head, holes = pieces[0], []
+    for hole, text in zip(pieces[1::2], pieces[2::2]):
+        values = table.get(hole)
+        if values is not None:
+            holes.append((values, text))
+        elif holes:  # an unknown hole: text, as written
+            holes[-1] = (holes[-1][0], holes[-1][1] + hole + text)
+        else:
+            head += hole + text
+    parts = _SHAPES[shape] = (head, tuple(holes)) if holes else head
     return parts
 
 
@@ -286,18 +294,15 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
     wedding_highlights.mp4)."""
     around = None
     for _ in range(20):
-        shape = shapes[int(r.random() * len(shapes))]
+        shape = shapes[floor(r.random() * len(shapes))]
         parts = _SHAPES.get(shape) or _parts(shape)
         if parts.__class__ is str:
             name = parts
         else:
-            name = ""
-            for x in parts:
-                if x.__class__ is str:
-                    name += x
-                    continue
+            name, holes = parts
+            for x, tail in holes:
                 if x in _UNRELATED:
-                    name += x[int(r.random() * len(x))]
+                    name += x[floor(r.random() * len(x))] + tail
                     continue
                 if around is None:  # (years, words, numbers not from a date) of the names here, once
                     around = (sorted({y for y in map(year_of, taken) if y}),
@@ -306,12 +311,12 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                 years, words, plain = around
                 if x is _TODAY:  # a fresh page for today: in the year after the latest date the names here carry
                     latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
-                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[int(r.random() * len(x))][5:]}"
+                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}" + tail
                     continue
                 values = _values(x)
                 near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
                                                         if v in values)
-                name += near[int(r.random() * len(near))] if near else x[int(r.random() * len(x))]
+                name += (near[floor(r.random() * len(near))] if near else x[floor(r.random() * len(x))]) + tail
         if name not in taken:
             return name
     return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
@@ -323,15 +328,33 @@ def _values(hole: tuple) -> dict:
     return {v.lower(): v for v in hole}
 
 
-def _unique(shape_choices: tuple[str, ...], taken: dict, r: Rand, y: str | None = None,
-            m: str | None = None) -> str | None:
+def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None, m: str | None = None) -> None:
+    """Add to `kids` a seeded file named from one of `shapes` (`y` and `m` as for _fill), unless eight tries
+    make only names it already holds."""
     # the data file is checked at import (no forbidden character), so names need no validation here
     rnd = r.random
     for _ in range(8):
-        name = _fill(shape_choices[int(rnd() * len(shape_choices))], r, y, m)
-        if name not in taken:
-            return name
-    return None
+        shape = shapes[floor(rnd() * len(shapes))]
+        name = _fill(shape, r, y, m)
+        if name not in kids:
+            kids[name] = _new_tuple(Recipe, (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0))
+            return
+
+
+class _ShapeFlavours(dict):
+    """Shape -> the flavour of every file named from it ("binary" for a non-text one), or "" when its names'
+    extensions differ: a table filled as shapes are met, so a tree's file is not asked flavour_of by name."""
+
+    def __missing__(self, shape: str) -> str:
+        dot = shape.rfind(".")
+        # a name ends as its shape does: the shape's last dot is the name's, after at least one character
+        # (no hole's value is empty), when no hole follows it
+        written = "{" not in shape or dot > 0 and "{" not in shape[dot:]
+        got = self[shape] = (flavour_of(shape) or "binary") if written else ""
+        return got
+
+
+_FLAVOURS = _ShapeFlavours()
 
 
 def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tuple[str, str | None, str | None]:
@@ -339,18 +362,18 @@ def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tup
     inside '2023')."""
     rnd = r.random
     for _ in range(8):
-        shape = shapes[int(rnd() * len(shapes))]
+        shape = shapes[floor(rnd() * len(shapes))]
         y, m = year, month
         if "{m}" in shape:
             if month is not None:
                 continue
-            m = _MONTHS[int(rnd() * 12)]
+            m = _MONTHS[floor(rnd() * 12)]
             if y is None:
-                y = _YEARS[int(rnd() * len(_YEARS))]
+                y = _YEARS[floor(rnd() * len(_YEARS))]
         elif "{y}" in shape:
             if year is not None:
                 continue
-            y = _YEARS[int(rnd() * len(_YEARS))]
+            y = _YEARS[floor(rnd() * len(_YEARS))]
         name = _fill(shape, r, y, m)
         if name not in taken:
             return name, y, m
@@ -385,12 +408,11 @@ def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False
 def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year: str | None, month: str | None,
                  holds: tuple) -> None:
     """_populate's work, drawing from `r`."""
+    rnd = r.random  # r.chance / r.below / r.choice inlined: this runs for every folder filled
     kids = d.children
     files = THEMES[theme][1]
-    for _ in range(1 + r.below(4)):  # the first name is always free: a filled folder is never empty (is_empty)
-        name = _unique(files, kids, r, year, month)
-        if name:
-            kids[name] = _seeded(name, r)
+    for _ in range(1 + floor(rnd() * 4)):  # the first name is always free: a filled folder is never empty (is_empty)
+        _add_file(files, kids, r, year, month)
     for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
         have = 0
         for n in kids:
@@ -399,32 +421,29 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 if have == 2:
                     break
         for _ in range(2 - have):
-            name = _unique(shapes, kids, r, year, month)
-            if name:
-                kids[name] = _seeded(name, r)
-    if r.chance(0.5):  # a second version of a text file: what `diff` compares
+            _add_file(shapes, kids, r, year, month)
+    if rnd() < 0.5:  # a second version of a text file: what `diff` compares
         texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
         if texts:
-            first = r.choice(texts)
+            first = texts[floor(rnd() * len(texts))]
             other = _second_version(first, r)
             if other not in kids:
-                kids[other] = Recipe(kids[first].kind, kids[first].key, 1)
-    if r.chance(0.2):
-        name = _unique(_SUB_HIDDEN[theme], kids, r)
-        if name:
-            kids[name] = _seeded(name, r)
-    if depth_left > 0 and r.chance(0.25):  # an empty folder: what `rmdir` removes
+                kind, key, _ = kids[first]
+                kids[other] = _new_tuple(Recipe, (kind, key, 1))
+    if rnd() < 0.2:
+        _add_file(_SUB_HIDDEN[theme], kids, r)
+    if depth_left > 0 and rnd() < 0.25:  # an empty folder: what `rmdir` removes
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, d)
     if depth_left > 0:
-        n_subs = r.below(3) if depth_left < 3 else 1 + r.below(2)
+        n_subs = floor(rnd() * 3) if depth_left < 3 else 1 + floor(rnd() * 2)
         for i in range(max(n_subs, 1 if spine else 0)):
             inside = _HOLDS[theme]
-            if not inside or r.chance(0.85):  # mostly more of the same: photos/2023, projects/website/src
+            if not inside or rnd() < 0.85:  # mostly more of the same: photos/2023, projects/website/src
                 sub_theme = theme
-                shapes = _SUBS[theme] if r.chance(0.75) else SUB_FOLDERS
+                shapes = _SUBS[theme] if rnd() < 0.75 else SUB_FOLDERS
             else:  # a theme that fits inside, named as its own folders are: projects/website/logs
-                sub_theme = r.choice(inside)
+                sub_theme = inside[floor(rnd() * len(inside))]
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
             kids[name] = PendingDir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
@@ -435,19 +454,19 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     (a scenario's place) is always among them, first and full depth, holding what `holds` asks for (see
     _populate)."""
     rnd = r.random  # r.below / r.choice inlined: this runs once per conversation
-    root = Dir(_fill(ROOT_NAMES[int(rnd() * len(ROOT_NAMES))], r))
+    root = Dir(_fill(ROOT_NAMES[floor(rnd() * len(ROOT_NAMES))], r))
     kids = root.children
-    depth = 2 + int(rnd() * 3)  # levels below the root: 2..4
-    themes = r.sample(_THEME_NAMES, 3 + int(rnd() * 3))
+    depth = 2 + floor(rnd() * 3)  # levels below the root: 2..4
+    themes = r.sample(_THEME_NAMES, 3 + floor(rnd() * 3))
     place = theme
     if theme is not None:  # the place comes first, instead of itself or of the last theme drawn
         themes.remove(theme) if theme in themes else themes.pop()
         themes.insert(0, theme)
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
-        name = folders[int(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
+        name = folders[floor(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
         # the first folder always reaches full depth so every tree really is `depth` levels deep
-        depth_left = depth - 1 if i == 0 else int(rnd() * depth)
+        depth_left = depth - 1 if i == 0 else floor(rnd() * depth)
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
@@ -456,23 +475,23 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name, root)
     for _ in range(2):  # loose files: a resume, a todo list, or something of one of the themes
-        shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[int(rnd() * len(themes))]][1]
-        name = _unique(shapes, kids, r)
-        if name:
-            kids[name] = _seeded(name, r)
-    for name in r.sample(HIDDEN_FILES, 1 + int(rnd() * 3)):
+        shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[floor(rnd() * len(themes))]][1]
+        _add_file(shapes, kids, r)
+    for name in r.sample(HIDDEN_FILES, 1 + floor(rnd() * 3)):
         kids[name] = _seeded(name, r)
     if rnd() < 0.5:
-        hidden_name = HIDDEN_DIRS[int(rnd() * len(HIDDEN_DIRS))]
+        hidden_name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
         hidden = root.add_dir(hidden_name)
-        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + int(rnd() * 2)):
+        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + floor(rnd() * 2)):
             hidden.add_file(name, _seeded(name, r))
     return root
 
 
 def _seeded(name: str, r: Rand) -> Recipe:
-    """A file's content as a recipe: its text is made only if a request reads it."""
-    return _new_tuple(Recipe, (flavour_of(name) or "binary", r.key(), 0))  # Recipe(...) without its Python __new__
+    """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
+    only if a request reads it."""
+    # Recipe(...) without its Python __new__
+    return _new_tuple(Recipe, (_FLAVOURS[name] or flavour_of(name) or "binary", r.key(), 0))
 
 
 _new_tuple = tuple.__new__
@@ -564,7 +583,7 @@ def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
         if m and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
             name = m.group(1) + str(int(m.group(2)) + 1) + ext
         else:
-            shape = shapes[int(r.random() * len(shapes))]
+            shape = shapes[floor(r.random() * len(shapes))]
             if m and "_v" in shape or dated and "{y}" in shape:
                 continue  # not report_v2_v2.docx, not server-2024-05-01-2023-02-11.log
             after = shape.partition("{stem}")[2]
@@ -598,7 +617,7 @@ def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False) -
     if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
         names = list(taken) if taken.__class__ is dict else sorted(taken)  # a set's order varies by run
         for _ in range(3 if names else 0):
-            near = names[int(r.random() * len(names))]
+            near = names[floor(r.random() * len(names))]
             ext = _split(near)[1].lower()
             if not near.startswith(".") and ext in _by_extension() and is_text(near):
                 return _fresh(_by_extension()[ext], taken, r, "untitled-{}" + ext)
@@ -616,7 +635,7 @@ def new_folder_name(taken, r: Rand, like: str | None = None, copy: bool = False)
     if like and (copy or r.chance(0.7)):  # a copy is always named after its original ('contracts_backup')
         shapes = _FOLDER_COPIES if copy else _FOLDER_RENAMES
         for _ in range(8):  # the shapes stay fixed (and cached by _fill); the folder's name goes in after
-            name = _fill(shapes[int(r.random() * len(shapes))], r).replace("{like}", like)
+            name = _fill(shapes[floor(r.random() * len(shapes))], r).replace("{like}", like)
             if name not in taken:
                 return name
     return _fresh(NEW_FOLDERS, taken, r, "new-folder-{}")
