@@ -7,11 +7,12 @@ form, style and length appears before any repeats (cover before repeating); for 
 stays balanced.
 
 Draws in the per-conversation code are written out: `r.random() < p` is Rand.chance(p) and
-`seq[int(r.random() * len(seq))]` Rand.choice(seq), the same one draw without a call around it.
+`seq[floor(r.random() * len(seq))]` Rand.choice(seq), the same one draw without a call around it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import floor
 from typing import NamedTuple
 
 from .domains.base import NEW_DIR, NEW_FILE, Action, Domain
@@ -252,9 +253,9 @@ class Engine:
         sessions = self.sessions_for[want]
         if not sessions:
             return None, [], None
-        sc, finals = sessions[int(r.random() * len(sessions))]
+        sc, finals = sessions[floor(r.random() * len(sessions))]
         steps = sc.steps
-        k = finals[int(r.random() * len(finals))] if finals else len(steps)
+        k = finals[floor(r.random() * len(finals))] if finals else len(steps)
         before = []
         for st in steps[:k]:
             if st.optional and r.random() < 0.5:
@@ -292,7 +293,7 @@ class Engine:
                 extra = 0
                 while extra < s.max_prior and r.random() < p:
                     extra += 1
-                    plan.insert(1 + int(r.random() * len(plan)), None)
+                    plan.insert(1 + floor(r.random() * len(plan)), None)
         room = s.max_prior - min(len(setup), s.max_prior)
         while len(plan) > room and None in plan:  # too long: unrelated requests go first
             plan.reverse()
@@ -387,7 +388,7 @@ class Engine:
                 break  # nothing legal is left for these tools: the conversation ends here
             # a session says what it is for in its own words (say and why lines): its requests use phrasings
             # without a story of their own, which would contradict it ("a place for the backups" for 'tests')
-            turn = self._say(action, SURFACE_STYLES[int(r.random() * len(SURFACE_STYLES))], r, hist_side, step, bare)
+            turn = self._say(action, SURFACE_STYLES[floor(r.random() * len(SURFACE_STYLES))], r, hist_side, step, bare)
             if turns and step and not step.startswith("setup") and self.g.is_bare(turn.template) \
                     and r.random() < self.WHY:
                 whys.append(len(turns))
@@ -526,7 +527,7 @@ class Engine:
             if lines:
                 if r.random() < 0.9:  # mostly a line that names all the session knows: people say what they are after
                     lines = richest
-                turns[at] = self._lead(turns[at], _words(lines[int(r.random() * len(lines))][0], said, r))
+                turns[at] = self._lead(turns[at], _words(lines[floor(r.random() * len(lines))][0], said, r))
         if whys and sc.why:
             key = (sc.name, have)
             lines = self._why_lines.get(key)
@@ -541,7 +542,7 @@ class Engine:
                 tool = turns[t].tool  # and one written for some tools only ("why (mv cp): ...") ends a request of them
                 x = None
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
-                    k = int(r.random() * len(lines))
+                    k = floor(r.random() * len(lines))
                     y = lines[k]
                     if k not in used and (not y[2] or all(said[n] in values for n in y[2])) \
                             and (y[3] is None or tool in y[3]):
@@ -551,7 +552,7 @@ class Engine:
                     fit = [k for k, y in enumerate(lines) if k not in used and (y[3] is None or tool in y[3])
                            and (not y[2] or all(said[n] in values for n in y[2]))]
                     if fit:
-                        k = fit[int(r.random() * len(fit))]
+                        k = fit[floor(r.random() * len(fit))]
                         x = lines[k]
                 if x is None:
                     continue
@@ -584,7 +585,7 @@ class Engine:
     def _say(self, a: Action, surface: str, r: Rand, side: str, step: str = "", bare: bool | None = None) -> Turn:
         noise = "none"
         if r.random() < self.s.noise:
-            noise = ("typo", "casing")[int(r.random() * 2)]
+            noise = ("typo", "casing")[floor(r.random() * 2)]
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
         text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)

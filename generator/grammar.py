@@ -20,6 +20,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from math import floor
 from pathlib import Path
 
 
@@ -202,7 +203,7 @@ def _slots_in(nodes) -> set[str]:
 
 def render_nodes(nodes: tuple, slots: dict, rnd, out: list) -> None:
     """Walk a node tree: the direct renderer for lines that need no Jinja.  `rnd` is a Rand's random: its
-    draws are those of the Jinja line's _k = Rand.below, written out (below(n) is int(rnd() * n), so
+    draws are those of the Jinja line's _k = Rand.below, written out (below(n) is floor(rnd() * n), so
     below(2) is 1 exactly when rnd() >= 0.5)."""
     for n in nodes:
         if n.__class__ is str:
@@ -211,7 +212,7 @@ def render_nodes(nodes: tuple, slots: dict, rnd, out: list) -> None:
             out.append(str(slots[n[1]]))
         elif n[0] == "a":
             branches = n[1]
-            render_nodes(branches[int(rnd() * len(branches))], slots, rnd, out)
+            render_nodes(branches[floor(rnd() * len(branches))], slots, rnd, out)
         elif rnd() >= 0.5:
             render_nodes(n[1], slots, rnd, out)
 
@@ -544,7 +545,7 @@ class Grammar:
         pool = self._pools.get((form, surface, side, only, bare)) or self._pool(form, surface, side, only, bare)
         if not pool:
             raise GrammarError(f"{self.directory}: no [{form}] phrasing says exactly {', '.join(sorted(only))}")
-        t = pool[int(r.random() * len(pool))]  # r.choice(pool), inlined: a render for every request
+        t = pool[floor(r.random() * len(pool))]  # r.choice(pool), inlined: a render for every request
         if subject is not None and t.uses_kind and "kind" not in slots:  # a play may say it (rm.ordinal: "file")
             slots = {**slots, "kind": self.lexicon.kind(*subject)}
         if slots.get("ordinal").__class__ is int:

@@ -6,6 +6,8 @@ A context form plays only when its referent is unique.  Knows no tool by name, n
 """
 from __future__ import annotations
 
+from math import floor
+
 from .domains.base import Action, Form
 from .rng import Rand
 
@@ -44,17 +46,17 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost."""
     prev = _prev(d, state)
-    rnd = r.random  # r.below(n) is int(rnd() * n), inlined: this loop runs for every request
+    rnd = r.random  # r.below(n) is floor(rnd() * n), inlined: this loop runs for every request
     # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
     # that fails is overwritten by the last untried one
     tools = list(groups)
     n = len(tools)
     while n:
-        i = int(rnd() * n)
+        i = floor(rnd() * n)
         left = list(tools[i])
         m = len(left)
         while m:
-            j = int(rnd() * m)
+            j = floor(rnd() * m)
             a = left[j](state, d, prev, r)
             if a is not None:
                 return a

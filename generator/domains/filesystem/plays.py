@@ -2,6 +2,8 @@
 (the planner runs in the hot loop), what users tend to name, and fresh names."""
 from __future__ import annotations
 
+from math import floor
+
 from ...rng import Rand
 from ..base import Action
 from .contents import kind_of
@@ -11,7 +13,7 @@ from .world import fresh_from, new_file_name, new_folder_name, year_of
 
 def one(r: Rand, options: list):
     """One of `options`, chosen uniformly, or None when there is none."""
-    return options[int(r.random() * len(options))] if options else None  # r.choice, inlined
+    return options[floor(r.random() * len(options))] if options else None  # r.choice, inlined
 
 
 def first_legal(r: Rand, n: int, ok) -> int | None:
@@ -20,7 +22,7 @@ def first_legal(r: Rand, n: int, ok) -> int | None:
     moved: dict[int, int] = {}
     rnd = r.random
     while n:
-        i = int(rnd() * n)  # r.below(n), inlined
+        i = floor(rnd() * n)  # r.below(n), inlined
         k = moved.get(i, i)
         if ok(k):
             return k
