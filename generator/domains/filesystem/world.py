@@ -292,7 +292,7 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
     carry when they can: a year the dated files there have (a folder '2020' where the photos are from 2020),
     the number or the word of a name beside it ('notes_ep15.md' beside 'episode-15', 'wedding_edit' beside
     wedding_highlights.mp4)."""
-    around = None
+    years = words = plain = None  # of the names here (`taken`): each worked out when a hole first needs it
     for _ in range(20):
         shape = shapes[floor(r.random() * len(shapes))]
         parts = _SHAPES.get(shape) or _parts(shape)
@@ -304,18 +304,24 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                 if x in _UNRELATED:
                     name += x[floor(r.random() * len(x))] + tail
                     continue
-                if around is None:  # (years, words, numbers not from a date) of the names here, once
-                    around = (sorted({y for y in map(year_of, taken) if y}),
-                              {t.lower() for n in taken for t in _TOKEN.findall(n)},
-                              {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)})
-                years, words, plain = around
-                if x is _TODAY:  # a fresh page for today: in the year after the latest date the names here carry
-                    latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
-                    name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}" + tail
-                    continue
-                values = _values(x)
-                near = years if x is _YEARS else sorted(values[v] for v in (plain if x in _COUNTS else words)
-                                                        if v in values)
+                if x is _TODAY or x is _YEARS:  # the years the dated names here carry
+                    if years is None:
+                        years = sorted({y for y in map(year_of, taken) if y})
+                    if x is _TODAY:  # a fresh page for today: in the year after the latest date here
+                        latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
+                        name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}" + tail
+                        continue
+                    near = years
+                else:
+                    values = _values(x)
+                    if x in _COUNTS:  # the numbers of the names here, not from a date
+                        if plain is None:
+                            plain = {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)}
+                        near = sorted(values[v] for v in plain if v in values)
+                    else:  # the words of the names here
+                        if words is None:
+                            words = {t.lower() for n in taken for t in _TOKEN.findall(n)}
+                        near = sorted(values[v] for v in words if v in values)
                 name += (near[floor(r.random() * len(near))] if near else x[floor(r.random() * len(x))]) + tail
         if name not in taken:
             return name
