@@ -178,24 +178,25 @@ def run(opts: GenerateOptions) -> Summary:
         with progress("generating", hi - lo) as bar:
             position = 0  # rows accepted so far, across both splits: the unsharded output's row number
             limit = 50 * goal + 1000
-            for row in stream if hi > 0 else ():
-                if row.index >= limit:
+            digest, add, write, advance = DigestSet.digest, seen.add, data.write, bar.advance
+            for index, side, question, answer, contextual, state in stream if hi > 0 else ():  # a Row
+                if index >= limit:
                     raise UsageError(f"only {position} distinct conversations found in {limit} tries; "
                                      f"allow more tools or longer conversations (--max-turns)")
-                if quota[row.side] is not None and taken[row.side] >= quota[row.side]:
+                if quota[side] is not None and taken[side] >= quota[side]:
                     continue
-                if not seen.add(DigestSet.digest(row.question)):
+                if not add(digest(question)):
                     summary.skipped_duplicates += 1
                     continue
-                taken[row.side] += 1
+                taken[side] += 1
                 position += 1
                 if position <= lo:
                     continue  # before this shard's slice: counted and remembered, not written
-                data.write(row.side, row.question, row.answer, row.state, row.index)
+                write(side, question, answer, state, index)
                 if states:
-                    states[row.side].write(json.dumps(row.state) + "\n")
-                summary.contextual += row.contextual
-                bar.advance()
+                    states[side].write(json.dumps(state) + "\n")
+                summary.contextual += contextual
+                advance()
                 if position >= hi:
                     break
         for w in states.values():

@@ -331,7 +331,7 @@ class RowWriter:
         if self.fmt == "csv":
             self.csv.writerow([question, answer])
         else:
-            self.f.write('{"question": ' + enc_str(question) + ', "answer": ' + enc_str(answer) + '}\n')
+            self.f.write(f'{{"question": {enc_str(question)}, "answer": {enc_str(answer)}}}\n')
         self.rows += 1
 
     def close(self) -> None:

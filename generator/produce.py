@@ -62,15 +62,14 @@ def _init(job: Job, loaded: tuple | None = None) -> None:
 
 def _make(indices) -> Iterator[Row]:
     job, engine = _job, _engine
-    seed, fraction = job.settings.seed, job.test_fraction
-    forms = engine.all_forms
+    seed, fraction, by_template, emit_state = job.settings.seed, job.test_fraction, job.by_template, job.emit_state
+    forms, conversation, new = engine.all_forms, engine.conversation, tuple.__new__
     for i in indices:
         side = side_of(i, seed, fraction)
-        d = engine.conversation(i, side if job.by_template else "any")
+        d = conversation(i, side if by_template else "any")
         q, a = to_row(d)
-        state = {"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()} \
-            if job.emit_state else None
-        yield Row(i, side, q, a, forms[d.turns[-1].form].contextual, state)
+        state = {"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()} if emit_state else None
+        yield new(Row, (i, side, q, a, forms[d.turns[-1].form].contextual, state))  # without Row's Python __new__
 
 
 def make_rows(start: int, end: int) -> list[Row]:

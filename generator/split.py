@@ -15,15 +15,17 @@ BLOCK = 20
 
 
 @lru_cache(maxsize=4096)
-def _test_positions(seed: int, block: int, k: int) -> frozenset[int]:
-    return frozenset(Rand(seed, 0x5B117, block).sample(range(BLOCK), k))
+def _block_sides(seed: int, block: int, test_fraction: float) -> tuple[str, ...]:
+    """The sides of the BLOCK indices from block * BLOCK on."""
+    k = math.floor((block + 1) * BLOCK * test_fraction + 1e-9) - math.floor(block * BLOCK * test_fraction + 1e-9)
+    if k <= 0:
+        return ("train",) * BLOCK
+    if k >= BLOCK:
+        return ("test",) * BLOCK
+    test = Rand(seed, 0x5B117, block).sample(range(BLOCK), k)
+    return tuple("test" if pos in test else "train" for pos in range(BLOCK))
 
 
 def side_of(index: int, seed: int, test_fraction: float) -> str:
     block, pos = divmod(index, BLOCK)
-    k = math.floor((block + 1) * BLOCK * test_fraction + 1e-9) - math.floor(block * BLOCK * test_fraction + 1e-9)
-    if k <= 0:
-        return "train"
-    if k >= BLOCK:
-        return "test"
-    return "test" if pos in _test_positions(seed, block, k) else "train"
+    return _block_sides(seed, block, test_fraction)[pos]  # a block's sides are worked out once
