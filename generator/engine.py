@@ -458,7 +458,10 @@ class Engine:
             if a is None or a.tool in self.reading:
                 return a
             # nor put anything into them (no .DS_Store copied into the folder made for the accountant)
-            if not any(v.__class__ is str and v in ours for v in a.args.values()):
+            for v in a.args.values():  # a loop: a generator reading `ours` would make it a cell, and a closure
+                if v.__class__ is str and v in ours:
+                    break
+            else:
                 return a
         return None
 
@@ -567,7 +570,10 @@ class Engine:
         text = turn.text
         if text[:1].islower():  # capitalised after the lead, unless it starts with a name
             first = text.split(" ", 1)[0]
-            if not any(v.__class__ is str and v and v in first for v in turn.args.values()):
+            for v in turn.args.values():  # a loop: a generator reading `first` would make it a cell, and a closure
+                if v.__class__ is str and v and v in first:
+                    break
+            else:
                 text = text[0].upper() + text[1:]
         return _with_text(turn, f"{lead} {text}")
 

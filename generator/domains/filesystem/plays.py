@@ -148,10 +148,10 @@ def prev_of(prev, tool: str):
 def a_text_file(fs, r: Rand, d=None, kinds=None) -> str | None:
     """A text file with something in it (a file just made empty has nothing to read, count or sort), of one
     of `kinds` (contents.kind_of) when given."""
-    here = fs.here
-    files = [n for n in fs.text_files() if here[n] != ""]
-    if kinds is not None:
-        files = [n for n in files if kind_of(n) in kinds]
+    here, files = fs.here, []
+    for n in fs.text_files():  # loops: a comprehension reading `here` or `kinds` makes them cells, and a closure
+        if here[n] != "" and (kinds is None or kind_of(n) in kinds):
+            files.append(n)
     files = seen(files, r, fs, d)
     return r.choice(files) if files else None
 
