@@ -402,16 +402,16 @@ class Engine:
             final = self._final_on(want, last, fs, d, r)
         step = last.text if final is not None else ""
         if final is None:  # off the session's objects: sparing what it made or worked on, as an aside does
-            final = (self._sparing(lambda: choose(FORMS[want], fs, d, r), turns) if sc is not None
+            final = (self._sparing(turns, choose, FORMS[want], fs, d, r) if sc is not None
                      else choose(FORMS[want], fs, d, r))
         if final is None:
             same_kind = self._same_kind(want in self.in_context, side == "test")
             if sc is not None:  # like an aside: a request that makes or removes nothing ("open x", "go back up"),
                 # sparing what the session made or worked on when it can (no new 'recipe-app.md' in a temp clean-up)
                 quiet = self._same_kind(want in self.in_context, side == "test", quiet=True)
-                final = self._sparing(lambda: pick(quiet, fs, d, r), turns) \
-                    or self._sparing(lambda: pick(same_kind, fs, d, r), turns) \
-                    or self._sparing(lambda: pick(self.menu, fs, d, r), turns)
+                final = self._sparing(turns, pick, quiet, fs, d, r) \
+                    or self._sparing(turns, pick, same_kind, fs, d, r) \
+                    or self._sparing(turns, pick, self.menu, fs, d, r)
             final = final or pick(same_kind, fs, d, r) or pick(self.menu, fs, d, r)
         if final is None:
             raise NoLegalRequest(f"conversation {index}: no request can be made at its last turn: the chosen tools "
@@ -448,17 +448,20 @@ class Engine:
         return (r.random() < self.ASIDE_CONTEXT and pick(self.aside_context_menu, fs, d, r)) \
             or pick(self.aside_menu, fs, d, r)
 
-    def _sparing(self, draw, turns: list):
-        """The first of up to three draws that changes nothing the session's own steps made or worked on, other
-        than by reading it (no "delete the folder we made" while building it, no overwriting the log under
-        investigation): what a final request off the session's plan may do.  None when none does."""
+    def _sparing(self, turns: list, draw, *args):
+        """The first of up to three draws, draw(*args), that changes nothing the session's own steps made or
+        worked on, other than by reading it (no "delete the folder we made" while building it, no overwriting
+        the log under investigation): what a final request off the session's plan may do.  None when none does."""
         ours = {t.subject[0] for t in turns if t.step and t.subject is not None}
-        for _ in range(3):
-            a = draw()
+        for _ in range(3):  # draw and its arguments, not a lambda: one would make _attempt's locals cells
+            a = draw(*args)
             if a is None or a.tool in self.reading:
                 return a
             # nor put anything into them (no .DS_Store copied into the folder made for the accountant)
-            if not any(v.__class__ is str and v in ours for v in a.args.values()):
+            for v in a.args.values():  # a loop: a generator reading `ours` would make it a cell, and a closure
+                if v.__class__ is str and v in ours:
+                    break
+            else:
                 return a
         return None
 
@@ -567,7 +570,10 @@ class Engine:
         text = turn.text
         if text[:1].islower():  # capitalised after the lead, unless it starts with a name
             first = text.split(" ", 1)[0]
-            if not any(v.__class__ is str and v and v in first for v in turn.args.values()):
+            for v in turn.args.values():  # a loop: a generator reading `first` would make it a cell, and a closure
+                if v.__class__ is str and v and v in first:
+                    break
+            else:
                 text = text[0].upper() + text[1:]
         return _with_text(turn, f"{lead} {text}")
 

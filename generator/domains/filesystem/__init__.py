@@ -55,7 +55,10 @@ def with_scenarios(grammar):
 def place_of(fs, where: str) -> str | None:
     """The folder at the top of the tree that is the scenario's place (its theme's folder)."""
     names = THEMES[where][0]
-    return next((n for n in fs.root.children if n in names), None)
+    for n in fs.root.children:  # a loop: a generator reading `names` would make it a cell, and itself, per call
+        if n in names:
+            return n
+    return None
 
 
 def parse_tool_list(text: str | None) -> tuple[str, ...]:

@@ -62,8 +62,12 @@ class Discourse:
 
     def listed_here(self, fs, *keys: str) -> set:
         """Names here that the conversation's calls listed under `keys` ('kept', 'made', 'renamed', ...)."""
-        here = fs.path()
-        return {n for key in keys for path, n in self.lists.get(key, ()) if path == here}
+        here, found = fs.path(), set()
+        for key in keys:  # loops: a comprehension reading `here` would make it a cell, and itself, per call
+            for path, n in self.lists.get(key, ()):
+                if path == here:
+                    found.add(n)
+        return found
 
     def kept(self, fs) -> set:
         """Names here this conversation made, wrote, renamed or put something into: what the user means to

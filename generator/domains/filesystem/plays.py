@@ -41,15 +41,21 @@ def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
     it", then "back it up") rather than wandering from file to file."""
     if d is not None:
         focus = d.focus
+        # plain loops: a comprehension using this frame's names makes them cells, and a function per call
         if focus is not None and focus.test is not None:
-            test = focus.test
-            names = [n for n in names if test(fs, d, n)]
-            if not names:
-                return names
+            test, kept = focus.test, []
+            for n in names:
+                if test(fs, d, n):
+                    kept.append(n)
+            if not kept:
+                return kept
+            names = kept
         mentioned = d.mentioned
         if mentioned and r.random() < FOCUS:
-            here = fs.path()
-            named = [n for n in names if (here, n) in mentioned]
+            here, named = fs.path(), []
+            for n in names:
+                if (here, n) in mentioned:
+                    named.append(n)
             if named:
                 return named
     shown = [n for n in names if n[0] != "."]  # names are never empty
@@ -142,10 +148,10 @@ def prev_of(prev, tool: str):
 def a_text_file(fs, r: Rand, d=None, kinds=None) -> str | None:
     """A text file with something in it (a file just made empty has nothing to read, count or sort), of one
     of `kinds` (contents.kind_of) when given."""
-    here = fs.here
-    files = [n for n in fs.text_files() if here[n] != ""]
-    if kinds is not None:
-        files = [n for n in files if kind_of(n) in kinds]
+    here, files = fs.here, []
+    for n in fs.text_files():  # loops: a comprehension reading `here` or `kinds` makes them cells, and a closure
+        if here[n] != "" and (kinds is None or kind_of(n) in kinds):
+            files.append(n)
     files = seen(files, r, fs, d)
     return r.choice(files) if files else None
 

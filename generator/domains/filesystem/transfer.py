@@ -13,8 +13,10 @@ def destinations(fs, r, d, dirs: list[str]) -> list[str]:
     folder it is filling), when there is one: always for a step of the session, mostly otherwise."""
     if d.focus is not None or r.random() < FOCUS:
         here, mentioned = fs.path(), d.mentioned
-        made = d.made_here(fs)
-        ours = [x for x in dirs if x in made or (here, x) in mentioned]
+        made, ours = d.made_here(fs), []
+        for x in dirs:  # a loop: a comprehension reading these would make them cells, and a closure per call
+            if x in made or (here, x) in mentioned:
+                ours.append(x)
         if ours:
             return ours
     return dirs
