@@ -375,7 +375,7 @@ class Engine:
                 d.focus = None
             if action is None:
                 step = ""
-                if sc is not None and t > 0:
+                if sc is not None:  # the first turn too: a session's unrelated request only looks
                     action = self._aside(fs, d, r)
                     if action is None:
                         continue  # no aside fits the session here: one turn fewer

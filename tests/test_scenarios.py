@@ -132,8 +132,11 @@ def test_scenario_loader_reports_problems_as_grammar_errors(tmp_path):
 def test_an_aside_in_a_session_only_looks():
     """An unrelated request stays where the session is and changes nothing: a stray deletion or move ("the
     same goes for kent_portrait.jpg" in a session that keeps the real photos), a new folder or a copy into
-    another one works against it."""
-    asides = [t for d in _dialogues(800, tools=PRESETS["all"]) if d.scenario for t in d.turns[1:-1] if t.step == ""]
+    another one works against it.  The first request too ("I'd like to get rid of temp." before a session in
+    'journal' started)."""
+    asides = [t for d in _dialogues(800, tools=PRESETS["all"]) if d.scenario for t in d.turns[:-1] if t.step == ""]
+    assert sum(1 for d in _dialogues(800, tools=PRESETS["all"]) if d.scenario and len(d.turns) > 1
+               and d.turns[0].step == "") > 30
     assert len(asides) > 200
     assert {t.tool for t in asides} <= {"ls", "cat", "grep", "wc", "sort", "tail", "diff", "du", "find", "pwd"}
 
@@ -424,3 +427,20 @@ def test_a_to_do_list_is_written_into_the_file_made_for_it_and_gone_names_stay_g
     assert "minutes_v2.txt" in names  # the next version, usually
     assert "minutes_v2.txt" not in {new_name_for(FileSystem(root), "minutes_v1.txt", False, Rand(k), copy=True,
                                                  gone=frozenset({"minutes_v2.txt"})) for k in range(60)}
+
+
+def test_the_same_for_x_opens_a_file_not_read_before():
+    """"And what about access.log?" after access.log was read two requests before reads it again for nothing:
+    "the same for x" is about the next file, never one read in that folder already."""
+    checked = 0
+    for d in _dialogues(3000) + _dialogues(3000, tools=PRESETS["all"]):
+        read: set = set()
+        for t in d.turns:
+            if t.form == "cat.same":
+                checked += 1
+                assert t.args["file_name"] not in read, [(x.tool, x.args) for x in d.turns]
+            if t.tool == "cd":
+                read = set()  # (read per folder: a cd changes where "the same for x" looks)
+            elif t.tool == "cat":
+                read.add(t.args["file_name"])
+    assert checked > 100

@@ -17,7 +17,7 @@ class Discourse:
     prev: Action | None = None
     prev_path: str = ""
     prev_notes: dict = field(default_factory=dict)  # discourse key -> value the previous call noted
-    lists: dict = field(default_factory=dict)  # key ('made', 'touched') -> [(folder path, name), ...] in order
+    lists: dict = field(default_factory=dict)  # key ('made', 'touched', 'read') -> [(folder path, name), ...] in order
     gone: set = field(default_factory=set)  # (folder path, name) removed or moved away
     mentioned: set = field(default_factory=set)  # (folder path, name) any call has named: what a session is about
     focus: object = None  # (fs, d, name) -> bool: what the scenario's current step acts on (None: anything)

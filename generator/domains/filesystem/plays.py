@@ -34,11 +34,12 @@ def first_legal(r: Rand, n: int, ok) -> int | None:
 FOCUS = 0.75  # how often a request is about something the conversation has named already (when it can be)
 
 
-def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
+def seen(names: list[str], r: Rand, fs=None, d=None, named_first: bool = True) -> list[str]:
     """Mostly the names a plain `ls` shows: people seldom ask about dot-files they have not listed.  Given
     the discourse: only what the scenario's current step acts on (its focus), and mostly the names the
     conversation already named: a session keeps working on its things ("open notes.txt", then "search
-    it", then "back it up") rather than wandering from file to file."""
+    it", then "back it up") rather than wandering from file to file.  Not `named_first` for "the same for
+    x": x is the next thing, not one the conversation has had already (not "what about access.log?" again)."""
     if d is not None:
         focus = d.focus
         # plain loops: a comprehension using this frame's names makes them cells, and a function per call
@@ -51,7 +52,7 @@ def seen(names: list[str], r: Rand, fs=None, d=None) -> list[str]:
                 return kept
             names = kept
         mentioned = d.mentioned
-        if mentioned and r.random() < FOCUS:
+        if named_first and mentioned and r.random() < FOCUS:
             here, named = fs.path(), []
             for n in names:
                 if (here, n) in mentioned:

@@ -103,7 +103,7 @@ def same_into(form: str, into_forms: tuple[str, ...]):
         if not fs.is_dir(dst):
             return None
         done = prev.args["source"]
-        s = one(r, seen([s for s in fs.names() if s != done and movable_into(fs, s, dst)], r, fs, d))
+        s = one(r, seen([s for s in fs.names() if s != done and movable_into(fs, s, dst)], r, fs, d, named_first=False))
         return None if s is None else Action(form, tool, {"source": s, "destination": dst}, {"src": s}, subject(fs, s))
     return play
 
@@ -116,7 +116,7 @@ def into_made(form: str):
         made = d.made_folder(fs)
         if not made:
             return None
-        s = one(r, seen([s for s in fs.files() if movable_into(fs, s, made)], r, fs, d))
+        s = one(r, seen([s for s in fs.files() if movable_into(fs, s, made)], r, fs, d, named_first=False))
         return None if s is None else Action(form, tool, {"source": s, "destination": made}, {"src": s}, (s, False))
     return play
 

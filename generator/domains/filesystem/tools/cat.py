@@ -29,7 +29,8 @@ def play_same(fs, d, prev, r):
     p = prev_of(prev, "cat")
     if p is None:
         return None
-    files = seen([n for n in fs.text_files() if n != p.args["file_name"]], r, fs, d)
+    read = d.listed_here(fs, "read")  # the previous file and every other one read here already
+    files = seen([n for n in fs.text_files() if n not in read], r, fs, d, named_first=False)
     n = one(r, files)
     return None if n is None else _act("cat.same", n, {"file": n})
 
@@ -39,7 +40,7 @@ def play_copy(fs, d, prev, r):
     return _act("cat.copy", n, {}) if n and fs.is_text_file(n) else None
 
 
-IT = (("it", "file_name"),)
+IT = (("it", "file_name"), ("read", "file_name"))  # "read": what "and what about x?" does not open again
 TOOL = Tool(
     "cat", "Display the contents of a file from the current directory.",
     (Param("file_name", "string", FILE, "The name of the file to display."),),

@@ -35,7 +35,7 @@ def play_same(fs, d, prev, r):
     if p is None:
         return None
     pattern = p.args["pattern"]
-    files = seen([n for n in fs.text_files() if n != p.args["file_name"] and pattern in fs.text(n)], r, fs, d)
+    files = seen([n for n in fs.text_files() if n != p.args["file_name"] and pattern in fs.text(n)], r, fs, d, named_first=False)
     if not files:
         return None
     n = r.choice(files)

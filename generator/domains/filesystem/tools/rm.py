@@ -39,7 +39,7 @@ def play_it(fs, d, prev, r):
 def play_same(fs, d, prev, r):
     if prev_of(prev, "rm") is None:
         return None
-    n = one(r, seen(_removable(fs, d), r, fs, d))
+    n = one(r, seen(_removable(fs, d), r, fs, d, named_first=False))
     return None if n is None else _act("rm.same", n, {"target": n}, subject(fs, n))
 
 
