@@ -33,7 +33,7 @@ from .hashset import DigestSet
 from .formats.writer import CHOICES, DatasetWriter, canonical
 from .outdir import OutputError, Staged, prepare, refuse_overlap, write_error
 from .domains.filesystem.discourse import Discourse
-from .planner import Action, menu, pick, record
+from .planner import Action, menu, pick
 from .forms import FORMS
 from .rng import Rand
 from .progress import progress
@@ -361,7 +361,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
             form = _guess_form(tool, args, fs)
             path = fs.path()
             fs.apply(tool, args)
-            record(d, Action(form, tool, args, {}), path, FORMS[form])
+            d.record(Action(form, tool, args, {}), path, FORMS[form].notes)
     except IllegalCall:
         return None
     users, calls = list(seed.users), list(seed.calls)
@@ -374,7 +374,7 @@ def continuation(seed: Seed, g: grammar_mod.Grammar, forms: tuple, r: Rand) -> S
         calls.append((action.tool, action.args))
         path = fs.path()
         fs.apply(action.tool, action.args)
-        record(d, action, path, FORMS[action.form])
+        d.record(action, path, FORMS[action.form].notes)
     return Seed(seed.line, users, calls, seed.modeled)
 
 

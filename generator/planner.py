@@ -11,7 +11,7 @@ from math import floor
 from .domains.base import Action, Form
 from .rng import Rand
 
-__all__ = ["Action", "choose", "menu", "pick", "record"]
+__all__ = ["Action", "choose", "menu", "pick"]
 
 
 def _prev(d, state):
@@ -22,11 +22,6 @@ def _prev(d, state):
 def choose(form: Form, state, d, r: Rand) -> Action | None:
     """One legal way to play `form` now, chosen uniformly, or None."""
     return form.play(state, d, _prev(d, state), r)
-
-
-def record(d, action: Action, path: str, form: Form) -> None:
-    """Note in the discourse what `action` (played in folder `path`) lets later turns refer to."""
-    d.record(action, path, form.notes)
 
 
 Menu = tuple  # plays grouped by tool, tools in name order: what pick() draws from (see menu())
