@@ -28,7 +28,9 @@ def enc_args(args: dict) -> str:
         if key is None:
             if k.__class__ is not str:
                 return _enc(args)
-            key = _KEYS[k] = enc_str(k) + ": "
+            key = enc_str(k) + ": "
+            if len(_KEYS) < 1024:  # a run's tools have a few dozen names; a dataset read by augment may have any
+                _KEYS[k] = key
         if v.__class__ is str:
             parts.append(key + enc_str(v))
         elif v is True:
