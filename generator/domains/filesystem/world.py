@@ -496,8 +496,8 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
 def _seeded(name: str, r: Rand) -> Recipe:
     """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
     only if a request reads it."""
-    # Recipe(...) without its Python __new__
-    return _new_tuple(Recipe, (_FLAVOURS[name] or flavour_of(name) or "binary", r.key(), 0))
+    # Recipe(...) without its Python __new__; a name without holes is its own shape, so the table knows it
+    return _new_tuple(Recipe, (_FLAVOURS[name], r.key(), 0))
 
 
 _new_tuple = tuple.__new__
