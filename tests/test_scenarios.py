@@ -444,3 +444,13 @@ def test_the_same_for_x_opens_a_file_not_read_before():
             elif t.tool == "cat":
                 read.add(t.args["file_name"])
     assert checked > 100
+
+
+def test_a_rename_step_names_the_file_in_its_own_shapes():
+    """A session that renames documents "so their names say where each one stands" names them so
+    (newsletter_timeline_final.md), not newsletter_timeline_new.md: its step's `-> {stem}_final{ext} ...`
+    shapes name the renamed file after the old one."""
+    renamed = [t.args["destination"] for d in _dialogues(3000) if d.scenario == "name-by-status"
+               for t in d.turns if t.form in ("mv.rename", "mv.it_rename") and t.step]
+    assert len(renamed) > 30
+    assert all(n.rsplit(".", 1)[0].endswith(("_final", "_draft", "_approved")) for n in renamed), renamed

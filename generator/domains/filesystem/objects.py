@@ -11,6 +11,8 @@ A filter is one or more words, any of which may match ("log notes" is a log or a
   a pattern with * ? or [ ]             names like it, case ignored: *.tmp, IMG_*, 20??
 For a step that makes something (mkdir, touch, echo), the words after `->` are the shapes of the new name,
 as in data/themes_en.txt: `-> archive_{y} old-reports` ({y} a year, {m} a month, {topic} a topic...).
+For a step that renames or copies a file, shapes with {stem} and {ext} (the old name's parts) name the new
+one: `-> {stem}_final{ext} {stem}_draft{ext}` (report_new.docx becomes report_final.docx).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from typing import NamedTuple
 
 from .contents import kind_of
 from ...rng import Rand
-from .world import BAD_NAME_RE, THEMES, fill_shape, year_of
+from .world import BAD_NAME_RE, OLD_NAME_HOLES, THEMES, fill_shape, year_of
 
 
 class Focus(NamedTuple):
@@ -31,6 +33,7 @@ class Focus(NamedTuple):
     test: object
     shapes: tuple
     holds: tuple | None = None
+    renames: tuple = ()  # the shapes that name a renamed or copied file after the old one ({stem}_final{ext})
 
 _KINDS = ("log", "csv", "notes", "code", "config")
 _MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv wav m4a flac aac webm psd ai eps "
@@ -154,7 +157,7 @@ def problem(words: str, where: str | None) -> str | None:
         if len(w) > 100:
             return f"the name shape {w[:20]!r}... is longer than 100 characters"
         for k in range(3):
-            name = fill_shape(w, Rand(k, 0x5A4E))
+            name = OLD_NAME_HOLES.sub("x", fill_shape(w, Rand(k, 0x5A4E)))  # {stem}_final{ext}: the old name's parts
             if "{" in name or "}" in name or BAD_NAME_RE.search(name) or name in (".", ".."):
                 return f"the name shape {w!r} has an unknown hole or makes an illegal name ({name!r})"
     for w in words.split():
@@ -173,11 +176,12 @@ def problem(words: str, where: str | None) -> str | None:
 def compile_filter(words: str, where: str | None) -> Focus | None:
     """The Focus of `words` (checked by problem() first); None for ''."""
     words, _, names = words.partition("->")
-    shapes = tuple(names.split())
+    shapes = tuple(x for x in names.split() if not OLD_NAME_HOLES.search(x))
+    renames = tuple(x for x in names.split() if OLD_NAME_HOLES.search(x))
     tests = [_test(w, where) for w in _patterns_first(words.split())]
-    if not tests and not shapes:
+    if not tests and not shapes and not renames:
         return None
-    return Focus(_any_of(tests) if tests else None, shapes, _holds(words.split(), where))
+    return Focus(_any_of(tests) if tests else None, shapes, _holds(words.split(), where), renames)
 
 
 PLACES = frozenset(THEMES)

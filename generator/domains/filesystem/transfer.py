@@ -63,7 +63,7 @@ def rename(form: str):
             return None
         src = r.choice(srcs)
         is_dir = fs.is_dir(src)
-        dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=d.gone_here(fs))
+        dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=d.gone_here(fs), d=d)
         return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
     return play
 
@@ -87,7 +87,7 @@ def it_rename(form: str):
         it = d.it(fs)
         if not it or tool == "mv" and it[0] in d.listed_here(fs, "renamed"):
             return None
-        dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=d.gone_here(fs))
+        dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=d.gone_here(fs), d=d)
         return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
     return play
 

@@ -543,7 +543,7 @@ def _by_extension() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-_SELF = re.compile(r"\{(?:stem|ext|name)\}")
+_SELF = OLD_NAME_HOLES = re.compile(r"\{(?:stem|ext|name)\}")  # a derived name's parts of the old one
 # a status a name already carries: report_final, notes_old, site-copy, draft_v2 is a version (kept), photo_small
 _STATUS = re.compile(r"[_-](?:old|new|backup|final|draft|copy|edited|clean|reviewed|signed|small|original|archived|"
                      r"orig|bak|tmp)$", re.I)
@@ -572,21 +572,22 @@ def _renames(kind: str) -> tuple[str, ...]:
     return tuple(x for x in shapes if not _DUPLICATE.search(x)) or tuple(_COPIES["default"][:2])
 
 
-def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
+def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] = ()) -> str:
     """A name made from `like`, as people name a copy or a new version: report.docx -> report_final.docx,
     report_v2.docx, report-copy.docx; config.yaml -> config.yaml.bak, config.old.yaml.  For a rename
-    (`copy` false) only names that do not say "a copy of"."""
+    (`copy` false) only names that do not say "a copy of".  `own`: the shapes to use instead (a scenario
+    step's, {stem}_final{ext}: a session that marks documents final or draft names them so)."""
     stem, ext = _split(like)
     # a name that says where the file stands says it once: config_old.py becomes config_new.py, not
     # config_old_new.py (the original's word goes, the new one comes)
     bare = _STATUS.sub("", stem) or stem
     self_parts = {"{stem}": bare, "{ext}": ext, "{name}": like if bare == stem else bare + ext}
     kind = _copy_kind(like, ext)
-    shapes = _copies(kind) if copy else _renames(kind)
+    shapes = own or (_copies(kind) if copy else _renames(kind))
     m = _VERSIONED.match(stem)
     dated = _DIGITS.search(stem) is not None
     for _ in range(12):
-        if m and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
+        if m and not own and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
             name = m.group(1) + str(int(m.group(2)) + 1) + ext
         else:
             shape = shapes[floor(r.random() * len(shapes))]
@@ -607,7 +608,7 @@ def _derived(like: str, taken, r: Rand, copy: bool = True) -> str:
     return f"{stem}-{n}{ext}"
 
 
-def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False) -> str:
+def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False, own: tuple[str, ...] = ()) -> str:
     """A fresh file name not in `taken`.  With `like` (the file copied or renamed, or the kind of file
     wanted), a name derived from it (report_final.docx, config.yaml.bak; names that say "copy" only when
     `copy`) or another of its type; without, a new file a person would make (notes.txt, todo.md,
@@ -617,8 +618,8 @@ def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False) -
         if like not in taken and r.chance(0.5):
             return like
         same_type = _by_extension().get(ext) if ext else None
-        if like in taken or not same_type:  # a copy or a new name is made from the original's
-            return _derived(like, taken, r, copy)
+        if like in taken or not same_type:  # a copy or a new name is made from the original's (`own`: see _derived)
+            return _derived(like, taken, r, copy, own)
         return _fresh(same_type, taken, r, "untitled-{}" + ext)
     if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
         names = list(taken) if taken.__class__ is dict else sorted(taken)  # a set's order varies by run
