@@ -19,9 +19,18 @@ def _prev(d, state):
     return d.prev if d.prev_path == state.path() else None
 
 
+def _again(a: Action, prev) -> bool:
+    """Whether `a` asks for exactly the previous call, in the same folder: nothing has changed since, so it
+    would tell the user nothing new ("open server.log", then "read server.log to me")."""
+    return prev is not None and a.tool == prev.tool and a.args == prev.args
+
+
 def choose(form: Form, state, d, r: Rand) -> Action | None:
-    """One legal way to play `form` now, chosen uniformly, or None."""
-    return form.play(state, d, _prev(d, state), r)
+    """One legal way to play `form` now, chosen uniformly, or None (also when it would repeat the previous
+    call)."""
+    prev = _prev(d, state)
+    a = form.play(state, d, prev, r)
+    return None if a is None or _again(a, prev) else a
 
 
 Menu = tuple  # plays grouped by tool, tools in name order: what pick() draws from (see menu())
@@ -39,7 +48,8 @@ def menu(forms) -> Menu:
 def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     """A random legal action from a menu(): a tool uniformly among those with a legal form, then a form
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
-    plays gives the same distribution as listing all, at a fraction of the cost."""
+    plays gives the same distribution as listing all, at a fraction of the cost.  A play that would repeat
+    the previous call counts as not playable."""
     prev = _prev(d, state)
     rnd = r.random  # r.below(n) is floor(rnd() * n), inlined: this loop runs for every request
     # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
@@ -53,7 +63,7 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
         while m:
             j = floor(rnd() * m)
             a = left[j](state, d, prev, r)
-            if a is not None:
+            if a is not None and not _again(a, prev):
                 return a
             m -= 1
             left[j] = left[m]

@@ -454,3 +454,14 @@ def test_a_rename_step_names_the_file_in_its_own_shapes():
                for t in d.turns if t.form in ("mv.rename", "mv.it_rename") and t.step]
     assert len(renamed) > 30
     assert all(n.rsplit(".", 1)[0].endswith(("_final", "_draft", "_approved")) for n in renamed), renamed
+
+
+def test_no_request_repeats_the_call_just_made():
+    """"What does server.log say?", then "Could you read server.log aloud to me?": nothing changed in between,
+    so the second tells the user nothing (cd aside: 'go back up' twice climbs two folders)."""
+    pairs = 0
+    for d in _dialogues(3000) + _dialogues(2000, tools=PRESETS["all"]):
+        for a, b in zip(d.turns, d.turns[1:]):
+            pairs += 1
+            assert a.tool == "cd" or (a.tool, a.args) != (b.tool, b.args), [(t.tool, t.args) for t in d.turns]
+    assert pairs > 5000
