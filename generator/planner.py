@@ -53,12 +53,13 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     prev = _prev(d, state)
     rnd = r.random  # r.below(n) is floor(rnd() * n), inlined: this loop runs for every request
     # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
-    # that fails is overwritten by the last untried one
-    tools = list(groups)
+    # that fails is overwritten by the last untried one (in a copy, made at the first failure: most picks
+    # play their first try)
+    tools = groups
     n = len(tools)
     while n:
         i = floor(rnd() * n)
-        left = list(tools[i])
+        left = tools[i]
         m = len(left)
         while m:
             j = floor(rnd() * m)
@@ -66,7 +67,11 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
             if a is not None and not _again(a, prev):
                 return a
             m -= 1
+            if left.__class__ is tuple:
+                left = list(left)
             left[j] = left[m]
         n -= 1
+        if tools is groups:
+            tools = list(groups)
         tools[i] = tools[n]
     return None
