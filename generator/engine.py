@@ -107,7 +107,7 @@ class Engine:
     __slots__ = ("s", "keep_start", "g", "domain", "all_forms", "in_context", "exact", "notes", "forms", "menu",
                  "context_menu", "creating", "removing", "aside_menu", "aside_context_menu", "setup_menus",
                  "_fallback", "_say_lines", "_why_lines", "setup", "setup_tools", "scenarios", "sessions_for",
-                 "making", "reading", "contextual", "direct", "surfaces", "phase", "length_phase")
+                 "making", "reading", "moving", "contextual", "direct", "surfaces", "phase", "length_phase")
 
     def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True,
                  domain: Domain = FILESYSTEM) -> None:
@@ -153,6 +153,9 @@ class Engine:
         self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
         # tools that change nothing: the only ones an aside may use on what the session works on
         self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
+        # tools that change where later calls act (cd): one of them on nothing in particular (going back up)
+        # serves no purpose a session could give, so it never ends with a why line
+        self.moving = frozenset(n for n, t in domain.tools.items() if t.moves)
         sched = Rand(settings.seed, 0x5C4ED)
         self.contextual = sched.shuffled(sorted(f.name for f in usable if f.contextual))
         self.direct = sched.shuffled(sorted(f.name for f in usable if not f.contextual))
@@ -537,9 +540,12 @@ class Engine:
             if lines is None:
                 lines = self._why_lines[key] = tuple(x for x in sc.why if x[1] <= have)
             used: set = set()  # never the same reason twice in a session
+            moving = self.moving
             for t in whys:
                 if t == at or len(used) == len(lines):
                     continue  # it says what the session is for already
+                if turns[t].subject is None and turns[t].tool in moving:
+                    continue  # "go back up. I need the disk space back." gives a reason for nothing
                 # a reason that names the session's file or folder goes only with a request about it
                 values = turns[t].args.values()
                 tool = turns[t].tool  # and one written for some tools only ("why (mv cp): ...") ends a request of them

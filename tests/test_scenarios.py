@@ -405,6 +405,22 @@ def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):
     assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20, seen
 
 
+def test_going_back_up_never_ends_with_a_why_line(tmp_path):
+    """A reason of the session ends requests that act on something, never a move back up: "Return to the folder
+    above. Honestly, most of it is stuff I'll never look at again." gives a reason for nothing."""
+    g = _broken(tmp_path, "[t]\nwhere: downloads\nsay: Tidying {{ place }}.\nwhy: Tidy is good.\n"
+                          "why: Tidy is better.\nwhy: Tidy is best.\n"
+                          "- cd.direct: where\n- ls\n- cd*\n- ls\n- mkdir: -> keep\n- cd\n")
+    domain, grammar = load(grammar_dir=g)
+    seen = Counter()
+    eng = Engine(Settings(seed=3), grammar, domain=domain)
+    for i in range(400):
+        for t in eng.conversation(i).turns:
+            up = t.tool == "cd" and t.args["folder"] == ".."
+            seen[up, "Tidy is" in t.text] += 1
+    assert seen[True, True] == 0 and seen[True, False] > 20 and seen[False, True] > 100, seen
+
+
 def test_a_to_do_list_is_written_into_the_file_made_for_it_and_gone_names_stay_gone():
     """A write-todo session writes its tasks into the file it made (a final request's setup plays the
     session's own step rather than writing a new episode_list.csv); and no new name brings back one the
