@@ -405,6 +405,16 @@ def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):
     assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20, seen
 
 
+def test_a_session_seldom_ends_making_something_off_its_steps():
+    """A session's last request makes something of its own steps: not "config.yaml with 'timeout: 846' in
+    it" ending a new journal (a step on the file the session made offered echo.new, which can only make
+    another), nor a note written into a config back-up (a step on its config files offered echo.new too)."""
+    eng = Engine(Settings(seed=8, tools=PRESETS["all"]), GRAMMAR, domain=DOMAIN)
+    off = [d for d in (eng.conversation(i) for i in range(1500))
+           if d.scenario and not d.turns[-1].step and d.turns[-1].form in eng.creating]
+    assert len(off) <= 3, [(d.scenario, d.turns[-1].text) for d in off]
+
+
 def test_going_back_up_never_ends_with_a_why_line(tmp_path):
     """A reason of the session ends requests that act on something, never a move back up: "Return to the folder
     above. Honestly, most of it is stuff I'll never look at again." gives a reason for nothing."""
