@@ -19,7 +19,7 @@ from math import floor  # an index drawn is floor(r.random() * n), as in Rand.ch
 from pathlib import Path
 
 from ...rng import Rand
-from .contents import Recipe, flavour_of, is_text, kind_of
+from .contents import flavour_of, is_text, kind_of
 from .state import Dir, PendingDir
 
 
@@ -343,7 +343,7 @@ def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None
         shape = shapes[floor(rnd() * len(shapes))]
         name = _fill(shape, r, y, m)
         if name not in kids:
-            kids[name] = _new_tuple(Recipe, (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0))
+            kids[name] = (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0)  # its recipe
             return
 
 
@@ -429,13 +429,13 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
         for _ in range(2 - have):
             _add_file(shapes, kids, r, year, month)
     if rnd() < 0.5:  # a second version of a text file: what `diff` compares
-        texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
+        texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
         if texts:
             first = texts[floor(rnd() * len(texts))]
             other = _second_version(first, r)
             if other not in kids:
                 kind, key, _ = kids[first]
-                kids[other] = _new_tuple(Recipe, (kind, key, 1))
+                kids[other] = (kind, key, 1)
     if rnd() < 0.2:
         _add_file(_SUB_HIDDEN[theme], kids, r)
     if depth_left > 0 and rnd() < 0.25:  # an empty folder: what `rmdir` removes
@@ -493,14 +493,11 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     return root
 
 
-def _seeded(name: str, r: Rand) -> Recipe:
+def _seeded(name: str, r: Rand) -> tuple:
     """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
     only if a request reads it."""
-    # Recipe(...) without its Python __new__; a name without holes is its own shape, so the table knows it
-    return _new_tuple(Recipe, (_FLAVOURS[name], r.key(), 0))
-
-
-_new_tuple = tuple.__new__
+    # a name without holes is its own shape, so the table knows it
+    return (_FLAVOURS[name], r.key(), 0)
 
 
 # ---- names for new things ------------------------------------------------------------------------------
