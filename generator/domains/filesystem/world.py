@@ -463,11 +463,13 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     root = Dir(_fill(ROOT_NAMES[floor(rnd() * len(ROOT_NAMES))], r))
     kids = root.children
     depth = 2 + floor(rnd() * 3)  # levels below the root: 2..4
-    themes = r.sample(_THEME_NAMES, 3 + floor(rnd() * 3))
     place = theme
-    if theme is not None:  # the place comes first, instead of itself or of the last theme drawn
-        themes.remove(theme) if theme in themes else themes.pop()
-        themes.insert(0, theme)
+    themes = [] if theme is None else [theme]  # the place comes first
+    n = 3 + floor(rnd() * 3)
+    while len(themes) < n:  # distinct themes, drawn until there are n (3-5 of 16: a repeat is rare)
+        theme = _THEME_NAMES[floor(rnd() * len(_THEME_NAMES))]
+        if theme not in themes:
+            themes.append(theme)
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
         name = folders[floor(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
@@ -485,12 +487,18 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         _add_file(shapes, kids, r)
     for name in r.sample(HIDDEN_FILES, 1 + floor(rnd() * 3)):
         kids[name] = _seeded(name, r)
-    if rnd() < 0.5:
-        hidden_name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
-        hidden = root.add_dir(hidden_name)
-        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + floor(rnd() * 2)):
-            hidden.add_file(name, _seeded(name, r))
+    if rnd() < 0.5:  # a program's folder (.ssh, .config): hardly ever opened, so filled on its first look
+        name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
+        kids[name] = PendingDir(name, root, (_fill_hidden, (r.key(),)))
     return root
+
+
+def _fill_hidden(d: Dir, key: int) -> None:
+    """Fill hidden folder `d` (.ssh) with one or two of the files such a folder holds (config, known_hosts)."""
+    r = Rand(key)
+    kids = d.children
+    for name in r.sample(_HIDDEN_DIR_FILES[d.name], 1 + r.below(2)):
+        kids[name] = _seeded(name, r)
 
 
 def _seeded(name: str, r: Rand) -> tuple:
