@@ -1,8 +1,8 @@
 """What files hold: seeded, realistic text by kind (log lines, CSV rows, notes, code, config), made only
 when something reads it, so that grep patterns, tail counts, wc, sort and diff are grounded.
 
-A seeded file holds a `Recipe` (kind, key, variant) until its text is needed; `text_of` turns it into
-text.  The same recipe always gives the same text; a recipe's variant 1 differs from variant 0 in a
+A seeded file holds a recipe, the plain tuple (kind, key, variant), until its text is needed; `text_of`
+turns it into text.  The same recipe always gives the same text; a recipe's variant 1 differs from variant 0 in a
 line or two (the second version of a draft), which is what a `diff` of two versions should find.
 Media and office files are not text: their placeholder is never read, searched, counted or sorted.
 """
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from math import floor  # a value drawn is floor(r.random() * n), as in Rand.below (see rng.py)
-from typing import NamedTuple
-
 from ...rng import Rand
 
 
-class Recipe(NamedTuple):
-    kind: str
-    key: int
-    variant: int = 0
+def Recipe(kind: str, key: int, variant: int = 0) -> tuple:
+    """A seeded file's content: (kind, key, variant).  A plain tuple, which a file's content is only as a
+    recipe (`v.__class__ is tuple`): a tree makes a dozen per conversation, and a tuple subclass (a
+    NamedTuple) costs ten times as much to make.  The tree's own code writes the tuple."""
+    return (kind, key, variant)
 
 
 TEXT_EXTENSIONS = {
@@ -224,8 +223,8 @@ def placeholder(name: str) -> str:
 
 def text_of(value) -> str:
     """A file's text, making a seeded file's text from its recipe."""
-    if value.__class__ is Recipe:
-        return make_text(value.kind, value.key, value.variant)
+    if value.__class__ is tuple:  # a recipe
+        return make_text(*value)
     return value
 
 

@@ -3,13 +3,14 @@ the tool's own module (tools/<name>.py); this module only dispatches to it.
 
 Semantics follow the public reference simulator of this tool set (BFCL's GorillaFileSystem), kept to the
 subset on which it is unambiguous: every call acts on the current folder, names never hold a path or any
-of |/\\?%*:"<>.  A file is its content: a str, or a contents.Recipe until something reads it.
+of |/\\?%*:"<>.  A file is its content: a str, or a recipe (contents.Recipe: a tuple)
+until something reads it.
 """
 from __future__ import annotations
 
 import re
 
-from .contents import Recipe, kind_of, placeholder, text_of
+from .contents import kind_of, placeholder, text_of
 
 BAD_NAME_CHARS = frozenset('|/\\?%*:"<>')
 
@@ -25,7 +26,7 @@ class Dir:
     def __init__(self, name: str, parent: "Dir | None" = None) -> None:
         self.name = name
         self.parent = parent
-        # name -> Dir (a folder) or a file's content (str or Recipe); insertion order is listing order
+        # name -> Dir (a folder) or a file's content (str, or a recipe tuple); insertion order is listing order
         self.children: dict = {}
         self._pending = None  # (fill, args) while a PendingDir
 
@@ -63,7 +64,7 @@ class Dir:
                 contents[k] = v.to_gorilla()
             else:
                 text = text_of(v)
-                if v.__class__ is Recipe and not text:
+                if v.__class__ is tuple and not text:  # a recipe
                     text = placeholder(k)
                 contents[k] = {"type": "file", "content": text}
         return {"type": "directory", "contents": contents}
@@ -154,7 +155,7 @@ class FileSystem:
     def text(self, name: str) -> str:
         """The text of file `name` here (made from its recipe the first time, then kept)."""
         v = self.here[name]
-        if v.__class__ is Recipe:
+        if v.__class__ is tuple:  # a recipe
             v = self.here[name] = text_of(v)
         return v
 

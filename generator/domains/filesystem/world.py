@@ -19,7 +19,7 @@ from math import floor  # an index drawn is floor(r.random() * n), as in Rand.ch
 from pathlib import Path
 
 from ...rng import Rand
-from .contents import Recipe, flavour_of, is_text, kind_of
+from .contents import flavour_of, is_text, kind_of
 from .state import Dir, PendingDir
 
 
@@ -343,7 +343,7 @@ def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None
         shape = shapes[floor(rnd() * len(shapes))]
         name = _fill(shape, r, y, m)
         if name not in kids:
-            kids[name] = _new_tuple(Recipe, (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0))
+            kids[name] = (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0)  # its recipe
             return
 
 
@@ -429,13 +429,13 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
         for _ in range(2 - have):
             _add_file(shapes, kids, r, year, month)
     if rnd() < 0.5:  # a second version of a text file: what `diff` compares
-        texts = [k for k, v in kids.items() if v.__class__ is Recipe and v.kind != "binary"]
+        texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
         if texts:
             first = texts[floor(rnd() * len(texts))]
             other = _second_version(first, r)
             if other not in kids:
                 kind, key, _ = kids[first]
-                kids[other] = _new_tuple(Recipe, (kind, key, 1))
+                kids[other] = (kind, key, 1)
     if rnd() < 0.2:
         _add_file(_SUB_HIDDEN[theme], kids, r)
     if depth_left > 0 and rnd() < 0.25:  # an empty folder: what `rmdir` removes
@@ -463,11 +463,13 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
     root = Dir(_fill(ROOT_NAMES[floor(rnd() * len(ROOT_NAMES))], r))
     kids = root.children
     depth = 2 + floor(rnd() * 3)  # levels below the root: 2..4
-    themes = r.sample(_THEME_NAMES, 3 + floor(rnd() * 3))
     place = theme
-    if theme is not None:  # the place comes first, instead of itself or of the last theme drawn
-        themes.remove(theme) if theme in themes else themes.pop()
-        themes.insert(0, theme)
+    themes = [] if theme is None else [theme]  # the place comes first
+    n = 3 + floor(rnd() * 3)
+    while len(themes) < n:  # distinct themes, drawn until there are n (3-5 of 16: a repeat is rare)
+        theme = _THEME_NAMES[floor(rnd() * len(_THEME_NAMES))]
+        if theme not in themes:
+            themes.append(theme)
     for i, theme in enumerate(themes):
         folders = THEMES[theme][0]
         name = folders[floor(rnd() * len(folders))]  # no two themes share a folder name (checked at load)
@@ -485,22 +487,25 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         _add_file(shapes, kids, r)
     for name in r.sample(HIDDEN_FILES, 1 + floor(rnd() * 3)):
         kids[name] = _seeded(name, r)
-    if rnd() < 0.5:
-        hidden_name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
-        hidden = root.add_dir(hidden_name)
-        for name in r.sample(_HIDDEN_DIR_FILES[hidden_name], 1 + floor(rnd() * 2)):
-            hidden.add_file(name, _seeded(name, r))
+    if rnd() < 0.5:  # a program's folder (.ssh, .config): hardly ever opened, so filled on its first look
+        name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
+        kids[name] = PendingDir(name, root, (_fill_hidden, (r.key(),)))
     return root
 
 
-def _seeded(name: str, r: Rand) -> Recipe:
+def _fill_hidden(d: Dir, key: int) -> None:
+    """Fill hidden folder `d` (.ssh) with one or two of the files such a folder holds (config, known_hosts)."""
+    r = Rand(key)
+    kids = d.children
+    for name in r.sample(_HIDDEN_DIR_FILES[d.name], 1 + r.below(2)):
+        kids[name] = _seeded(name, r)
+
+
+def _seeded(name: str, r: Rand) -> tuple:
     """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
     only if a request reads it."""
-    # Recipe(...) without its Python __new__; a name without holes is its own shape, so the table knows it
-    return _new_tuple(Recipe, (_FLAVOURS[name], r.key(), 0))
-
-
-_new_tuple = tuple.__new__
+    # a name without holes is its own shape, so the table knows it
+    return (_FLAVOURS[name], r.key(), 0)
 
 
 # ---- names for new things ------------------------------------------------------------------------------
