@@ -133,3 +133,24 @@ def test_world_data_is_sound():
         assert 2 <= depth(tree) <= 4
         assert any(k in HIDDEN_FILES for k in tree.children)
     assert SUB_FOLDERS
+
+
+def test_a_finished_conversation_leaves_no_cycles_for_the_garbage_collector():
+    """Trees hold no links back up (FileSystem keeps the way down): a conversation's objects are freed as
+    soon as it is written, and the collector, which would walk them all, has nothing to do."""
+    import gc
+
+    from generator.domains import load
+    from generator.domains.filesystem import PRESETS
+    from generator.engine import Engine, Settings
+    from generator.serialize import to_row
+    domain, grammar = load(grammar_dir=None)
+    eng = Engine(Settings(seed=2, tools=PRESETS["all"]), grammar, keep_start=False, domain=domain)
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(60):
+            to_row(eng.conversation(i))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -17,9 +17,7 @@ def tree_from_gorilla(name: str, node: dict) -> Dir:
     d = Dir(name)
     for k, v in node["contents"].items():
         if v["type"] == "directory":
-            child = tree_from_gorilla(k, v)
-            child.parent = d
-            d.children[k] = child
+            d.children[k] = tree_from_gorilla(k, v)
         else:
             d.add_file(k, v["content"])
     return d

@@ -20,12 +20,12 @@ class IllegalCall(ValueError):
 
 
 class Dir:
-    """A folder: its name, the folder it is in, and what it holds."""
-    __slots__ = ("name", "parent", "children", "_pending")
+    """A folder: its name and what it holds.  No link back to the folder it is in (FileSystem keeps the way
+    down): a tree without cycles is freed the moment its conversation is done, not by the garbage collector."""
+    __slots__ = ("name", "children", "_pending")
 
-    def __init__(self, name: str, parent: "Dir | None" = None) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.parent = parent
         # name -> Dir (a folder) or a file's content (str, or a recipe tuple); insertion order is listing order
         self.children: dict = {}
         self._pending = None  # (fill, args) while a PendingDir
@@ -36,21 +36,21 @@ class Dir:
         return self._pending is None and not self.children
 
     def add_dir(self, name: str) -> "Dir":
-        d = Dir(name, self)
+        d = Dir(name)
         self.children[name] = d
         return d
 
     def add_file(self, name: str, content: str = "") -> None:
         self.children[name] = content
 
-    def clone(self, name: str | None = None, parent: "Dir | None" = None) -> "Dir":
+    def clone(self, name: str | None = None) -> "Dir":
         name = self.name if name is None else name
         if self._pending is not None:  # not made yet: the clone shares the recipe
-            return PendingDir(name, parent, self._pending)
-        d = Dir(name, parent)
+            return PendingDir(name, self._pending)
+        d = Dir(name)
         kids = d.children
         for k, v in self.children.items():
-            kids[k] = v.clone(parent=d) if isinstance(v, Dir) else v
+            kids[k] = v.clone() if isinstance(v, Dir) else v
         return d
 
     def size(self) -> int:
@@ -78,9 +78,8 @@ class PendingDir(Dir):
     __getattr__ is slower to read any attribute of, and a Dir's are read all the time."""
     __slots__ = ()
 
-    def __init__(self, name: str, parent: "Dir | None", pending: tuple) -> None:
+    def __init__(self, name: str, pending: tuple) -> None:
         self.name = name
-        self.parent = parent
         self._pending = pending
 
     def __getattr__(self, attr: str):
@@ -102,27 +101,36 @@ def valid_name(name: object) -> bool:
 
 
 class FileSystem:
-    __slots__ = ("root", "cwd", "here", "_path")
+    __slots__ = ("root", "cwd", "here", "_up", "_path")
     tools: dict = {}  # name -> Tool, set once by the domain's registry (tools declare their semantics)
     arg_names: dict = {}  # name -> frozenset of its parameter names, set with `tools`
 
     def __init__(self, root: Dir) -> None:
-        self.root = root
-        self.enter(root)
+        self.root = self.cwd = root
+        self.here: dict = root.children  # the current folder's contents, looked up once per cd (read all the time)
+        self._up: list = []  # the folders above the current one, the root first
         self._path = "/"  # kept with cwd: only cd moves it (nothing else can rename a folder above us)
 
     def enter(self, d: Dir, path: str | None = None) -> None:
+        """Go into `d`, a folder of the current one."""
+        self._up.append(self.cwd)
         self.cwd = d
-        self.here: dict = d.children  # the current folder's contents, looked up once per cd (read all the time)
+        self.here = d.children
         if path is not None:
             self._path = path
+
+    def leave(self, path: str) -> None:
+        """Go back up to the folder above."""
+        d = self.cwd = self._up.pop()
+        self.here = d.children
+        self._path = path
 
     # ---- queries on the current folder -------------------------------------------------------
     def path(self) -> str:
         return self._path
 
     def at_root(self) -> bool:
-        return self.cwd.parent is None
+        return not self._up
 
     def has(self, name: str) -> bool:
         return name in self.here
@@ -161,14 +169,9 @@ class FileSystem:
 
     def clone(self) -> "FileSystem":
         """An independent copy with the same current folder."""
-        trail = []
-        d = self.cwd
-        while d.parent is not None:
-            trail.append(d.name)
-            d = d.parent
         fs = FileSystem(self.root.clone())
-        for name in reversed(trail):
-            fs.enter(fs.here[name])
+        for d in self._up[1:] + [self.cwd] if self._up else ():
+            fs.enter(fs.here[d.name])
         fs._path = self._path
         return fs
 

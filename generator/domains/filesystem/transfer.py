@@ -152,7 +152,7 @@ def apply(tool: str, fs, a: dict) -> None:
         del c[src]
     if isinstance(item, Dir):
         moved = item if tool == "mv" else item.clone()
-        moved.name, moved.parent = name, parent
+        moved.name = name
         parent.children[name] = moved
     else:
         parent.children[name] = item

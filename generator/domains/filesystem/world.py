@@ -440,7 +440,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
         _add_file(_SUB_HIDDEN[theme], kids, r)
     if depth_left > 0 and rnd() < 0.25:  # an empty folder: what `rmdir` removes
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
-        kids[name] = Dir(name, d)
+        kids[name] = Dir(name)
     if depth_left > 0:
         n_subs = floor(rnd() * 3) if depth_left < 3 else 1 + floor(rnd() * 2)
         for i in range(max(n_subs, 1 if spine else 0)):
@@ -452,7 +452,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 sub_theme = inside[floor(rnd() * len(inside))]
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
-            kids[name] = PendingDir(name, d, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
+            kids[name] = PendingDir(name, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
 
 
 def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
@@ -478,10 +478,10 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
-            kids[name] = PendingDir(name, root, (_populate, (theme, depth_left, r.key(), i == 0)))
+            kids[name] = PendingDir(name, (_populate, (theme, depth_left, r.key(), i == 0)))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
-        kids[name] = Dir(name, root)
+        kids[name] = Dir(name)
     for _ in range(2):  # loose files: a resume, a todo list, or something of one of the themes
         shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[floor(rnd() * len(themes))]][1]
         _add_file(shapes, kids, r)
@@ -489,7 +489,7 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         kids[name] = _seeded(name, r)
     if rnd() < 0.5:  # a program's folder (.ssh, .config): hardly ever opened, so filled on its first look
         name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
-        kids[name] = PendingDir(name, root, (_fill_hidden, (r.key(),)))
+        kids[name] = PendingDir(name, (_fill_hidden, (r.key(),)))
     return root
 
 

@@ -17,7 +17,7 @@ def apply(fs, a):
     f = a["folder"]
     path = fs.path()
     if f == "..":
-        fs.enter(fs.cwd.parent, path.rsplit("/", 1)[0] or "/")
+        fs.leave(path.rsplit("/", 1)[0] or "/")
     else:
         fs.enter(fs.here[f], ("" if path == "/" else path) + "/" + f)
 
