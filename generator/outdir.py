@@ -22,7 +22,7 @@ try:
 except ImportError:  # Windows has no flock: runs there are not locked against each other
     fcntl = None
 
-from .serialize import enc_str
+from .serialize import jsonl_line
 
 LOCK_NAME = ".mtgen.lock"  # inside the folder; holds the pid of the run writing there
 # the hidden files a run makes beside its outputs (the number is its pid): new files being written,
@@ -331,7 +331,7 @@ class RowWriter:
         if self.fmt == "csv":
             self.csv.writerow([question, answer])
         else:
-            self.f.write(f'{{"question": {enc_str(question)}, "answer": {enc_str(answer)}}}\n')
+            self.f.buffer.write(jsonl_line(question, answer))  # already UTF-8: past the text layer (CSV's)
         self.rows += 1
 
     def close(self) -> None:

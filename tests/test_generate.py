@@ -249,6 +249,26 @@ def test_assembled_json_equals_json_dumps():
         assert a == json.dumps({"name": d.answer.tool, "parameters": d.answer.args}, ensure_ascii=False)
 
 
+def test_jsonl_line_equals_json_dumps():
+    """serialize.jsonl_line escapes JSON texts with bytes.replace; its bytes must be json.dumps's, for generated
+    rows and for any character a text may hold (control characters, quotes, backslashes, non-ASCII)."""
+    from generator.serialize import jsonl_line, to_row
+
+    def expected(q, a):
+        return (json.dumps({"question": q, "answer": a}, ensure_ascii=False) + "\n").encode()
+
+    eng = Engine(Settings(seed=4, noise=0.5), load())
+    for i in range(200):
+        q, a = to_row(eng.conversation(i))
+        assert jsonl_line(q, a) == expected(q, a)
+    odd = 'say "hi" \\ C:\\tmp\n\t\r\x00\x1f\x7f \u00e9 \u2028 \U0001f600 \\u0041'
+    for q, a in [(json.dumps([{"role": "user", "content": odd}], ensure_ascii=False),
+                  json.dumps({"name": "cat", "parameters": {"file_name": odd}}, ensure_ascii=False)),
+                 (json.dumps([{"content": odd}], indent=2), '{"name": "ls", "parameters": {}}'),  # raw line feeds
+                 ("[]", json.dumps({"x": odd}, indent="\t"))]:
+        assert jsonl_line(q, a) == expected(q, a), (q, a)
+
+
 def test_argument_encoder_equals_json_dumps():
     """enc_args writes flat str/bool dicts itself and must fall back to json for anything else
     (augment passes users' arguments through it: numbers, lists, nested objects, odd characters)."""
