@@ -55,8 +55,8 @@ def _init(job: Job, loaded: tuple | None = None) -> None:
     if job.by_template:
         g.hold_out(max(job.test_fraction, 0.05), job.settings.seed)
     _engine, _job = Engine(job.settings, g, keep_start=job.emit_state, domain=domain), job
-    # the grammar and the engine live as long as the process: the garbage collector, which runs every few
-    # conversations (their trees hold cycles), need not walk their objects again (about 1% of a run)
+    # the grammar and the engine live as long as the process: the garbage collector, which still runs now
+    # and then (a conversation's objects are made faster than they are freed), need not walk them again
     gc.freeze()
 
 
