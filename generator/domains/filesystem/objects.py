@@ -131,7 +131,10 @@ def _name_rule(word: str):
 @lru_cache(maxsize=None)
 def _samples(shape: str) -> tuple[str, ...]:
     """Three names of a theme's file shape, the same every time: what _holds tests (once per shape, not once
-    per step of every scenario: seeding a generator for each was a tenth of start-up)."""
+    per step of every scenario: seeding a generator for each was a tenth of start-up).  A shape without holes
+    is its one name (half of them: no generator to seed)."""
+    if "{" not in shape:
+        return (shape,)
     return tuple(fill_shape(shape, Rand(k, 0x0B1EC7)) for k in range(3))
 
 
@@ -156,7 +159,7 @@ def problem(words: str, where: str | None) -> str | None:
     for w in names.split():
         if len(w) > 100:
             return f"the name shape {w[:20]!r}... is longer than 100 characters"
-        for k in range(3):
+        for k in range(3 if "{" in w else 1):  # a shape without holes makes one name
             name = OLD_NAME_HOLES.sub("x", fill_shape(w, Rand(k, 0x5A4E)))  # {stem}_final{ext}: the old name's parts
             if "{" in name or "}" in name or BAD_NAME_RE.search(name) or name in (".", ".."):
                 return f"the name shape {w!r} has an unknown hole or makes an illegal name ({name!r})"
