@@ -39,8 +39,11 @@ def test_a_cached_load_is_the_same_grammar_and_the_same_rows(folder, tmp_path):
     again = grammar.load(folder)  # from the cache
     assert again is not first
     _same(first, again)
+    from generator.domains.filesystem import objects
     rows, scenarios = [], []
     for _ in range(2):  # the scenarios compiled, then from the cache
+        # as in a new process: nothing the scenarios' filters found is remembered but what the cache keeps
+        objects._held.clear(), objects.compile_filter.cache_clear(), objects._samples.cache_clear()
         domain, g = load_domain(None, folder)
         e = Engine(Settings(seed=3), g, keep_start=False, domain=domain)
         rows.append([to_row(e.conversation(i)) for i in range(40)])
@@ -48,6 +51,7 @@ def test_a_cached_load_is_the_same_grammar_and_the_same_rows(folder, tmp_path):
         assert len(list((tmp_path / "cache").glob("scenarios-*.pickle"))) == 1
     assert rows[0] == rows[1]
     assert scenarios[0] == scenarios[1] and scenarios[0] is not scenarios[1] and len(scenarios[0]) > 10
+    assert objects._samples.cache_info().currsize == 0  # the filters' files came from the cache
 
 
 def test_an_edited_line_is_never_served_from_the_cache(folder, tmp_path):

@@ -138,6 +138,11 @@ def _samples(shape: str) -> tuple[str, ...]:
     return tuple(fill_shape(shape, Rand(k, 0x0B1EC7)) for k in range(3))
 
 
+# (words, where) -> the file shapes of the theme whose sample names the words name: what _holds works out,
+# which was most of compiling the scenarios' filters on every start; the scenarios' cache keeps it (see held)
+_held: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def _holds(words: list[str], where: str | None) -> tuple | None:
     """(file shapes of the theme `where` whose names the words name, a test of a name), so that a session's
     folder always has something for the step ("delete the screenshots" where there are some); () when the
@@ -147,8 +152,24 @@ def _holds(words: list[str], where: str | None) -> tuple | None:
     if where not in THEMES or not tests or None in tests:
         return None
     test = _any_of(tests)
-    shapes = tuple(x for x in THEMES[where][1] if all(test(n) for n in _samples(x)))
+    key = (" ".join(words), where)
+    shapes = _held.get(key)
+    if shapes is None:
+        shapes = _held[key] = tuple(x for x in THEMES[where][1] if all(test(n) for n in _samples(x)))
     return (shapes, test) if shapes else ()
+
+
+def held(filters) -> dict:
+    """What _holds finds for these (filter as written, where) pairs, as data to keep: remember() takes it back."""
+    for words, where in filters:
+        compile_filter(words, where)
+    keys = {(" ".join(words.partition("->")[0].split()), where) for words, where in filters}
+    return {k: _held[k] for k in keys if k in _held}
+
+
+def remember(found: dict) -> None:
+    """Take back what held() gave (from the cache: no sample names to make and test)."""
+    _held.update(found)
 
 
 def problem(words: str, where: str | None) -> str | None:
