@@ -2,7 +2,8 @@
 
 Exit codes scripts can trust: 0 success, 1 problems found (check commands), 2 bad usage or input.
 """
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer reads every command's annotations on every run, and
+# an annotation kept as a string costs it a compile and an eval (~2% of generate's start-up).
 
 import re
 import sys
