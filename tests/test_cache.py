@@ -1,5 +1,5 @@
-"""The cache of compiled grammars (generator/cache.py): a cached load is the same grammar, an edited file
-is never served stale, and a broken or unwritable cache only means compiling again."""
+"""The cache of compiled grammars and scenarios (generator/cache.py): a cached load is the same grammar, an
+edited file is never served stale, and a broken or unwritable cache only means compiling again."""
 import os
 import shutil
 import stat
@@ -39,12 +39,19 @@ def test_a_cached_load_is_the_same_grammar_and_the_same_rows(folder, tmp_path):
     again = grammar.load(folder)  # from the cache
     assert again is not first
     _same(first, again)
-    rows = []
-    for _ in range(2):
+    from generator.domains.filesystem import objects
+    rows, scenarios = [], []
+    for _ in range(2):  # the scenarios compiled, then from the cache
+        # as in a new process: nothing the scenarios' filters found is remembered but what the cache keeps
+        objects._held.clear(), objects.compile_filter.cache_clear(), objects._samples.cache_clear()
         domain, g = load_domain(None, folder)
         e = Engine(Settings(seed=3), g, keep_start=False, domain=domain)
         rows.append([to_row(e.conversation(i)) for i in range(40)])
+        scenarios.append(domain.scenarios)
+        assert len(list((tmp_path / "cache").glob("scenarios-*.pickle"))) == 1
     assert rows[0] == rows[1]
+    assert scenarios[0] == scenarios[1] and scenarios[0] is not scenarios[1] and len(scenarios[0]) > 10
+    assert objects._samples.cache_info().currsize == 0  # the filters' files came from the cache
 
 
 def test_an_edited_line_is_never_served_from_the_cache(folder, tmp_path):
@@ -57,6 +64,21 @@ def test_an_edited_line_is_never_served_from_the_cache(folder, tmp_path):
     path.write_text(path.read_text().replace("[cat.direct]\n", "[cat.direct]\n(", 1))  # now broken
     with pytest.raises(grammar.GrammarError, match=r"cat\.txt:\d+: column"):
         grammar.load(folder)  # the error of the file as it is, not the grammar cached before
+
+
+def test_an_edited_scenario_is_never_served_from_the_cache(folder, tmp_path):
+    from generator.domains.filesystem import with_scenarios
+
+    def names():
+        return [s.name for s in with_scenarios(grammar.load(folder)).scenarios]
+    path = folder / "scenarios.txt"
+    before = names()
+    path.write_text(path.read_text().replace(f"[{before[0]}]", "[renamed-in-test]", 1))
+    assert names() == ["renamed-in-test", *before[1:]]
+    assert len(list((tmp_path / "cache").glob("scenarios-*.pickle"))) == 2
+    path.write_text(path.read_text().replace("[renamed-in-test]", "[Renamed]", 1))  # now broken
+    with pytest.raises(grammar.GrammarError, match=r"scenarios\.txt:\d+: name a scenario"):
+        names()
 
 
 def test_a_corrupt_entry_is_compiled_again_and_replaced(folder, tmp_path):

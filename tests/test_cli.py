@@ -132,3 +132,18 @@ def test_outputs_do_not_depend_on_the_hash_seed(tmp_path):
     run_every_command(tmp_path / "1", {"PYTHONHASHSEED": "1"})
     run_every_command(tmp_path / "2", {"PYTHONHASHSEED": "2"})
     assert_same_files(tmp_path / "1", tmp_path / "2")
+
+
+@pytest.mark.parametrize("student,teacher", [
+    (None, None),
+    ("meta-llama/Llama-3.2-1B-Instruct", "openai.gpt-oss-120b"),
+    ("Qwen3-4B-Instruct-2507", "Qwen3-235B-A22B-Instruct-2507"),
+    ("qwen3-my model: v2 # test", "Llama-3.1-405B-Instruct"),  # written quoted (by PyYAML)
+])
+def test_config_yaml_reads_back_as_the_model_names(student, teacher):
+    import yaml
+
+    from generator.config import TASK, config_yaml
+    want = {"task": TASK, **({"student_model_name": student} if student else {}),
+            **({"teacher_model_name": teacher} if teacher else {})}
+    assert yaml.safe_load(config_yaml(student, teacher)) == {"base": want}

@@ -4,6 +4,8 @@ contents.py).  This module is the registry: it discovers the tools and derives e
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..base import Domain, Form, Tool, discover
 from .discourse import Discourse
 from .state import FileSystem
@@ -43,13 +45,42 @@ DOMAIN = Domain("filesystem", TOOLS, PRESETS, DEFAULT_PRESET, TASK_DESCRIPTION, 
 
 
 def with_scenarios(grammar):
-    """The domain with the scenarios of `grammar`'s folder (its scenarios.yaml; none without one)."""
+    """The domain with the scenarios of `grammar`'s folder (its scenarios.txt; none without one).  A file read
+    before, unchanged, comes from the user's cache (cache.py): parsing and checking it was a tenth of start-up."""
     import dataclasses
 
-    from ... import scenarios
-    from .objects import PLACES, compile_filter, problem
-    found = scenarios.load(grammar.directory, FORMS, problem, PLACES, getattr(grammar, "aliases", None))
+    from ... import cache, scenarios
+    from .objects import PLACES, compile_filter, held, problem, remember
+    aliases = getattr(grammar, "aliases", None)
+
+    def make() -> tuple:
+        found = scenarios.load(grammar.directory, FORMS, problem, PLACES, aliases)
+        # with what the steps' filters find in their themes' files: working it out is most of compiling them
+        return found, held({(st.on, sc.where) for sc in found for st in sc.steps if st.on})
+
+    key = _scenarios_key(Path(grammar.directory) / scenarios.FILE_NAME, aliases)
+    found, filters = make() if key is None else cache.cached("scenarios", key, make)
+    remember(filters)
     return dataclasses.replace(DOMAIN, scenarios=found, object_filter=compile_filter, place_of=place_of)
+
+
+def _scenarios_key(path: Path, aliases: dict | None) -> str | None:
+    """What the scenarios of `path` depend on: its bytes, the aliases its lines use, the forms and places steps
+    may name, and the code that reads and checks them and finds their filters' files (with the vocabulary);
+    None when there is no plain file to read (load says what is wrong, or that there are no scenarios)."""
+    from ... import cache, grammar, rng, scenarios
+    from . import contents, objects, world
+    try:
+        if not path.is_file():
+            return None
+        text = path.read_bytes()
+    except OSError:
+        return None
+    code = [Path(m.__file__).read_bytes() for m in (scenarios, grammar, rng, objects, world, contents)]
+    code.append(Path(__file__).read_bytes())  # this module: what is kept (make in with_scenarios)
+    data = [world.THEMES_FILE.read_bytes(), world.NAMES_FILE.read_bytes()]
+    return cache.digest(text, repr(sorted((aliases or {}).items())), repr(sorted(FORMS)),
+                        repr(sorted(objects.PLACES)), *code, *data)
 
 
 def place_of(fs, where: str) -> str | None:

@@ -131,8 +131,16 @@ def _name_rule(word: str):
 @lru_cache(maxsize=None)
 def _samples(shape: str) -> tuple[str, ...]:
     """Three names of a theme's file shape, the same every time: what _holds tests (once per shape, not once
-    per step of every scenario: seeding a generator for each was a tenth of start-up)."""
+    per step of every scenario: seeding a generator for each was a tenth of start-up).  A shape without holes
+    is its one name (half of them: no generator to seed)."""
+    if "{" not in shape:
+        return (shape,)
     return tuple(fill_shape(shape, Rand(k, 0x0B1EC7)) for k in range(3))
+
+
+# (words, where) -> the file shapes of the theme whose sample names the words name: what _holds works out,
+# which was most of compiling the scenarios' filters on every start; the scenarios' cache keeps it (see held)
+_held: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
 def _holds(words: list[str], where: str | None) -> tuple | None:
@@ -144,8 +152,24 @@ def _holds(words: list[str], where: str | None) -> tuple | None:
     if where not in THEMES or not tests or None in tests:
         return None
     test = _any_of(tests)
-    shapes = tuple(x for x in THEMES[where][1] if all(test(n) for n in _samples(x)))
+    key = (" ".join(words), where)
+    shapes = _held.get(key)
+    if shapes is None:
+        shapes = _held[key] = tuple(x for x in THEMES[where][1] if all(test(n) for n in _samples(x)))
     return (shapes, test) if shapes else ()
+
+
+def held(filters) -> dict:
+    """What _holds finds for these (filter as written, where) pairs, as data to keep: remember() takes it back."""
+    for words, where in filters:
+        compile_filter(words, where)
+    keys = {(" ".join(words.partition("->")[0].split()), where) for words, where in filters}
+    return {k: _held[k] for k in keys if k in _held}
+
+
+def remember(found: dict) -> None:
+    """Take back what held() gave (from the cache: no sample names to make and test)."""
+    _held.update(found)
 
 
 def problem(words: str, where: str | None) -> str | None:
@@ -156,7 +180,7 @@ def problem(words: str, where: str | None) -> str | None:
     for w in names.split():
         if len(w) > 100:
             return f"the name shape {w[:20]!r}... is longer than 100 characters"
-        for k in range(3):
+        for k in range(3 if "{" in w else 1):  # a shape without holes makes one name
             name = OLD_NAME_HOLES.sub("x", fill_shape(w, Rand(k, 0x5A4E)))  # {stem}_final{ext}: the old name's parts
             if "{" in name or "}" in name or BAD_NAME_RE.search(name) or name in (".", ".."):
                 return f"the name shape {w!r} has an unknown hole or makes an illegal name ({name!r})"
