@@ -20,9 +20,15 @@ def _prev(d, state):
 
 
 def _again(a: Action, prev) -> bool:
-    """Whether `a` asks for exactly the previous call, in the same folder: nothing has changed since, so it
-    would tell the user nothing new ("open server.log", then "read server.log to me")."""
-    return prev is not None and a.tool == prev.tool and a.args == prev.args
+    """Whether `a` names the same things as the previous call of its tool, in the same folder: nothing has
+    changed since, so it would tell the user nothing new ("open server.log", then "read server.log to me";
+    "compare a.json and b.json", then "b.json vs a.json, what's different?") or take it back (a move, then
+    the move back)."""
+    if prev is None or a.tool != prev.tool:
+        return False
+    args = a.args
+    return args == prev.args or len(args) > 1 and sorted(map(str, args.values())) == \
+        sorted(map(str, prev.args.values()))
 
 
 def choose(form: Form, state, d, r: Rand) -> Action | None:

@@ -484,10 +484,18 @@ def test_a_rename_step_names_the_file_in_its_own_shapes():
 
 def test_no_request_repeats_the_call_just_made():
     """"What does server.log say?", then "Could you read server.log aloud to me?": nothing changed in between,
-    so the second tells the user nothing (cd aside: 'go back up' twice climbs two folders)."""
+    so the second tells the user nothing (cd aside: 'go back up' twice climbs two folders); nor does "what's
+    different between b.json and a.json?" after a.json and b.json were compared."""
     pairs = 0
     for d in _dialogues(3000) + _dialogues(2000, tools=PRESETS["all"]):
         for a, b in zip(d.turns, d.turns[1:]):
             pairs += 1
             assert a.tool == "cd" or (a.tool, a.args) != (b.tool, b.args), [(t.tool, t.args) for t in d.turns]
+            assert a.tool != b.tool or len(a.args) < 2 or \
+                sorted(map(str, a.args.values())) != sorted(map(str, b.args.values())), [t.text for t in d.turns]
     assert pairs > 5000
+    from generator.domains.base import Action
+    from generator.planner import _again
+    diff = Action("diff.direct", "diff", {"file_name1": "a.json", "file_name2": "b.json"}, {})
+    assert _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "a.json"}, {}), diff)
+    assert not _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "c.json"}, {}), diff)
