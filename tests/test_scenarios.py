@@ -415,6 +415,23 @@ def test_a_session_seldom_ends_making_something_off_its_steps():
     assert len(off) <= 3, [(d.scenario, d.turns[-1].text) for d in off]
 
 
+def test_a_step_that_fills_the_sessions_folder_never_fills_another():
+    """A session that made a folder copies or moves its files into that folder or not at all: not "Copy
+    minutes_2019-06-19.txt over to camera-roll" when the hand-over folder, handover_2025-12, is of another
+    year than the minutes (the move-by-year rule refused it, and any other folder was taken instead)."""
+    filled = 0
+    for d in _dialogues(2500, tools=PRESETS["all"]):
+        made = set()
+        for t in d.turns:
+            if t.tool == "mkdir":
+                made.add(t.args["dir_name"])
+            elif t.step and made and t.tool in ("cp", "mv") and \
+                    t.form.split(".")[1] in ("into", "it_into", "same", "into_made", "copied_into_made"):
+                assert t.args["destination"] in made, [x.text for x in d.turns]
+                filled += 1
+    assert filled > 100
+
+
 def test_going_back_up_never_ends_with_a_why_line(tmp_path):
     """A reason of the session ends requests that act on something, never a move back up: "Return to the folder
     above. Honestly, most of it is stuff I'll never look at again." gives a reason for nothing."""

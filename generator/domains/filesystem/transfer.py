@@ -23,12 +23,14 @@ def destinations(fs, r, d, dirs: list[str]) -> list[str]:
 
 
 def _pair(fs, r, d, srcs: list[str]) -> tuple[str, str] | None:
-    """A uniformly chosen legal (source, folder) pair, the folder mostly one the session made or named, any
-    folder here when none of those fits.  Checking a pair looks inside the folder, so only the pairs tried
-    are checked; pair k is (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs."""
+    """A uniformly chosen legal (source, folder) pair, the folder mostly one the session made or named; any
+    folder here when none of those fits, except for a step of the session, which fills its own folder or
+    does nothing (not "copy the minutes into camera-roll" when the hand-over folder is dated 2025 and the
+    minutes 2019).  Checking a pair looks inside the folder, so only the pairs tried are checked; pair k is
+    (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs."""
     every = fs.dirs()
     own = destinations(fs, r, d, every)
-    for dirs in (own, every) if len(own) < len(every) else (own,):
+    for dirs in (own, every) if len(own) < len(every) and d.focus is None else (own,):
         nd = len(dirs)
         k = first_legal(r, len(srcs) * nd, lambda k: movable_into(fs, srcs[k // nd], dirs[k % nd]))
         if k is not None:
