@@ -10,12 +10,20 @@ from .state import Dir
 
 def destinations(fs, r, d, dirs: list[str]) -> list[str]:
     """Of the folders here (`dirs`), those to put something into: one the session made or named already (the
-    folder it is filling), when there is one: always for a step of the session, mostly otherwise."""
-    if d.focus is not None or r.random() < FOCUS:
+    folder it is filling), when there is one: always for a step of the session, mostly otherwise.  A step
+    fills what the session made, when it made one here: a folder it only named (a search for 'done') is not
+    where the clips for 'selects' go."""
+    step = d.focus is not None
+    if step or r.random() < FOCUS:
         here, mentioned = fs.path(), d.mentioned
         made, ours = d.made_here(fs), []
         for x in dirs:  # a loop: a comprehension reading these would make them cells, and a closure per call
-            if x in made or (here, x) in mentioned:
+            if x in made:
+                ours.append(x)
+        if ours and step:
+            return ours
+        for x in dirs:
+            if x not in made and (here, x) in mentioned:
                 ours.append(x)
         if ours:
             return ours
