@@ -1,9 +1,9 @@
 """Per-conversation randomness derived from (seed, index, ...).
 
-The key is mixed into one 64-bit number (splitmix64's finaliser), which seeds a Mersenne Twister (the
-C generator behind Python's `random` module).  Both are fixed algorithms: seeding MT19937 from an int
-and `random()` have not changed since Python 3.2, so the same key gives the same draws on every machine
-and in every worker process.  Only `random()` and `getrandbits()` are used; everything else (below, choice, sample) is
+The key's parts, side by side in one int, seed a Mersenne Twister (the C generator behind Python's
+`random` module), whose seeding mixes every bit of an int of any length into all of its state.  Seeding
+MT19937 from an int and `random()` have not changed since Python 3.2, so the same key gives the same draws
+on every machine and in every worker process.  Only `random()` and `getrandbits()` are used; everything else (below, choice, sample) is
 computed here, so no library helper whose algorithm might change sits between the seed and the data.
 A generator per conversation (and per folder) means no shared stream: any index can be made alone.
 
@@ -20,26 +20,16 @@ except ImportError:  # pragma: no cover - an interpreter without the C module
     from random import Random as _MT
 
 _M = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
-
-
-def _mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
-    return z ^ (z >> 31)
 
 
 class Rand:
     __slots__ = ("_mt", "random")
 
     def __init__(self, *key: int) -> None:
-        s = 0x6A09E667F3BCC909
-        for k in key:  # _mix inlined: a Rand is made for every conversation and every folder it opens
-            z = (s ^ (k & _M)) + _GOLDEN & _M
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
-            s = z ^ (z >> 31)
-        self._mt = _MT(s)
+        s = 1
+        for k in key:  # the parts side by side, 64 bits each, behind a 1 (so (0, 5) and (5,) differ)
+            s = s << 64 | k & _M
+        self._mt = _MT(s)  # MT19937 spreads every bit of a seed of any length over its whole state
         self.random = self._mt.random  # a uniform float in [0, 1): the hottest call, bound once
 
     def key(self) -> int:

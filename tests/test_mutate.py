@@ -136,7 +136,8 @@ def test_cli_scoreboard(tmp_path, ours):
 
 def test_same_bytes_as_before_streaming(tmp_path):
     """Reading the input as a stream (issue 14) kept every output byte: digests of the whole-file version's
-    output for the shipped samples, as JSONL and as multi-line CSV records with CRLF endings."""
+    output for the shipped samples, as JSONL and as multi-line CSV records with CRLF endings.  (Pinned again
+    when rng.Rand's seeding changed: the same inputs, another stream.)"""
     import csv
     import hashlib
     import shutil
@@ -160,7 +161,7 @@ def test_same_bytes_as_before_streaming(tmp_path):
                 row = json.loads(line)
                 w.writerow([json.dumps(json.loads(row["question"]), indent=1), row["answer"]])
     shutil.copy(home / "job_description.json", c)
-    for src, seed, want in ((home, 3, "e0d2699767fcae8b"), (REALDATA_SMALL / "distil-voice-assistant-banking", 5,
-                            "de4f476df8ad07b6"), (c, 2, "caf3770b2ad7a439")):  # csv: pwd and find are now known tools
+    for src, seed, want in ((home, 3, "5dcf096363ad24f6"), (REALDATA_SMALL / "distil-voice-assistant-banking", 5,
+                            "d632e3e6d0fc7f06"), (c, 2, "f30c776884c37b5d")):  # csv: pwd and find are now known tools
         mut.run(src, tmp_path / f"{src.name}-out", seed=seed, rate=0.5)
         assert digest(tmp_path / f"{src.name}-out") == want, src.name

@@ -249,7 +249,7 @@ def test_a_held_out_test_request_has_no_session_words():
     g.hold_out(0.2, 3)
     eng = Engine(Settings(seed=3), g, domain=DOMAIN)
     heads = {n[0].strip() for sc in DOMAIN.scenarios for n in sc.say + sc.why
-             if n and isinstance(n[0], str) and len(n[0].strip()) >= 12}
+             if n and isinstance(n[0], str) and len(n[0].strip()) >= 16}
     finals = [eng.conversation(i, "test").answer.text for i in range(300)]
     assert not [f for f in finals if any(h in f for h in heads)]
     trains = [eng.conversation(i, "train").answer.text for i in range(300)]
