@@ -67,7 +67,10 @@ class Turn(NamedTuple):
     subject: tuple | None = None  # (name, is_dir) of what it acts on, when it names one thing
 
 
-class StepPlan(NamedTuple):  # a scenario step, compiled for this run's tools
+# StepPlan and ScenarioPlan are made once per run and read on every turn: classes with slots, as a slot read is
+# specialised by the interpreter where a NamedTuple's field read takes the generic attribute path
+@dataclass(frozen=True, slots=True, eq=False)
+class StepPlan:  # a scenario step, compiled for this run's tools
     menu: tuple
     context_menu: tuple  # its forms that refer back ("search it", "the same for x"), or ()
     focus: object  # what it acts on (the domain's object_filter of its words), or None: anything
@@ -78,7 +81,8 @@ class StepPlan(NamedTuple):  # a scenario step, compiled for this run's tools
     forms: frozenset  # its forms' names: a final request of one of them can end the session here
 
 
-class ScenarioPlan(NamedTuple):
+@dataclass(frozen=True, slots=True, eq=False)
+class ScenarioPlan:
     name: str
     where: str | None
     say: tuple  # (line nodes, the slots it names)
@@ -281,8 +285,8 @@ class Engine:
         if tools:
             entry = sc.steps[0]
             cut = next((i for i, st in enumerate(steps) if st is not entry and st.tools & tools), len(steps))
-            planned = {id(st) for st in steps}  # by identity: comparing StepPlans would compare their menus
-            for st in steps[cut:] + [x for x in sc.steps if id(x) not in planned]:  # its own steps, then later ones
+            planned = set(steps)  # (StepPlans compare by identity)
+            for st in steps[cut:] + [x for x in sc.steps if x not in planned]:  # its own steps, then later ones
                 if st is not entry and st.tools & tools:
                     for tool in st.tools & tools:
                         by_setup.setdefault(tool, st)

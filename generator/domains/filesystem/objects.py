@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from .contents import kind_of
 from ...rng import Rand
 from .world import BAD_NAME_RE, OLD_NAME_HOLES, THEMES, fill_shape, year_of
 
 
-class Focus(NamedTuple):
+@dataclass(frozen=True, slots=True, eq=False)
+class Focus:
     """What a scenario step acts on: test(fs, d, name) for existing things (None: anything), the shapes
     of the names it gives new things (empty: the usual names), and what the session's folder should hold
-    for the step to be played: (the theme's file shapes that make such names, a test of a name), or None."""
+    for the step to be played: (the theme's file shapes that make such names, a test of a name), or None.
+    Made once per run and read on every turn: slots, whose reads the interpreter specialises (a NamedTuple's
+    field read takes the generic attribute path)."""
     test: object
     shapes: tuple
     holds: tuple | None = None
