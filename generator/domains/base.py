@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import Callable
 
 # What an argument is, so mutate, augment, validate and stats can treat any tool alike.
 FILE = "file"          # an existing file here
@@ -52,7 +52,10 @@ class Param:
         return self.default is NO_DEFAULT
 
 
-class Action(NamedTuple):  # made for every candidate play: a NamedTuple is cheap
+# made for every candidate play and read ~55 times a conversation: slots, whose reads the interpreter specialises
+# (a NamedTuple's field read takes the generic attribute path); not frozen, as a frozen __init__ is slow
+@dataclass(slots=True, eq=False)
+class Action:
     form: str
     tool: str
     args: dict
