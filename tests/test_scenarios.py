@@ -421,14 +421,17 @@ def test_a_step_that_fills_the_sessions_folder_never_fills_another():
     year than the minutes (the move-by-year rule refused it, and any other folder was taken instead)."""
     filled = 0
     for d in _dialogues(2500, tools=PRESETS["all"]):
-        made = set()
+        made, named = set(), set()  # folders the session made; names its calls and words gave
         for t in d.turns:
+            if t.step and t.tool in ("cp", "mv") and \
+                    t.form.split(".")[1] in ("into", "it_into", "same", "into_made", "copied_into_made"):
+                # into what it made, else into a folder it spoke of: not "move it to photos" while renaming reports
+                assert t.args["destination"] in (made or named), [x.text for x in d.turns]
+                filled += 1
             if t.tool == "mkdir":
                 made.add(t.args["dir_name"])
-            elif t.step and made and t.tool in ("cp", "mv") and \
-                    t.form.split(".")[1] in ("into", "it_into", "same", "into_made", "copied_into_made"):
-                assert t.args["destination"] in made, [x.text for x in d.turns]
-                filled += 1
+            named |= {v for v in t.args.values() if isinstance(v, str)}
+            named |= {w.strip("'\"`.,?!") for w in t.text.split()}
     assert filled > 100
 
 

@@ -12,7 +12,8 @@ def destinations(fs, r, d, dirs: list[str]) -> list[str]:
     """Of the folders here (`dirs`), those to put something into: one the session made or named already (the
     folder it is filling), when there is one: always for a step of the session, mostly otherwise.  A step
     fills what the session made, when it made one here: a folder it only named (a search for 'done') is not
-    where the clips for 'selects' go."""
+    where the clips for 'selects' go; and a step puts nothing into a folder the session never spoke of (not
+    "move it to photos" while renaming reports by status)."""
     step = d.focus is not None
     if step or r.random() < FOCUS:
         here, mentioned = fs.path(), d.mentioned
@@ -25,7 +26,7 @@ def destinations(fs, r, d, dirs: list[str]) -> list[str]:
         for x in dirs:
             if x not in made and (here, x) in mentioned:
                 ours.append(x)
-        if ours:
+        if ours or step:
             return ours
     return dirs
 
