@@ -505,6 +505,8 @@ class Engine:
         making, creating = self.making, self.creating
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
         first = at or 0
+        looked = None  # the first file of the session's that a step only read: its object when none acts on one
+        reading = self.reading
         for i, t in enumerate(turns):
             subject, step = t.subject, t.step
             if subject is None:
@@ -518,13 +520,20 @@ class Engine:
                 if t.form in making:
                     said.setdefault("made", name)
                 elif not subject[1] and name not in named:  # a file the user had before the session
-                    said.setdefault("object", name)
+                    # the one the session acts on first ("renaming the notes, starting with standup.md" renames
+                    # it), else the first it reads
+                    if t.tool not in reading:
+                        said.setdefault("object", name)
+                    elif looked is None:
+                        looked = name
             for v in t.args.values():
                 if v.__class__ is str and v != name:
                     named.add(v)
             if not step or t.form in creating:
                 # made here (or rewritten), or what an unrelated request was about: not the session's own file
                 named.add(name)
+        if looked is not None and "object" not in said:
+            said["object"] = looked
         have = frozenset(said)
         if sc.say and at is not None and not (held_out and at == len(turns) - 1):
             key = (sc.name, have)
