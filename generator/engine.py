@@ -561,17 +561,20 @@ class Engine:
                     continue  # "go back up. I need the disk space back." gives a reason for nothing
                 # a reason that names the session's file or folder goes only with a request about it
                 values = turns[t].args.values()
-                tool = turns[t].tool  # and one written for some tools only ("why (mv cp): ...") ends a request of them
+                # and one written for some tools or forms only ("why (mv cp): ...", "why (mv.rename): ...") ends
+                # a request of them
+                tool, form = turns[t].tool, turns[t].form
                 x = None
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
                     k = floor(r.random() * len(lines))
                     y = lines[k]
                     if k not in used and (not y[2] or all(said[n] in values for n in y[2])) \
-                            and (y[3] is None or tool in y[3]):
+                            and (y[3] is None or tool in y[3] or form in y[3]):
                         x = y
                         break
                 else:  # ... else drawn from the list of those that fit (seldom made)
-                    fit = [k for k, y in enumerate(lines) if k not in used and (y[3] is None or tool in y[3])
+                    fit = [k for k, y in enumerate(lines) if k not in used
+                           and (y[3] is None or tool in y[3] or form in y[3])
                            and (not y[2] or all(said[n] in values for n in y[2]))]
                     if fit:
                         k = fit[floor(r.random() * len(fit))]

@@ -56,7 +56,7 @@ class Scenario:
     say: tuple  # compiled say lines (grammar nodes)
     steps: tuple[Step, ...]
     why: tuple = ()  # compiled why lines: a sentence a later request may add, saying how it serves the session
-    why_tools: tuple = ()  # per why line, the tools of the requests it may end (a frozenset), or None: any
+    why_tools: tuple = ()  # per why line, the tools or forms of the requests it may end (a frozenset), or None: any
 
 
 def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | None) -> Step:
@@ -82,7 +82,7 @@ def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | N
                 "?" in flags, "*" in flags, key + (f": {on}" if on else ""))
 
 
-_WHY_FOR = re.compile(r"why\s*\(\s*([a-z][a-z ]*?)\s*\)")
+_WHY_FOR = re.compile(r"why\s*\(\s*([a-z][a-z_. ]*?)\s*\)")
 
 
 def _sections(path: Path) -> list[tuple[str, int, dict]]:
@@ -171,10 +171,10 @@ def load(directory, forms: dict, check_filter: Callable, places: frozenset | set
         if all(s.optional for s in steps):
             raise GrammarError(f"{path}:{n}: every step of [{name}] is optional; a session needs one it always takes")
         known = {f.split(".", 1)[0] for f in forms}
-        for k, _, tools in sec["why"]:
-            if tools is not None and not tools <= known:
-                raise GrammarError(f"{path}:{k}: unknown tool {sorted(tools - known)[0]!r} in 'why (...)' "
-                                   f"(known: {', '.join(sorted(known))})")
+        for k, _, tools in sec["why"]:  # tools, or forms of them (mv.rename: a rename, not a move into a folder)
+            if tools is not None and not tools <= known | set(forms):
+                raise GrammarError(f"{path}:{k}: unknown tool {sorted(tools - known - set(forms))[0]!r} in "
+                                   f"'why (...)' (known: {', '.join(sorted(known))}, or a form such as mv.rename)")
         say, why = [], []
         for k, line, into in [(k, x, say) for k, x in sec["say"]] + [(k, x, why) for k, x, _ in sec["why"]]:
             if not line or len(line) > MAX_SAY:

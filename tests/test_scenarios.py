@@ -103,6 +103,7 @@ def _broken(tmp_path, text):
     ("[t]\n- mkdir: -> a\u200bb\n", 2, "control or invisible character"),
     ("[t]\n- mkdir: -> " + "x" * 150 + "\n", 2, "longer than 100 characters"),
     ("[t]\nwhy (mv copy): Tidy.\n- ls\n", 2, "unknown tool 'copy' in 'why (...)'"),
+    ("[t]\nwhy (mv.copy): Tidy.\n- ls\n", 2, "unknown tool 'mv.copy' in 'why (...)'"),
     ("[t]\nwhy (): Tidy.\n- ls\n", 2, "expected 'where: THEME'"),
 ])
 def test_a_broken_scenario_file_is_one_line_naming_file_and_line(tmp_path, text, line, says):
@@ -392,17 +393,19 @@ def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):
     """'why (mv): ...' follows a move and nothing else: a reason about moving never ends a listing."""
     g = _broken(tmp_path, "[t]\nwhere: downloads\nsay: Tidying {{ place }}.\n"
                           "why (mv): Moved for good reasons.\nwhy (rm rmdir): Removed for good reasons.\n"
+                          "why (mv.rename): Renamed for good reasons.\n"
                           "why: Tidy is good.\n- cd.direct: where\n- ls\n- mkdir: -> keep\n- mv*: file\n- rm*: file\n")
     domain, grammar = load(grammar_dir=g)
     seen = Counter()
     eng = Engine(Settings(seed=5), grammar, domain=domain)
     for i in range(400):
         for t in eng.conversation(i).turns:
-            for words, tools in (("Moved for good", {"mv"}), ("Removed for good", {"rm", "rmdir"})):
+            for words, fits in (("Moved for good", {"mv"}), ("Removed for good", {"rm", "rmdir"}),
+                                ("Renamed for good", {"mv.rename"})):  # a form: a rename, not a move into keep
                 if words in t.text:
-                    assert t.tool in tools, t.text
+                    assert t.tool in fits or t.form in fits, t.text
                     seen[words] += 1
-    assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20, seen
+    assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20 and seen["Renamed for good"] > 5, seen
 
 
 def test_a_session_seldom_ends_making_something_off_its_steps():
