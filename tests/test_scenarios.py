@@ -389,22 +389,27 @@ def test_a_new_name_takes_the_values_of_the_names_beside_it():
             for k in range(50)} == {"journal_2022"}
 
 
+def _turns_of(tmp_path, scenario: str, seed: int, n: int = 400):
+    """Every turn of `n` conversations of the grammar with only scenario [t] in 'downloads' (its why lines and
+    steps as given)."""
+    domain, grammar = load(grammar_dir=_broken(tmp_path, "[t]\nwhere: downloads\nsay: Tidying {{ place }}.\n"
+                                                         + scenario))
+    eng = Engine(Settings(seed=seed), grammar, domain=domain)
+    for i in range(n):
+        yield from eng.conversation(i).turns
+
+
 def test_a_why_line_for_some_tools_ends_only_their_requests(tmp_path):
     """'why (mv): ...' follows a move and nothing else: a reason about moving never ends a listing."""
-    g = _broken(tmp_path, "[t]\nwhere: downloads\nsay: Tidying {{ place }}.\n"
-                          "why (mv): Moved for good reasons.\nwhy (rm rmdir): Removed for good reasons.\n"
-                          "why (mv.rename): Renamed for good reasons.\n"
-                          "why: Tidy is good.\n- cd.direct: where\n- ls\n- mkdir: -> keep\n- mv*: file\n- rm*: file\n")
-    domain, grammar = load(grammar_dir=g)
     seen = Counter()
-    eng = Engine(Settings(seed=5), grammar, domain=domain)
-    for i in range(400):
-        for t in eng.conversation(i).turns:
-            for words, fits in (("Moved for good", {"mv"}), ("Removed for good", {"rm", "rmdir"}),
-                                ("Renamed for good", {"mv.rename"})):  # a form: a rename, not a move into keep
-                if words in t.text:
-                    assert t.tool in fits or t.form in fits, t.text
-                    seen[words] += 1
+    for t in _turns_of(tmp_path, "why (mv): Moved for good reasons.\nwhy (rm rmdir): Removed for good reasons.\n"
+                                 "why (mv.rename): Renamed for good reasons.\nwhy: Tidy is good.\n"
+                                 "- cd.direct: where\n- ls\n- mkdir: -> keep\n- mv*: file\n- rm*: file\n", seed=5):
+        for words, fits in (("Moved for good", {"mv"}), ("Removed for good", {"rm", "rmdir"}),
+                            ("Renamed for good", {"mv.rename"})):  # a form: a rename, not a move into keep
+            if words in t.text:
+                assert t.tool in fits or t.form in fits, t.text
+                seen[words] += 1
     assert seen["Moved for good"] > 20 and seen["Removed for good"] > 20 and seen["Renamed for good"] > 5, seen
 
 
@@ -457,16 +462,11 @@ def test_the_file_a_session_starts_with_is_one_it_acts_on():
 def test_going_back_up_never_ends_with_a_why_line(tmp_path):
     """A reason of the session ends requests that act on something, never a move back up: "Return to the folder
     above. Honestly, most of it is stuff I'll never look at again." gives a reason for nothing."""
-    g = _broken(tmp_path, "[t]\nwhere: downloads\nsay: Tidying {{ place }}.\nwhy: Tidy is good.\n"
-                          "why: Tidy is better.\nwhy: Tidy is best.\n"
-                          "- cd.direct: where\n- ls\n- cd*\n- ls\n- mkdir: -> keep\n- cd\n")
-    domain, grammar = load(grammar_dir=g)
     seen = Counter()
-    eng = Engine(Settings(seed=3), grammar, domain=domain)
-    for i in range(400):
-        for t in eng.conversation(i).turns:
-            up = t.tool == "cd" and t.args["folder"] == ".."
-            seen[up, "Tidy is" in t.text] += 1
+    for t in _turns_of(tmp_path, "why: Tidy is good.\nwhy: Tidy is better.\nwhy: Tidy is best.\n"
+                                 "- cd.direct: where\n- ls\n- cd*\n- ls\n- mkdir: -> keep\n- cd\n", seed=3):
+        up = t.tool == "cd" and t.args["folder"] == ".."
+        seen[up, "Tidy is" in t.text] += 1
     assert seen[True, True] == 0 and seen[True, False] > 20 and seen[False, True] > 100, seen
 
 
