@@ -19,7 +19,7 @@ from .domains.base import NEW_DIR, NEW_FILE, Action, Domain
 from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
 from .forms import SURFACE_STYLES
 from .grammar import Grammar, _slots_in, render_nodes
-from .planner import choose, menu, pick
+from .planner import LOOKED, choose, menu, pick
 from .rng import Rand
 
 
@@ -123,7 +123,10 @@ class Engine:
         # per-form facts the loop asks for every turn, looked up once (Form derives them on each access)
         self.in_context = frozenset(f.name for f in FORMS.values() if f.contextual)
         self.exact = frozenset(f.name for f in FORMS.values() if f.exact)
-        self.notes = {f.name: f.notes for f in FORMS.values()}  # what a call of each form lets later turns refer to
+        # what a call of each form lets later turns refer to; a call that only looks (and stays) also notes that
+        # it was asked, so the same look is not asked again before anything changes
+        self.notes = {f.name: f.notes + (LOOKED,) if domain.tools[f.tool].reads_only and not domain.tools[f.tool].moves
+                      else f.notes for f in FORMS.values()}
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
         self.menu = menu(usable)

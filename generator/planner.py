@@ -11,7 +11,11 @@ from math import floor
 from .domains.base import Action, Form
 from .rng import Rand
 
-__all__ = ["Action", "choose", "menu", "pick"]
+__all__ = ["Action", "LOOKED", "choose", "menu", "pick"]
+
+# a note of every call that only looks (the engine adds it to such forms' notes): the discourse keeps these
+# calls, as d.looked (tool -> [(folder path, arguments)]), until a call that may change something
+LOOKED = ("looked", "")
 
 
 def _prev(d, state):
@@ -19,16 +23,20 @@ def _prev(d, state):
     return d.prev if d.prev_path == state.path() else None
 
 
-def _again(a: Action, prev) -> bool:
-    """Whether `a` names the same things as the previous call of its tool, in the same folder: nothing has
-    changed since, so it would tell the user nothing new ("open server.log", then "read server.log to me";
-    "compare a.json and b.json", then "b.json vs a.json, what's different?") or take it back (a move, then
-    the move back)."""
-    if prev is None or a.tool != prev.tool:
-        return False
+def _again(a: Action, prev, looked, path: str) -> bool:
+    """Whether `a` names the same things as the previous call of its tool, in the same folder, or asks again a
+    look asked here since anything last changed: it would tell the user nothing new ("open server.log", then
+    "read server.log to me"; "compare a.json and b.json", then "b.json vs a.json, what's different?"; "what's
+    in exam_prep.md?" twice, a listing between) or take it back (a move, then the move back)."""
     args = a.args
-    return args == prev.args or len(args) > 1 and sorted(map(str, args.values())) == \
-        sorted(map(str, prev.args.values()))
+    if prev is not None and a.tool == prev.tool and (args == prev.args or len(args) > 1 and sorted(
+            map(str, args.values())) == sorted(map(str, prev.args.values()))):
+        return True
+    if looked:
+        for p, asked in looked.get(a.tool, ()):
+            if p == path and asked == args:
+                return True
+    return False
 
 
 def choose(form: Form, state, d, r: Rand) -> Action | None:
@@ -36,7 +44,7 @@ def choose(form: Form, state, d, r: Rand) -> Action | None:
     call)."""
     prev = _prev(d, state)
     a = form.play(state, d, prev, r)
-    return None if a is None or _again(a, prev) else a
+    return None if a is None or _again(a, prev, d.looked, state.path()) else a
 
 
 Menu = tuple  # plays grouped by tool, tools in name order: what pick() draws from (see menu())
@@ -57,6 +65,7 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     plays gives the same distribution as listing all, at a fraction of the cost.  A play that would repeat
     the previous call counts as not playable."""
     prev = _prev(d, state)
+    looked, path = d.looked, state.path()
     rnd = r.random  # r.below(n) is floor(rnd() * n), inlined: this loop runs for every request
     # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
     # that fails is overwritten by the last untried one (in a copy, made at the first failure: most picks
@@ -70,7 +79,7 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
         while m:
             j = floor(rnd() * m)
             a = left[j](state, d, prev, r)
-            if a is not None and not _again(a, prev):
+            if a is not None and not _again(a, prev, looked, path):
                 return a
             m -= 1
             if left.__class__ is tuple:

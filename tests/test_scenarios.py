@@ -524,7 +524,10 @@ def test_a_rename_step_names_the_file_in_its_own_shapes():
 def test_no_request_repeats_the_call_just_made():
     """"What does server.log say?", then "Could you read server.log aloud to me?": nothing changed in between,
     so the second tells the user nothing (cd aside: 'go back up' twice climbs two folders); nor does "what's
-    different between b.json and a.json?" after a.json and b.json were compared."""
+    different between b.json and a.json?" after a.json and b.json were compared, nor "what's in exam_prep.md?"
+    asked again two requests later, when only a listing came between."""
+    from generator.domains.filesystem import TOOLS
+    looking = {n for n, t in TOOLS.items() if t.reads_only and not t.moves}
     pairs = 0
     for d in _dialogues(3000) + _dialogues(2000, tools=PRESETS["all"]):
         for a, b in zip(d.turns, d.turns[1:]):
@@ -532,9 +535,24 @@ def test_no_request_repeats_the_call_just_made():
             assert a.tool == "cd" or (a.tool, a.args) != (b.tool, b.args), [(t.tool, t.args) for t in d.turns]
             assert a.tool != b.tool or len(a.args) < 2 or \
                 sorted(map(str, a.args.values())) != sorted(map(str, b.args.values())), [t.text for t in d.turns]
+        looked = []  # (folder, tool, args) of the looks since anything last changed
+        here = ""
+        for t in d.turns:
+            if t.tool == "cd":
+                f = t.args["folder"]
+                here = here.rsplit("/", 1)[0] if f == ".." else here + "/" + f
+            elif t.tool in looking:
+                assert (here, t.tool, t.args) not in looked, [t.text for t in d.turns]
+                looked.append((here, t.tool, t.args))
+            else:
+                looked = []
     assert pairs > 5000
     from generator.domains.base import Action
     from generator.planner import _again
     diff = Action("diff.direct", "diff", {"file_name1": "a.json", "file_name2": "b.json"}, {})
-    assert _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "a.json"}, {}), diff)
-    assert not _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "c.json"}, {}), diff)
+    assert _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "a.json"}, {}), diff, {}, "/")
+    assert not _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "c.json"}, {}), diff, {},
+                      "/")
+    cat = Action("cat.direct", "cat", {"file_name": "a.md"}, {})
+    assert _again(cat, None, {"cat": [("/docs", {"file_name": "a.md"})]}, "/docs")
+    assert not _again(cat, None, {"cat": [("/", {"file_name": "a.md"})]}, "/docs")

@@ -161,7 +161,7 @@ class Domain:
     task_description: str
     new_state: Callable  # new_state(r, keep_start, where=None, holds=()) -> (state, start): state has path() and
     #                      apply(tool, args); `holds` what a session's place should hold (its steps' Focus.holds)
-    new_discourse: Callable  # () -> an object with record(action, path, notes), prev, prev_path
+    new_discourse: Callable  # () -> an object with record(action, path, notes), prev, prev_path, looked
     slot_samples: dict = field(default_factory=dict)
     grammar_dir: object = None  # the phrasings shipped for it (a Path), or None
     on_turn: Callable | None = None  # on_turn(state, turns_left) before each request is planned (0: the last)

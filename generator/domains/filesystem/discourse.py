@@ -21,6 +21,7 @@ class Discourse:
     gone: set = field(default_factory=set)  # (folder path, name) removed or moved away
     mentioned: set = field(default_factory=set)  # (folder path, name) any call has named: what a session is about
     focus: object = None  # (fs, d, name) -> bool: what the scenario's current step acts on (None: anything)
+    looked: dict = field(default_factory=dict)  # tool -> [(folder path, args)]: looks since anything last changed
 
     def record(self, action: Action, path: str, notes) -> None:
         """Note `action`, played in folder `path` (the current folder before the call); `notes` are its
@@ -30,14 +31,21 @@ class Discourse:
             if v.__class__ is str:
                 mentioned.add((path, v))
         self.prev_notes = prev_notes = {}
+        looked = False
         for key, arg in notes:
             value = args.get(arg)
             if key in PREV_NOTES:
                 prev_notes[key] = value
             elif key == "gone":
                 self.gone.add((path, value))
+            elif key == "looked":
+                looked = True
             else:
                 self.lists.setdefault(key, []).append((path, value))
+        if looked:
+            self.looked.setdefault(action.tool, []).append((path, args))
+        elif self.looked:  # it may have changed what an earlier look showed: each may be asked again
+            self.looked = {}
         self.prev, self.prev_path = action, path
 
     def noted(self, key: str, fs) -> str | None:

@@ -44,6 +44,7 @@ class Session:
 class Memory:
     """The discourse: the previous call is what "it", "them", "the same" can name."""
     __slots__ = ("prev", "prev_path")
+    looked: dict = {}  # (the planner's record of looks asked: a user's tools declare none)
 
     def __init__(self) -> None:
         self.prev = None
