@@ -39,6 +39,13 @@ def _with_text(turn: Turn, text: str) -> Turn:
     return tuple.__new__(Turn, (text,) + turn[1:])
 
 
+def _makes_again(form) -> bool:
+    """Whether `form` is a making form's "the same again" (touch.same, mkdir.same): a second new thing, which only
+    a step that repeats asks for (not "I'd also like 'project-footage' made the same way" in a session about
+    one folder, for-edit)."""
+    return form.ref == "same" and bool({k for k, _ in form.notes} & {"made", "touched"})
+
+
 def _hosts(st) -> bool:
     """Whether a step can host a session's final request: it does not name things the session's place may
     not have (a pattern no file of the theme matches: its Focus.holds is ())."""
@@ -212,10 +219,11 @@ class Engine:
         """The domain's scenarios with this run's forms: steps whose tools the run lacks are left out, and a
         scenario with none left, or without a step it cannot do without, is too."""
         plans = []
+        again = {n for n, f in usable.items() if _makes_again(f)}  # only a step that repeats offers them
         for sc in domain.scenarios:
             steps = []
             for st in sc.steps:
-                forms = [usable[f] for f in st.forms if f in usable]
+                forms = [usable[f] for f in st.forms if f in usable and (st.repeat or f not in again)]
                 if not forms and not st.optional:
                     steps = []  # a step the session cannot do without (compare drafts without diff): not this run's
                     break
@@ -238,9 +246,11 @@ class Engine:
         form, else of its tool, else any; and of those, when the request needs a setup, the ones whose steps
         use the setup's tools too ("create notes.md, then move it" belongs in a session that makes files)."""
         tool = self.all_forms[want].tool
+        once = _makes_again(self.all_forms[want])  # a step of its tool hosts it only when the step repeats
         with_tool = tuple(sc for sc in self.scenarios if any(tool in st.tools for st in sc.steps))
         found = tuple(sc for sc in with_tool if any(want in st.forms and _hosts(st) for st in sc.steps)) \
-            or tuple(sc for sc in with_tool if any(tool in st.tools and _hosts(st) for st in sc.steps)) \
+            or tuple(sc for sc in with_tool if any(tool in st.tools and _hosts(st) and (st.repeat or not once)
+                                                   for st in sc.steps)) \
             or with_tool or self.scenarios
         needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
         return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
@@ -250,11 +260,12 @@ class Engine:
         its tool) that can host it, else any of them, with room before them for the run's shortest conversation
         when some have."""
         want_tool = self.all_forms[want].tool
+        once = _makes_again(self.all_forms[want])  # a step of its tool hosts it only when the step repeats
         steps = sc.steps
         finals = [i for i, st in enumerate(steps) if want in st.forms and _hosts(st)] \
-            or [i for i, st in enumerate(steps) if want_tool in st.tools and _hosts(st)] \
+            or [i for i, st in enumerate(steps) if want_tool in st.tools and _hosts(st) and (st.repeat or not once)] \
             or [i for i, st in enumerate(steps) if want in st.forms] \
-            or [i for i, st in enumerate(steps) if want_tool in st.tools]
+            or [i for i, st in enumerate(steps) if want_tool in st.tools and (st.repeat or not once)]
         return [i for i in finals if i >= self.s.min_prior] or finals
 
     def _steps(self, want: str, r: Rand):
@@ -284,6 +295,8 @@ class Engine:
         s = self.s
         setup = self.setup[want]
         tools = self.setup_tools[want]
+        if tools and _makes_again(self.all_forms[want]):
+            tools = frozenset()  # its setup is the first go of the final request's own step: played there
         by_setup: dict = {}
         if tools:
             entry = sc.steps[0]

@@ -459,6 +459,19 @@ def test_the_file_a_session_starts_with_is_one_it_acts_on():
     assert told > 500 and odd / told < 0.025, (odd, told)
 
 
+def test_a_second_new_thing_made_the_same_way_comes_only_from_a_step_that_repeats():
+    """"Create a folder for-edit", then "I'd also like 'project-footage' made the same way" in a session about one
+    folder: a making form's "the same again" is a step's second go, so only a step marked * offers it."""
+    again = {n for n, f in DOMAIN.forms.items() if f.ref == "same" and {k for k, _ in f.notes} & {"made", "touched"}}
+    made = 0
+    for d in _dialogues(2500, tools=PRESETS["all"]):
+        t = d.turns[-1]  # (a final request's setup may make a second one at the step of its tool: "touch, touch*")
+        if d.scenario and t.step and t.form in again:
+            assert "*" in t.step.split(":")[0], (d.scenario, t.step, [x.text for x in d.turns])
+            made += 1
+    assert made > 50
+
+
 def test_going_back_up_never_ends_with_a_why_line(tmp_path):
     """A reason of the session ends requests that act on something, never a move back up: "Return to the folder
     above. Honestly, most of it is stuff I'll never look at again." gives a reason for nothing."""
