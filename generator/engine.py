@@ -39,11 +39,17 @@ def _with_text(turn: Turn, text: str) -> Turn:
     return tuple.__new__(Turn, (text,) + turn[1:])
 
 
+def _makes(form) -> bool:
+    """Whether `form` makes something new (its notes say "made" or "touched"): what a session's say line calls
+    {{ made }}."""
+    return any(k in ("made", "touched") for k, _ in form.notes)
+
+
 def _makes_again(form) -> bool:
     """Whether `form` is a making form's "the same again" (touch.same, mkdir.same): a second new thing, which only
     a step that repeats asks for (not "I'd also like 'project-footage' made the same way" in a session about
     one folder, for-edit)."""
-    return form.ref == "same" and bool({k for k, _ in form.notes} & {"made", "touched"})
+    return form.ref == "same" and _makes(form)
 
 
 def _hosts(st) -> bool:
@@ -163,8 +169,7 @@ class Engine:
         self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
         # final form -> the scenarios to draw from, each with the steps that may host the form (see _steps)
         self.sessions_for = {f: tuple((sc, self._finals(f, sc)) for sc in self._sessions_for(f)) for f in self.forms}
-        # forms that make something new ("made", "touched" notes): what a session's say line calls {{ made }}
-        self.making = frozenset(f.name for f in FORMS.values() if {k for k, _ in f.notes} & {"made", "touched"})
+        self.making = frozenset(f.name for f in FORMS.values() if _makes(f))
         # tools that change nothing: the only ones an aside may use on what the session works on
         self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         # tools that change where later calls act (cd): one of them on nothing in particular (going back up)
