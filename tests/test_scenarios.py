@@ -185,6 +185,7 @@ def test_a_copy_is_named_after_its_original_and_only_lists_are_sorted():
     assert len(sorted_files) > 20 and all(kind_of(n) in ("csv", "notes", "log") for n in sorted_files)
 
 
+
 def test_later_requests_give_the_sessions_own_reasons_never_twice():
     from generator.grammar import render_nodes
     whys = {}
@@ -384,9 +385,12 @@ def test_a_new_name_takes_the_values_of_the_names_beside_it():
     assert {fresh_from(("{event}_edit",), {"wedding_highlights.mp4": 1}, Rand(k)) for k in range(50)} == {"wedding_edit"}
     assert {fresh_from(("{y}",), {"PXL_20200926_104233.jpg": 1}, Rand(k)) for k in range(50)} == {"2020"}
     assert len({fresh_from(("notes_ep{k2}.md",), {"photo_2023-04-05.jpg": 1}, Rand(k)) for k in range(50)}) > 5
-    # "today's page" comes after every date around it
-    assert {fresh_from(("journal_{today}.md",), {"notes_2021-03-04.md": 1, "b_2019.txt": 1}, Rand(k))[:12]
-            for k in range(50)} == {"journal_2022"}
+    # "today's page" comes after every date around it, and today is the same year in every folder (not 2017 in
+    # one whose notes stop in 2016)
+    for around in ({"notes_2021-03-04.md": 1, "b_2019.txt": 1}, {"notes_2016-02-01.md": 1}, {"a.md": 1}):
+        assert {fresh_from(("journal_{today}.md",), around, Rand(k))[:12] for k in range(50)} == {"journal_2026"}
+    from generator.domains.filesystem.world import _YEARS
+    assert int(_YEARS[-1]) < 2026
 
 
 def _turns_of(tmp_path, scenario: str, seed: int, n: int = 400):

@@ -215,13 +215,14 @@ _NUMBERS = {
     "{q}": ("1", "2", "3", "4"),
     "{v}": tuple(f"{a}.{b}.{c}" for a in range(0, 6) for b in range(0, 13) for c in range(0, 10)),
     "{t}": tuple(h + mi + s for h in _TWO_DIGITS[:24] for mi in _TWO_DIGITS for s in ("07", "18", "33", "52")),
-    # a date as "today": in a step's new name, later than every dated name beside it (see fresh_from)
-    "{today}": tuple(f"{_YEARS[-1]}-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)),
+    # a date as "today", in a step's new name: one year for every conversation ("today's page" is not from 2017
+    # in one and from 2024 in the next), the one after every year a tree's names carry, so it is later than them
+    "{today}": tuple(f"{int(_YEARS[-1]) + 1}-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)),
 }
 _SHAPES: dict[str, tuple | str] = {}
 _TODAY = _NUMBERS["{today}"]
 _COUNTS = (_NUMBERS["{k}"], _NUMBERS["{k2}"], _NUMBERS["{n3}"])  # an episode, a draft, a part: kept from a name beside
-_UNRELATED = (_MONTHS, _NUMBERS["{d}"], _NUMBERS["{n}"], _NUMBERS["{t}"], _NUMBERS["{v}"], _NUMBERS["{q}"])
+_UNRELATED = (_MONTHS, _NUMBERS["{d}"], _NUMBERS["{n}"], _NUMBERS["{t}"], _NUMBERS["{v}"], _NUMBERS["{q}"], _TODAY)
 
 
 @lru_cache(maxsize=1)
@@ -304,13 +305,9 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
                 if x in _UNRELATED:
                     name += x[floor(r.random() * len(x))] + tail
                     continue
-                if x is _TODAY or x is _YEARS:  # the years the dated names here carry
+                if x is _YEARS:  # the years the dated names here carry
                     if years is None:
                         years = sorted({y for y in map(year_of, taken) if y})
-                    if x is _TODAY:  # a fresh page for today: in the year after the latest date here
-                        latest = int(years[-1]) if years else int(_YEARS[-1]) - 1
-                        name += f"{min(latest + 1, int(_YEARS[-1]))}-{x[floor(r.random() * len(x))][5:]}" + tail
-                        continue
                     near = years
                 else:
                     values = _values(x)
