@@ -588,6 +588,7 @@ def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] 
     shapes = own or (_copies(kind) if copy else _renames(kind))
     m = _VERSIONED.match(stem)
     dated = _DIGITS.search(stem) is not None
+    words = _TOKEN.findall(stem.lower())  # what the name says already: a copy's name does not say it twice
     for _ in range(12):
         if m and not own and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
             name = m.group(1) + str(int(m.group(2)) + 1) + ext
@@ -597,8 +598,8 @@ def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] 
                 continue  # not report_v2_v2.docx, not server-2024-05-01-2023-02-11.log
             after = shape.partition("{stem}")[2]
             tail = after.partition("{ext}")[0].strip("_-.")
-            if tail and stem.lower().endswith(tail):
-                continue  # not site_backup_backup.zip, nor site_backup.zip again for site_backup.zip
+            if tail and (stem.lower().endswith(tail) or tail in words):
+                continue  # not site_backup_backup.zip nor site_backup_20240525_backup.tar.gz, nor the same name again
             if after[:1].isdigit() and bare[-1:].isdigit():
                 continue  # not assignment_42.py for a second assignment_4.py
             name = _SELF.sub(lambda h: self_parts[h.group()], _fill(shape, r))
