@@ -8,38 +8,37 @@ from .plays import FOCUS, first_legal, movable_into, new_name_for, one, seen, so
 from .state import Dir
 
 
-def destinations(fs, r, d, dirs: list[str]) -> list[str]:
-    """Of the folders here (`dirs`), those to put something into: one the session made or named already (the
-    folder it is filling), when there is one: always for a step of the session, mostly otherwise.  A step
-    fills what the session made, when it made one here: a folder it only named (a search for 'done') is not
-    where the clips for 'selects' go; and a step puts nothing into a folder the session never spoke of (not
-    "move it to photos" while renaming reports by status)."""
+def _targets(fs, r, d) -> tuple[list[str], ...]:
+    """The folders here to put something into, in the order to try them.  A step of the session fills the
+    folder the session made here, else one it spoke of, else nothing: not the clips for 'selects' into 'done'
+    (a search had named it), not "move it to photos" while renaming reports by status, not "copy the minutes
+    into camera-roll" when the hand-over folder is of another year.  Any other request mostly tries those
+    first, then any folder here."""
+    every = fs.dirs()
     step = d.focus is not None
     if step or r.random() < FOCUS:
         here, mentioned = fs.path(), d.mentioned
         made, ours = d.made_here(fs), []
-        for x in dirs:  # a loop: a comprehension reading these would make them cells, and a closure per call
+        for x in every:  # a loop: a comprehension reading these would make them cells, and a closure per call
             if x in made:
                 ours.append(x)
         if ours and step:
-            return ours
-        for x in dirs:
+            return (ours,)
+        for x in every:
             if x not in made and (here, x) in mentioned:
                 ours.append(x)
-        if ours or step:
-            return ours
-    return dirs
+        if step or ours and len(ours) == len(every):
+            return (ours,)
+        if ours:
+            return ours, every
+    return (every,)
 
 
 def _pair(fs, r, d, srcs: list[str]) -> tuple[str, str] | None:
-    """A uniformly chosen legal (source, folder) pair, the folder mostly one the session made or named; any
-    folder here when none of those fits, except for a step of the session, which fills its own folder or
-    does nothing (not "copy the minutes into camera-roll" when the hand-over folder is dated 2025 and the
-    minutes 2019).  Checking a pair looks inside the folder, so only the pairs tried are checked; pair k is
+    """A uniformly chosen legal (source, folder) pair, the folder from the first of _targets that takes one.
+    Checking a pair looks inside the folder, so only the pairs tried are checked; pair k is
     (srcs[k // nd], dirs[k % nd]), the order of a source-major listing of all pairs."""
-    every = fs.dirs()
-    own = destinations(fs, r, d, every)
-    for dirs in (own, every) if len(own) < len(every) and d.focus is None else (own,):
+    for dirs in _targets(fs, r, d):
         nd = len(dirs)
         k = first_legal(r, len(srcs) * nd, lambda k: movable_into(fs, srcs[k // nd], dirs[k % nd]))
         if k is not None:
