@@ -92,6 +92,7 @@ class StepPlan:  # a scenario step, compiled for this run's tools
     tools: frozenset
     text: str
     forms: frozenset  # its forms' names: a final request of one of them can end the session here
+    kin: frozenset  # the run's forms of its tools, which may end the session here when none of its own can
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -225,6 +226,9 @@ class Engine:
         scenario with none left, or without a step it cannot do without, is too."""
         plans = []
         again = {n for n, f in usable.items() if _makes_again(f)}  # only a step that repeats offers them
+        by_tool: dict = {}
+        for n, f in usable.items():
+            by_tool.setdefault(f.tool, []).append(n)
         for sc in domain.scenarios:
             steps = []
             for st in sc.steps:
@@ -234,9 +238,10 @@ class Engine:
                     break
                 if forms:
                     focus = domain.object_filter(st.on, sc.where) if st.on and domain.object_filter else None
+                    tools = frozenset(f.tool for f in forms)
+                    kin = frozenset(n for t in tools for n in by_tool[t] if st.repeat or n not in again)
                     steps.append(StepPlan(menu(forms), menu([f for f in forms if f.contextual]), focus, st.optional,
-                                          st.repeat, frozenset(f.tool for f in forms), st.text,
-                                          frozenset(f.name for f in forms)))
+                                          st.repeat, tools, st.text, frozenset(f.name for f in forms), kin))
             if steps:  # each say line with the slots it names, worked out once
                 holds = tuple(dict.fromkeys(st.focus.holds for st in steps if getattr(st.focus, "holds", None)))
                 plans.append(ScenarioPlan(sc.name, sc.where, tuple((x, frozenset(_slots_in(x))) for x in sc.say),
@@ -251,11 +256,9 @@ class Engine:
         form, else of its tool, else any; and of those, when the request needs a setup, the ones whose steps
         use the setup's tools too ("create notes.md, then move it" belongs in a session that makes files)."""
         tool = self.all_forms[want].tool
-        once = _makes_again(self.all_forms[want])  # a step of its tool hosts it only when the step repeats
         with_tool = tuple(sc for sc in self.scenarios if any(tool in st.tools for st in sc.steps))
         found = tuple(sc for sc in with_tool if any(want in st.forms and _hosts(st) for st in sc.steps)) \
-            or tuple(sc for sc in with_tool if any(tool in st.tools and _hosts(st) and (st.repeat or not once)
-                                                   for st in sc.steps)) \
+            or tuple(sc for sc in with_tool if any(want in st.kin and _hosts(st) for st in sc.steps)) \
             or with_tool or self.scenarios
         needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
         return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
@@ -264,13 +267,11 @@ class Engine:
         """The steps of `sc` a session whose last request is form `want` may end at: those of that form (else of
         its tool) that can host it, else any of them, with room before them for the run's shortest conversation
         when some have."""
-        want_tool = self.all_forms[want].tool
-        once = _makes_again(self.all_forms[want])  # a step of its tool hosts it only when the step repeats
         steps = sc.steps
         finals = [i for i, st in enumerate(steps) if want in st.forms and _hosts(st)] \
-            or [i for i, st in enumerate(steps) if want_tool in st.tools and _hosts(st) and (st.repeat or not once)] \
+            or [i for i, st in enumerate(steps) if want in st.kin and _hosts(st)] \
             or [i for i, st in enumerate(steps) if want in st.forms] \
-            or [i for i, st in enumerate(steps) if want_tool in st.tools and (st.repeat or not once)]
+            or [i for i, st in enumerate(steps) if want in st.kin]
         return [i for i in finals if i >= self.s.min_prior] or finals
 
     def _steps(self, want: str, r: Rand):
