@@ -137,10 +137,11 @@ class Engine:
         # per-form facts the loop asks for every turn, looked up once (Form derives them on each access)
         self.in_context = frozenset(f.name for f in FORMS.values() if f.contextual)
         self.exact = frozenset(f.name for f in FORMS.values() if f.exact)
-        # what a call of each form lets later turns refer to; a call that only looks (and stays) also notes that
-        # it was asked, so the same look is not asked again before anything changes
-        self.notes = {f.name: f.notes + (LOOKED,) if domain.tools[f.tool].reads_only and not domain.tools[f.tool].moves
-                      else f.notes for f in FORMS.values()}
+        # tools that only look and stay where they are: what an aside may use, and what is not asked twice
+        looking = frozenset(n for n, t in domain.tools.items() if t.reads_only and not t.moves)
+        # what a call of each form lets later turns refer to; a call that only looks also notes that it was
+        # asked, so the same look is not asked again before anything changes
+        self.notes = {f.name: f.notes + (LOOKED,) if f.tool in looking else f.notes for f in FORMS.values()}
         usable = [f for f in FORMS.values() if f.tool in settings.tools and f.name in grammar.forms]
         self.forms = [f.name for f in usable]
         self.menu = menu(usable)
@@ -155,7 +156,7 @@ class Engine:
         # and changes nothing: it only looks (a stray "delete kent_portrait.jpg" in a session that keeps the
         # real photos works against it; a folder 'keep' made in a project skeleton becomes "the new folder";
         # a copy into 'templates' makes that folder one the session filled)
-        staying = [f for f in usable if domain.tools[f.tool].reads_only and not domain.tools[f.tool].moves]
+        staying = [f for f in usable if f.tool in looking]
         self.aside_menu = menu(staying) if staying else self.menu
         self.aside_context_menu = menu([f for f in staying if f.contextual])
         self.setup_menus = {f.name: menu([f]) for f in usable}
