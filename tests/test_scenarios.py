@@ -184,12 +184,13 @@ def test_a_copy_is_named_after_its_original_and_only_lists_are_sorted():
     sorted_files = [t.args["file_name"] for d in ds for t in d.turns if t.tool == "sort"]
     assert len(sorted_files) > 20 and all(kind_of(n) in ("csv", "notes", "log") for n in sorted_files)
     # a copy's name says what it is once: not site_backup_20240525_backup.tar.gz
-    from generator.domains.filesystem.world import _derived
+    from generator.domains.filesystem.world import _derived, _second_version
     from generator.rng import Rand
-    for like in ("site_backup_20240525.tar.gz", "notes_copy_2021.md", "site_backup.zip"):
-        for k in range(100):
-            words = re.split(r"[._-]", _derived(like, {}, Rand(k)).lower())
-            assert all(words.count(w) == 1 for w in ("backup", "copy", "old", "bak") if w in words), (like, words)
+    for like in ("site_backup_20240525.tar.gz", "notes_copy_2021.md", "site_backup.zip", "old_notes.txt"):
+        for k in range(100):  # a copy's name, and a second version's in a tree (not old_notes_old.txt)
+            for name in (_derived(like, {}, Rand(k)), _second_version(like, Rand(k))):
+                words = re.split(r"[._-]", name.lower())
+                assert all(words.count(w) == 1 for w in ("backup", "copy", "old", "bak") if w in words), (like, words)
 
 
 def test_later_requests_give_the_sessions_own_reasons_never_twice():

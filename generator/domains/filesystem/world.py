@@ -395,7 +395,8 @@ def _second_version(first: str, r: Rand) -> str:
     if m:
         return m.group(1) + str(int(m.group(2)) + 1) + tail
     suffix = r.choice(("_v2", "_old", "_draft", "_backup"))
-    return base + ("_v2" if base.endswith(suffix) else suffix) + tail
+    # a name says what the file is once: not old_notes_old.txt, backup_20220909_backup.log
+    return base + ("_v2" if suffix[1:] in _TOKEN.findall(base.lower()) else suffix) + tail
 
 
 def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False,
