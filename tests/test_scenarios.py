@@ -580,3 +580,30 @@ def test_no_request_repeats_the_call_just_made():
     cat = Action("cat.direct", "cat", {"file_name": "a.md"}, {})
     assert _again(cat, None, {"cat": [("/docs", {"file_name": "a.md"})]}, "/docs")
     assert not _again(cat, None, {"cat": [("/", {"file_name": "a.md"})]}, "/docs")
+
+
+def test_a_session_moves_and_names_only_what_its_story_is_about():
+    """A reader found steps working against their session: a file just renamed _approved filed as superseded,
+    live undated logs (nohup.out) archived as old, a backup named like an environment (logging.dev.ini), a
+    copy named after a person nobody mentioned (brainstorm_dillon.md)."""
+    from generator.domains.filesystem.world import pools, year_of
+    people = {p.lower() for p in pools()["person"]}
+    seen = Counter()
+    for d in _dialogues(4000, tools=PRESETS["all"]):
+        made = {t.args.get("dir_name") for t in d.turns if t.tool == "mkdir"}
+        for t in d.turns:
+            if t.tool == "mv" and t.args["destination"] in made:
+                if d.scenario in ("name-by-status", "tidy-note-names"):
+                    assert not re.search(r"_(approved|final)\b", t.args["source"]), [x.text for x in d.turns]
+                    seen["superseded"] += 1
+                if d.scenario == "rotate-logs":
+                    assert year_of(t.args["source"]) or t.args["source"].endswith(".gz"), [x.text for x in d.turns]
+                    seen["rotated"] += 1
+            if t.tool == "cp" and t.form == "cp.rename" and not t.subject[1]:
+                src, dst = t.args["source"].lower(), t.args["destination"].lower()
+                added = set(re.split(r"[._-]", dst)) - set(re.split(r"[._-]", src))
+                assert not added & people, t.args
+                env = re.compile(r"\.(prod|dev|local|example)\.")
+                assert not env.search(dst) or env.search(src), t.args  # a backup is not a variant for production
+                seen["copies"] += 1
+    assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100, seen
