@@ -18,11 +18,6 @@ __all__ = ["Action", "LOOKED", "choose", "menu", "pick"]
 LOOKED = ("looked", "")
 
 
-def _prev(d, state):
-    """The previous action when it was made in this folder ("the same for x" refers to it only here)."""
-    return d.prev if d.prev_path == state.path() else None
-
-
 def _again(a: Action, prev, looked, path: str) -> bool:
     """Whether `a` names the same things as the previous call of its tool, in the same folder, or asks again a
     look asked here since anything last changed: it would tell the user nothing new ("open server.log", then
@@ -42,9 +37,10 @@ def _again(a: Action, prev, looked, path: str) -> bool:
 def choose(form: Form, state, d, r: Rand) -> Action | None:
     """One legal way to play `form` now, chosen uniformly, or None (also when it would repeat the previous
     call)."""
-    prev = _prev(d, state)
+    path = state.path()
+    prev = d.prev if d.prev_path == path else None  # "the same for x" refers to it only in its own folder
     a = form.play(state, d, prev, r)
-    return None if a is None or _again(a, prev, d.looked, state.path()) else a
+    return None if a is None or _again(a, prev, d.looked, path) else a
 
 
 Menu = tuple  # plays grouped by tool, tools in name order: what pick() draws from (see menu())
@@ -64,8 +60,9 @@ def pick(groups: Menu, state, d, r: Rand) -> Action | None:
     of it uniformly among the playable ones.  Trying them in a random order and taking the first that
     plays gives the same distribution as listing all, at a fraction of the cost.  A play that would repeat
     the previous call counts as not playable."""
-    prev = _prev(d, state)
-    looked, path = d.looked, state.path()
+    path = state.path()
+    prev = d.prev if d.prev_path == path else None  # as in choose()
+    looked = d.looked
     rnd = r.random  # r.below(n) is floor(rnd() * n), inlined: this loop runs for every request
     # lazy Fisher-Yates over tools, then over the tool's forms: the first n (m) are those not tried yet, one
     # that fails is overwritten by the last untried one (in a copy, made at the first failure: most picks

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .contents import kind_of
+from .state import Dir
 from ...rng import Rand
 from .world import BAD_NAME_RE, OLD_NAME_HOLES, THEMES, fill_shape, year_of
 
@@ -52,19 +53,17 @@ def _ext(name: str) -> str:
 
 
 def _test(word: str, where: str | None):
-    """(fs, d, name) -> bool for one word of a filter."""
-    if word in _FILE_KINDS:  # a file with such a name
-        named = _name_test(word)
-        return lambda fs, d, n: named(n) and fs.is_file(n)
+    """(fs, d, name) -> bool for one word of a filter (the file kinds: see _kinds_test).  A filter runs on
+    every name a request may pick: the tests read fs.here themselves rather than call fs.is_file or is_dir."""
     if word == "file":
-        return lambda fs, d, n: fs.is_file(n)
+        return lambda fs, d, n: n in fs.here and not isinstance(fs.here[n], Dir)
     if word == "folder":
-        return lambda fs, d, n: fs.is_dir(n)
+        return lambda fs, d, n: isinstance(fs.here.get(n), Dir)
     if word == "empty":
-        return lambda fs, d, n: fs.is_dir(n) and fs.here[n].is_empty()
+        return lambda fs, d, n: isinstance(fs.here.get(n), Dir) and fs.here[n].is_empty()
     if word == "where":
         tops = frozenset(THEMES[where][0]) if where in THEMES else frozenset()
-        return lambda fs, d, n: n in tops and fs.is_dir(n)
+        return lambda fs, d, n: n in tops and isinstance(fs.here.get(n), Dir)
     if word == "made":
         return lambda fs, d, n: n in d.kept(fs) or n in d.made_here(fs)
     if word == "dated":
@@ -76,9 +75,24 @@ def _test(word: str, where: str | None):
     return lambda fs, d, n: named(n)
 
 
+def _kinds_test(words: list[str]):
+    """(fs, d, name) -> bool: a file of one of the kinds `words` names (text, log, media...), one test for all."""
+    named = [_name_test(w) for w in words]
+    if len(named) == 1:
+        one_kind = named[0]
+        return lambda fs, d, n: one_kind(n) and n in fs.here and not isinstance(fs.here[n], Dir)
+
+    def test(fs, d, n) -> bool:
+        for t in named:
+            if t(n):
+                return n in fs.here and not isinstance(fs.here[n], Dir)
+        return False
+    return test
+
+
 def _any_of(tests: list):
-    """One test passing when any of `tests` does (name patterns joined into one regex: a filter runs on every
-    name a request may pick)."""
+    """One test passing when any of `tests` does (name patterns joined into one regex, the file kinds into one
+    test: a filter runs on every name a request may pick)."""
     if len(tests) == 1:
         return tests[0]
 
@@ -205,7 +219,10 @@ def compile_filter(words: str, where: str | None) -> Focus | None:
     words, _, names = words.partition("->")
     shapes = tuple(x for x in names.split() if not OLD_NAME_HOLES.search(x))
     renames = tuple(x for x in names.split() if OLD_NAME_HOLES.search(x))
-    tests = [_test(w, where) for w in _patterns_first(words.split())]
+    kinds = [w for w in words.split() if w in _FILE_KINDS]
+    tests = [_test(w, where) for w in _patterns_first(words.split()) if w not in _FILE_KINDS]
+    if kinds:
+        tests.insert(0, _kinds_test(kinds))
     if not tests and not shapes and not renames:
         return None
     return Focus(_any_of(tests) if tests else None, shapes, _holds(words.split(), where), renames)

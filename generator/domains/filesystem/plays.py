@@ -100,10 +100,9 @@ def new_thing(form: str, tool: str, arg: str, is_dir: bool, fresh):
     def play(fs, d, prev, r):
         like = None
         if same:
-            p = prev_of(prev, tool)
-            if p is None:
+            if prev is None or prev.tool != tool:
                 return None
-            like = p.args[arg]
+            like = prev.args[arg]
         n = step_name(fs, d, r) or fresh(fs.here, r, like)
         return Action(form, tool, {arg: n}, {"name": n}, (n, is_dir))
     return play
@@ -144,11 +143,6 @@ def no_file(tool: str, fs, name) -> str | None:
     return None if isinstance(name, str) and fs.is_file(name) else f"{tool}: {name}: no such file here"
 
 
-def prev_of(prev, tool: str):
-    """The previous action if it called `tool` (in this folder), else None."""
-    return prev if prev is not None and prev.tool == tool else None
-
-
 # ---- text files: what read, search, count, sort and tail act on ---------------------------------------
 def a_text_file(fs, r: Rand, d=None, kinds=None) -> str | None:
     """A text file with something in it (a file just made empty has nothing to read, count or sort), of one
@@ -174,9 +168,8 @@ def text_it(fs, d, prev, kinds=None) -> str | None:
 
 def another_text_file(fs, prev, tool: str, r: Rand, kinds=None) -> str | None:
     """For "the same for x": a text file other than the one the previous call (of `tool`) acted on."""
-    p = prev_of(prev, tool)
-    if p is None:
+    if prev is None or prev.tool != tool:
         return None
-    files = seen([n for n in fs.text_files() if n != p.args.get("file_name")
+    files = seen([n for n in fs.text_files() if n != prev.args.get("file_name")
                   and (kinds is None or kind_of(n) in kinds)], r)
     return r.choice(files) if files else None

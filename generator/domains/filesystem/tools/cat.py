@@ -1,7 +1,7 @@
 """cat: show a text file's contents (media and office files are never read)."""
 from ...base import FILE, Action, Form, Param, Tool
 from ..openworld import reads_files
-from ..plays import a_text_file, direct_read, no_file, one, prev_of, seen
+from ..plays import a_text_file, direct_read, no_file, one, seen
 
 
 def check(fs, a):
@@ -18,16 +18,15 @@ def play_direct(fs, d, prev, r):
 
 
 def play_it(fs, d, prev, r):
-    it = d.it(fs)
     # what the previous call wrote or renamed: a file just made empty has nothing to read
-    if it and not it[1] and prev is not None and prev.tool in ("echo", "mv") and fs.is_text_file(it[0]):
-        return _act("cat.it", it[0], {})
-    return None
+    if prev is None or prev.tool not in ("echo", "mv"):  # first: most calls are neither
+        return None
+    it = d.it(fs)
+    return _act("cat.it", it[0], {}) if it and not it[1] and fs.is_text_file(it[0]) else None
 
 
 def play_same(fs, d, prev, r):
-    p = prev_of(prev, "cat")
-    if p is None:
+    if prev is None or prev.tool != "cat":
         return None
     read = d.listed_here(fs, "read")  # the previous file and every other one read here already
     files = seen([n for n in fs.text_files() if n not in read], r, fs, d, named_first=False)

@@ -45,10 +45,10 @@ def play_overwrite(fs, d, prev, r):
 
 
 def play_it(fs, d, prev, r):
+    if prev is None or prev.tool != "touch":  # first: most calls are not
+        return None
     it = d.it(fs)
-    if it and not it[1] and prev is not None and prev.tool == "touch" and fs.is_text_file(it[0]):
-        return _act("echo.it", it[0], line_for(it[0], r), {})
-    return None
+    return _act("echo.it", it[0], line_for(it[0], r), {}) if it and not it[1] and fs.is_text_file(it[0]) else None
 
 
 def read(a, is_dir):

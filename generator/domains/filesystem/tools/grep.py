@@ -3,7 +3,7 @@ the search finds something, as a user who knows the file would expect."""
 from ...base import FILE, PATTERN, Action, Form, Param, Tool
 from ..contents import pattern_in
 from ..openworld import reads_files
-from ..plays import a_text_file, direct_read, no_file, prev_of, seen, text_it
+from ..plays import a_text_file, direct_read, no_file, seen, text_it
 
 
 def check(fs, a):
@@ -31,11 +31,11 @@ def play_it(fs, d, prev, r):
 
 def play_same(fs, d, prev, r):
     """'look for that in x too': the previous search's string, in another file that contains it."""
-    p = prev_of(prev, "grep")
-    if p is None:
+    if prev is None or prev.tool != "grep":
         return None
-    pattern = p.args["pattern"]
-    files = seen([n for n in fs.text_files() if n != p.args["file_name"] and pattern in fs.text(n)], r, fs, d, named_first=False)
+    pattern = prev.args["pattern"]
+    files = seen([n for n in fs.text_files() if n != prev.args["file_name"] and pattern in fs.text(n)], r, fs, d,
+                 named_first=False)
     if not files:
         return None
     n = r.choice(files)

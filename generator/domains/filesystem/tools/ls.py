@@ -6,10 +6,15 @@ def check(fs, a):
     return None if isinstance(a.get("a", False), bool) else "ls: 'a' must be a boolean"
 
 
-def _relisting(prev, hidden: bool = False) -> bool:
-    """Listing again right after a listing of this folder (nothing changed in between): nobody does that,
-    except to see the hidden files after the plain listing."""
-    return prev is not None and prev.tool == "ls" and (not hidden or prev.args.get("a") is True)
+# Nobody lists again right after a listing of this folder (nothing changed in between), except to see the
+# hidden files after the plain listing.
+def play_plain(fs, d, prev, r):
+    return None if prev is not None and prev.tool == "ls" else Action("ls.plain", "ls", {}, {})
+
+
+def play_hidden(fs, d, prev, r):
+    return None if prev is not None and prev.tool == "ls" and prev.args.get("a") is True \
+        else Action("ls.hidden", "ls", {"a": True}, {})
 
 
 def read(a, is_dir):
@@ -21,8 +26,7 @@ TOOL = Tool(
     (Param("a", "boolean", FLAG, "Show hidden files and directories. Defaults to False.", default=False),),
     check,
     forms=(
-        Form("ls.plain", "direct", lambda fs, d, prev, r: None if _relisting(prev) else Action("ls.plain", "ls", {}, {})),
-        Form("ls.hidden", "direct",
-             lambda fs, d, prev, r: None if _relisting(prev, True) else Action("ls.hidden", "ls", {"a": True}, {})),
+        Form("ls.plain", "direct", play_plain),
+        Form("ls.hidden", "direct", play_hidden),
     ),
     read=read, order=1)

@@ -14,8 +14,10 @@ def open_step(w, a):
 
 
 def play_copied_into_made(fs, d, prev, r):
+    if prev is None or prev.tool != "cp":  # first: most calls are not copies
+        return None
     made = d.made_folder(fs)
-    if made and prev is not None and prev.tool == "cp":
+    if made:
         s = prev.args["source"]
         if fs.has(s) and movable_into(fs, s, made):
             return Action("mv.copied_into_made", "mv", {"source": s, "destination": made}, {}, subject(fs, s))

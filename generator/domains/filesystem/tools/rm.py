@@ -1,6 +1,6 @@
 """rm: remove a file or a folder here."""
 from ...base import ENTRY, Action, Form, Param, Tool
-from ..plays import direct_read, one, prev_of, seen, subject
+from ..plays import direct_read, one, seen, subject
 
 
 def check(fs, a):
@@ -37,7 +37,7 @@ def play_it(fs, d, prev, r):
 
 
 def play_same(fs, d, prev, r):
-    if prev_of(prev, "rm") is None:
+    if prev is None or prev.tool != "rm":
         return None
     n = one(r, seen(_removable(fs, d), r, fs, d, named_first=False))
     return None if n is None else _act("rm.same", n, {"target": n}, subject(fs, n))
