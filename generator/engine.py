@@ -380,7 +380,10 @@ class Engine:
                 # a setup that only reads ("open x" before "delete it") reads what the final request acts on;
                 # one that makes something makes it as the scenario's step that makes such things does
                 st = last if last is not None and tool in self.reading else by_setup.get(tool, last)
-                if st is not None:
+                needs = FORMS[want].setup_on
+                if needs is not None:
+                    d.focus = needs
+                elif st is not None:
                     d.focus = st.focus
                 action = pick(self.setup_menus[form], fs, d, r)
                 if action is not None and st is not None and action.tool in st.tools \
@@ -401,7 +404,7 @@ class Engine:
                 if action is None and turns:
                     d.focus = None
                     continue  # a step this tree does not allow (no second draft to compare): skipped, not replaced
-            if sc is not None:
+            if sc is not None or t >= len(plan) and FORMS[want].setup_on is not None:
                 d.focus = None
             if action is None:
                 step = ""

@@ -10,7 +10,7 @@ import pytest
 from generator.domains.filesystem import FORMS, TOOLS
 from generator.domains.filesystem.state import FileSystem
 from generator.engine import Engine, Settings
-from generator.grammar import load
+from generator.domains import load as load_domain
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 SUBJECT = {"cat": "file_name", "cd": "folder", "rm": "file_name", "cp": "source", "mv": "source", "echo": "file_name",
@@ -90,7 +90,8 @@ CONTEXTUAL = sorted(name for name, f in FORMS.items() if f.contextual)
 @pytest.fixture(scope="module")
 def examples():
     """Up to 40 conversations ending in each context form, from an all-tools run."""
-    eng = Engine(Settings(seed=11, tools=tuple(TOOLS), context_share=1.0), load())
+    domain, grammar = load_domain()  # with its sessions, as generate runs: a request's setup acts as they let it
+    eng = Engine(Settings(seed=11, tools=tuple(TOOLS), context_share=1.0), grammar, domain=domain)
     found: dict[str, list] = {f: [] for f in CONTEXTUAL}
     for i in range(3000):
         d = eng.conversation(i)

@@ -607,3 +607,20 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 assert not env.search(dst) or env.search(src), t.args  # a backup is not a variant for production
                 seen["copies"] += 1
     assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100, seen
+
+
+def test_a_diff_compares_versions_of_one_file_and_pwd_never_follows_cd():
+    """People compare report.md with report_v2.md or with the copy just made, not with an unrelated file
+    ("two versions of minutes.txt" compared with release_timeline.md); nor ask where they are right after
+    saying where to go."""
+    from generator.domains.filesystem.tools.diff import _stem
+    diffs = 0
+    for d in _dialogues(3000, tools=PRESETS["all"]):
+        for prev, t in zip((None,) + d.turns, d.turns):
+            if t.tool == "diff":
+                f1, f2 = t.args["file_name1"], t.args["file_name2"]
+                copied = prev is not None and prev.tool == "cp" and prev.args == {"source": f1, "destination": f2}
+                assert _stem(f1) == _stem(f2) or copied, [x.text for x in d.turns]
+                diffs += 1
+            assert not (t.tool == "pwd" and prev is not None and prev.tool == "cd"), [x.text for x in d.turns]
+    assert diffs >= 50

@@ -78,6 +78,9 @@ class Form:
     notes: tuple[tuple[str, str], ...] = ()
     exact: bool = False  # a phrasing must use exactly the slots the play gives (it decides which arguments are set)
     opening: bool = False  # plays only as a conversation's first request (a greeting): asked for with nothing before
+    # what its setup must act on, as a step's focus (a `.test(state, discourse, name)`): "compare it with
+    # report_v2.md" needs "it" to be a file with a second version, so its setup opens one of those
+    setup_on: object = None
 
     @property
     def tool(self) -> str:

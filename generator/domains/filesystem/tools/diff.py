@@ -3,6 +3,7 @@ are what people compare; "does the copy match?" compares a file with the copy ju
 from functools import lru_cache
 
 from ...base import FILE, Action, Form, Param, Tool
+from ..objects import Focus
 from ..openworld import reads_files
 from ..plays import direct_read, no_file, seen, text_it
 
@@ -23,15 +24,19 @@ def _stem(name: str) -> str:
 
 
 def _partner(fs, name: str, r) -> str | None:
-    """Another text file to compare `name` with: a version of it when there is one, else any."""
-    others = [n for n in fs.text_files() if n != name]
-    versions = [n for n in others if _stem(n) == _stem(name)]
-    if versions:
-        return r.choice(versions)
-    if not r.chance(0.3):  # people mostly compare versions of one file; two unrelated files, seldom
-        return None
-    others = seen(others, r)
-    return r.choice(others) if others else None
+    """Another version of text file `name` to compare it with (report_v2.md for report.md), or None: people
+    compare versions of one file, not two unrelated ones ("two versions of minutes.txt" compared with
+    release_timeline.md was a reader's complaint)."""
+    versions = [n for n in fs.text_files() if n != name and _stem(n) == _stem(name)]
+    return r.choice(versions) if versions else None
+
+
+def _has_version(fs, d, name: str) -> bool:
+    """Whether `name` is a text file with another version here: what "compare it with ..." needs "it" to be."""
+    if not fs.is_text_file(name):
+        return False
+    stem = _stem(name)
+    return any(n != name and _stem(n) == stem for n in fs.text_files())
 
 
 def _act(form, f1, f2, slots, subject=None):
@@ -71,7 +76,8 @@ TOOL = Tool(
     check, open_step=reads_files("diff", "file_name1", "file_name2"),
     forms=(
         Form("diff.direct", "direct", play_direct, ("file", "other"), ("kind",)),
-        Form("diff.it", "pronoun", play_it, ("other",), ("kind",), (("cat.direct",), ("echo.new",))),
+        Form("diff.it", "pronoun", play_it, ("other",), ("kind",), (("cat.direct",),),
+             setup_on=Focus(_has_version, ())),
         Form("diff.copy", "description", play_copy, (), ("kind",), (("cp.rename",),)),
     ),
     read=direct_read("diff.direct", file="file_name1", other="file_name2"), order=17,
