@@ -349,7 +349,7 @@ def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None
         if holes:
             name = _draw(name, holes, rnd, y, m)
         if name not in kids:
-            kids[name] = (flavour or flavour_of(name) or "binary", r.key(), 0)  # its recipe
+            kids[name] = (flavour or flavour_of(name) or "binary", r.bits(32), 0)  # its recipe (r.bits(32): r.key())
             return
 
 
@@ -443,7 +443,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 sub_theme = inside[floor(rnd() * len(inside))]
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
-            kids[name] = PendingDir(name, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
+            kids[name] = PendingDir(name, (_populate, (sub_theme, depth_left - 1, r.bits(32), spine and i == 0, y, m)))
 
 
 def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
@@ -469,7 +469,7 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
-            kids[name] = PendingDir(name, (_populate, (theme, depth_left, r.key(), i == 0)))
+            kids[name] = PendingDir(name, (_populate, (theme, depth_left, r.bits(32), i == 0)))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name)
@@ -477,10 +477,10 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[floor(rnd() * len(themes))]][1]
         _add_file(shapes, kids, r)
     for name in r.sample(HIDDEN_FILES, 1 + floor(rnd() * 3)):
-        kids[name] = _seeded(name, r)
+        kids[name] = (_DOT_FLAVOURS[name], r.bits(32), 0)  # its recipe: its text is made only if a request reads it
     if rnd() < 0.5:  # a program's folder (.ssh, .config): hardly ever opened, so filled on its first look
         name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
-        kids[name] = PendingDir(name, (_fill_hidden, (r.key(),)))
+        kids[name] = PendingDir(name, (_fill_hidden, (r.bits(32),)))
     return root
 
 
@@ -489,14 +489,11 @@ def _fill_hidden(d: Dir, key: int) -> None:
     r = Rand(key)
     kids = d.children
     for name in r.sample(_HIDDEN_DIR_FILES[d.name], 1 + r.below(2)):
-        kids[name] = _seeded(name, r)
+        kids[name] = (_DOT_FLAVOURS[name], r.bits(32), 0)
 
 
-def _seeded(name: str, r: Rand) -> tuple:
-    """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
-    only if a request reads it."""
-    # a name without holes is its own shape, so its compiled form knows it
-    return ((_SHAPES.get(name) or _compile(name))[2], r.key(), 0)
+# the flavour of each file the data names as it is (.bashrc, .ssh's config): a tree's dot-files, found in one look
+_DOT_FLAVOURS = {name: flavour_of(name) or "binary" for name in HIDDEN_FILES + sum(_HIDDEN_DIR_FILES.values(), ())}
 
 
 # ---- names for new things ------------------------------------------------------------------------------
