@@ -443,7 +443,8 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 sub_theme = inside[floor(rnd() * len(inside))]
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
-            kids[name] = PendingDir(name, (_populate, (sub_theme, depth_left - 1, r.bits(32), spine and i == 0, y, m)))
+            kids[name] = sub = PendingDir()  # (made in two steps: see PendingDir)
+            sub.name, sub._pending = name, (_populate, (sub_theme, depth_left - 1, r.bits(32), spine and i == 0, y, m))
 
 
 def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
@@ -469,7 +470,8 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
-            kids[name] = PendingDir(name, (_populate, (theme, depth_left, r.bits(32), i == 0)))
+            kids[name] = sub = PendingDir()  # (made in two steps: see PendingDir)
+            sub.name, sub._pending = name, (_populate, (theme, depth_left, r.bits(32), i == 0))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name)
@@ -480,7 +482,8 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         kids[name] = (_DOT_FLAVOURS[name], r.bits(32), 0)  # its recipe: its text is made only if a request reads it
     if rnd() < 0.5:  # a program's folder (.ssh, .config): hardly ever opened, so filled on its first look
         name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
-        kids[name] = PendingDir(name, (_fill_hidden, (r.bits(32),)))
+        kids[name] = sub = PendingDir()
+        sub.name, sub._pending = name, (_fill_hidden, (r.bits(32),))
     return root
 
 
