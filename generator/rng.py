@@ -52,8 +52,13 @@ class Rand:
         pool = list(seq)
         rnd = self.random
         out = []
-        for _ in range(min(k, len(pool))):  # a loop, not a comprehension: that is a frame of its own in 3.11
-            out.append(pool.pop(floor(rnd() * len(pool))))
+        n = len(pool)
+        # a while loop, not a comprehension (a frame of its own in 3.11) nor range(min(k, n)) (two calls that
+        # cost as much as the two or three draws a sample mostly is)
+        while k > 0 and n:
+            out.append(pool.pop(floor(rnd() * n)))
+            k -= 1
+            n -= 1
         return out
 
     def shuffled(self, seq) -> list:

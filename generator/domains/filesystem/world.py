@@ -370,7 +370,9 @@ def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tup
             if year is not None:
                 continue
             y = _YEARS[floor(rnd() * len(_YEARS))]
-        name = _fill(shape, r, y, m)
+        name, holes, _ = _SHAPES.get(shape) or _compile(shape)  # (_fill, inlined)
+        if holes:
+            name = _draw(name, holes, rnd, y, m)
         if name not in taken:
             return name, y, m
     return _fresh(EMPTY_FOLDERS, taken, r, "folder_{}"), year, month
