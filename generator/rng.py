@@ -12,7 +12,6 @@ negative), and math.floor is a plain C call where int() is a call of a type (abo
 """
 from __future__ import annotations
 
-from functools import partial
 from math import floor
 
 try:  # the C type behind random.Random: the same generator, without random.py's seeding wrapper
@@ -24,7 +23,7 @@ _M = (1 << 64) - 1
 
 
 class Rand:
-    __slots__ = ("_mt", "random", "key")
+    __slots__ = ("_mt", "random", "bits")
 
     def __init__(self, *key: int) -> None:
         s = 1
@@ -32,9 +31,12 @@ class Rand:
             s = s << 64 | k & _M
         self._mt = mt = _MT(s)  # MT19937 spreads every bit of a seed of any length over its whole state
         self.random = mt.random  # a uniform float in [0, 1): the hottest call, bound once
-        # key(): a raw 32-bit draw, to seed an independent stream (Rand(r.key())) for a folder or a file of a
-        # tree (a dozen a conversation: bound, and 32 bits, it costs a third of a method returning 64)
-        self.key = partial(mt.getrandbits, 32)
+        # bits(k): k raw bits, bound once; bits(32) is key() without a call of its own (a tree draws a dozen keys)
+        self.bits = mt.getrandbits
+
+    def key(self) -> int:
+        """A raw 32-bit draw, to seed an independent stream (Rand(r.key())) for a folder or a file."""
+        return self.bits(32)
 
     def below(self, n: int) -> int:
         """A uniform integer in [0, n)."""
@@ -50,8 +52,13 @@ class Rand:
         pool = list(seq)
         rnd = self.random
         out = []
-        for _ in range(min(k, len(pool))):  # a loop, not a comprehension: that is a frame of its own in 3.11
-            out.append(pool.pop(floor(rnd() * len(pool))))
+        n = len(pool)
+        # a while loop, not a comprehension (a frame of its own in 3.11) nor range(min(k, n)) (two calls that
+        # cost as much as the two or three draws a sample mostly is)
+        while k > 0 and n:
+            out.append(pool.pop(floor(rnd() * n)))
+            k -= 1
+            n -= 1
         return out
 
     def shuffled(self, seq) -> list:

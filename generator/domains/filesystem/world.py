@@ -219,7 +219,7 @@ _NUMBERS = {
     # in one and from 2024 in the next), the one after every year a tree's names carry, so it is later than them
     "{today}": tuple(f"{int(_YEARS[-1]) + 1}-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)),
 }
-_SHAPES: dict[str, tuple | str] = {}
+_SHAPES: dict[str, tuple] = {}  # shape -> its compiled form (see _compile)
 _TODAY = _NUMBERS["{today}"]
 _COUNTS = (_NUMBERS["{k}"], _NUMBERS["{k2}"], _NUMBERS["{n3}"])  # an episode, a draft, a part: kept from a name beside
 _UNRELATED = (_MONTHS, _NUMBERS["{d}"], _NUMBERS["{n}"], _NUMBERS["{t}"], _NUMBERS["{v}"], _NUMBERS["{q}"], _TODAY)
@@ -236,37 +236,48 @@ def _fill(shape: str, r: Rand, y: str | None = None, m: str | None = None) -> st
     """A name from a shape: each hole ({y} a year, {m} a month, {n} a number, {p} a first name, {topic}
     a word of that list...) drawn with `r`; `y` and `m`, when given, are the year and month of the
     folder the name goes in.  Unknown holes stay as written."""
-    parts = _SHAPES.get(shape) or _parts(shape)
-    if parts.__class__ is str:
-        return parts
-    out, holes = parts
-    rnd = r.random
-    for x, tail in holes:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
-        if x is _YEARS and y is not None:
+    head, holes, _ = _SHAPES.get(shape) or _compile(shape)
+    return _draw(head, holes, r.random, y, m) if holes else head
+
+
+def _draw(out: str, holes: tuple, rnd, y: str | None, m: str | None) -> str:
+    """A compiled shape's name: `out` (its text up to the first hole) and each hole's value drawn with `rnd`
+    (r.random), or the folder's year `y` and month `m` for {y} and {m} when given."""
+    if y is None and m is None:  # most names: not in a folder named after a date
+        for values, n, tail in holes:  # a loop of += beats join() on two or three short parts (r.choice, inlined)
+            out += values[floor(rnd() * n)] + tail
+        return out
+    for values, n, tail in holes:
+        if values is _YEARS and y is not None:
             out += y + tail
-        elif x is _MONTHS and m is not None:
+        elif values is _MONTHS and m is not None:
             out += m + tail
         else:
-            out += x[floor(rnd() * len(x))] + tail
+            out += values[floor(rnd() * n)] + tail
     return out
 
 
-def _parts(shape: str) -> tuple | str:
-    """A shape compiled once: (its text up to the first hole, ((a hole's values, the text after it), ...));
-    a shape without holes is just its str, and an unknown hole is text."""
+def _compile(shape: str) -> tuple:
+    """A shape compiled once: (its text up to the first hole, ((a hole's values, their number, the text after
+    it), ...), the flavour of every file named from it); an unknown hole is text.  The flavour is "binary"
+    for a non-text file, and "" when the names' extensions differ (a hole ends the shape)."""
     table = _table()
     pieces = _HOLES.split(shape)  # text, hole, text, ..., hole, text
     head, holes = pieces[0], []
     for hole, text in zip(pieces[1::2], pieces[2::2]):
         values = table.get(hole)
         if values is not None:
-            holes.append((values, text))
+            holes.append((values, len(values), text))
         elif holes:  # an unknown hole: text, as written
-            holes[-1] = (holes[-1][0], holes[-1][1] + hole + text)
+            holes[-1] = holes[-1][:2] + (holes[-1][2] + hole + text,)
         else:
             head += hole + text
-    parts = _SHAPES[shape] = (head, tuple(holes)) if holes else head
-    return parts
+    dot = shape.rfind(".")
+    # a name ends as its shape does: the shape's last dot is the name's, after at least one character
+    # (no hole's value is empty), when no hole follows it
+    written = "{" not in shape or dot > 0 and "{" not in shape[dot:]
+    compiled = _SHAPES[shape] = (head, tuple(holes), (flavour_of(shape) or "binary") if written else "")
+    return compiled
 
 
 def fill_shape(shape: str, r: Rand) -> str:
@@ -296,30 +307,26 @@ def fresh_from(shapes: tuple[str, ...], taken, r: Rand) -> str:
     years = words = plain = None  # of the names here (`taken`): each worked out when a hole first needs it
     for _ in range(20):
         shape = shapes[floor(r.random() * len(shapes))]
-        parts = _SHAPES.get(shape) or _parts(shape)
-        if parts.__class__ is str:
-            name = parts
-        else:
-            name, holes = parts
-            for x, tail in holes:
-                if x in _UNRELATED:
-                    name += x[floor(r.random() * len(x))] + tail
-                    continue
-                if x is _YEARS:  # the years the dated names here carry
-                    if years is None:
-                        years = sorted({y for y in map(year_of, taken) if y})
-                    near = years
-                else:
-                    values = _values(x)
-                    if x in _COUNTS:  # the numbers of the names here, not from a date
-                        if plain is None:
-                            plain = {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)}
-                        near = sorted(values[v] for v in plain if v in values)
-                    else:  # the words of the names here
-                        if words is None:
-                            words = {t.lower() for n in taken for t in _TOKEN.findall(n)}
-                        near = sorted(values[v] for v in words if v in values)
-                name += (near[floor(r.random() * len(near))] if near else x[floor(r.random() * len(x))]) + tail
+        name, holes, _ = _SHAPES.get(shape) or _compile(shape)
+        for x, count, tail in holes:
+            if x in _UNRELATED:
+                name += x[floor(r.random() * count)] + tail
+                continue
+            if x is _YEARS:  # the years the dated names here carry
+                if years is None:
+                    years = sorted({y for y in map(year_of, taken) if y})
+                near = years
+            else:
+                values = _values(x)
+                if x in _COUNTS:  # the numbers of the names here, not from a date
+                    if plain is None:
+                        plain = {t for n in taken if year_of(n) is None for t in _TOKEN.findall(n)}
+                    near = sorted(values[v] for v in plain if v in values)
+                else:  # the words of the names here
+                    if words is None:
+                        words = {t.lower() for n in taken for t in _TOKEN.findall(n)}
+                    near = sorted(values[v] for v in words if v in values)
+            name += (near[floor(r.random() * len(near))] if near else x[floor(r.random() * count)]) + tail
         if name not in taken:
             return name
     return _fresh(shapes, taken, r, "untitled-{}" + _split(shapes[0])[1].replace("{", "").replace("}", ""))
@@ -338,26 +345,12 @@ def _add_file(shapes: tuple[str, ...], kids: dict, r: Rand, y: str | None = None
     rnd = r.random
     for _ in range(8):
         shape = shapes[floor(rnd() * len(shapes))]
-        name = _fill(shape, r, y, m)
+        name, holes, flavour = _SHAPES.get(shape) or _compile(shape)  # (_fill, inlined)
+        if holes:
+            name = _draw(name, holes, rnd, y, m)
         if name not in kids:
-            kids[name] = (_FLAVOURS[shape] or flavour_of(name) or "binary", r.key(), 0)  # its recipe
+            kids[name] = (flavour or flavour_of(name) or "binary", r.bits(32), 0)  # its recipe (r.bits(32): r.key())
             return
-
-
-class _ShapeFlavours(dict):
-    """Shape -> the flavour of every file named from it ("binary" for a non-text one), or "" when its names'
-    extensions differ: a table filled as shapes are met, so a tree's file is not asked flavour_of by name."""
-
-    def __missing__(self, shape: str) -> str:
-        dot = shape.rfind(".")
-        # a name ends as its shape does: the shape's last dot is the name's, after at least one character
-        # (no hole's value is empty), when no hole follows it
-        written = "{" not in shape or dot > 0 and "{" not in shape[dot:]
-        got = self[shape] = (flavour_of(shape) or "binary") if written else ""
-        return got
-
-
-_FLAVOURS = _ShapeFlavours()
 
 
 def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tuple[str, str | None, str | None]:
@@ -377,7 +370,9 @@ def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tup
             if year is not None:
                 continue
             y = _YEARS[floor(rnd() * len(_YEARS))]
-        name = _fill(shape, r, y, m)
+        name, holes, _ = _SHAPES.get(shape) or _compile(shape)  # (_fill, inlined)
+        if holes:
+            name = _draw(name, holes, rnd, y, m)
         if name not in taken:
             return name, y, m
     return _fresh(EMPTY_FOLDERS, taken, r, "folder_{}"), year, month
@@ -450,7 +445,8 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
                 sub_theme = inside[floor(rnd() * len(inside))]
                 shapes = THEMES[sub_theme][0]
             name, y, m = _sub_name(shapes, kids, r, year, month)
-            kids[name] = PendingDir(name, (_populate, (sub_theme, depth_left - 1, r.key(), spine and i == 0, y, m)))
+            kids[name] = sub = PendingDir()  # (made in two steps: see PendingDir)
+            sub.name, sub._pending = name, (_populate, (sub_theme, depth_left - 1, r.bits(32), spine and i == 0, y, m))
 
 
 def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
@@ -476,7 +472,8 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         if i == 0 and place is not None:  # the session's place: it walks in at once, so it is filled now
             _fill_folder(root.add_dir(name), r, theme, depth_left, True, None, None, holds)
         else:
-            kids[name] = PendingDir(name, (_populate, (theme, depth_left, r.key(), i == 0)))
+            kids[name] = sub = PendingDir()  # (made in two steps: see PendingDir)
+            sub.name, sub._pending = name, (_populate, (theme, depth_left, r.bits(32), i == 0))
     if rnd() < 0.25:  # an empty folder left at the top (new-folder, to-sort): rmdir has one here too
         name = _fresh(EMPTY_FOLDERS, kids, r, "empty_{}")
         kids[name] = Dir(name)
@@ -484,10 +481,11 @@ def make_tree(r: Rand, theme: str | None = None, holds: tuple = ()) -> Dir:
         shapes = LOOSE_FILES if rnd() < 0.5 else THEMES[themes[floor(rnd() * len(themes))]][1]
         _add_file(shapes, kids, r)
     for name in r.sample(HIDDEN_FILES, 1 + floor(rnd() * 3)):
-        kids[name] = _seeded(name, r)
+        kids[name] = (_DOT_FLAVOURS[name], r.bits(32), 0)  # its recipe: its text is made only if a request reads it
     if rnd() < 0.5:  # a program's folder (.ssh, .config): hardly ever opened, so filled on its first look
         name = HIDDEN_DIRS[floor(rnd() * len(HIDDEN_DIRS))]
-        kids[name] = PendingDir(name, (_fill_hidden, (r.key(),)))
+        kids[name] = sub = PendingDir()
+        sub.name, sub._pending = name, (_fill_hidden, (r.bits(32),))
     return root
 
 
@@ -496,14 +494,11 @@ def _fill_hidden(d: Dir, key: int) -> None:
     r = Rand(key)
     kids = d.children
     for name in r.sample(_HIDDEN_DIR_FILES[d.name], 1 + r.below(2)):
-        kids[name] = _seeded(name, r)
+        kids[name] = (_DOT_FLAVOURS[name], r.bits(32), 0)
 
 
-def _seeded(name: str, r: Rand) -> tuple:
-    """The content of a file of the data's own name (.bashrc, .ssh's config) as a recipe: its text is made
-    only if a request reads it."""
-    # a name without holes is its own shape, so the table knows it
-    return (_FLAVOURS[name], r.key(), 0)
+# the flavour of each file the data names as it is (.bashrc, .ssh's config): a tree's dot-files, found in one look
+_DOT_FLAVOURS = {name: flavour_of(name) or "binary" for name in HIDDEN_FILES + sum(_HIDDEN_DIR_FILES.values(), ())}
 
 
 # ---- names for new things ------------------------------------------------------------------------------
