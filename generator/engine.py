@@ -34,9 +34,13 @@ class Settings:
     random_turns: float = 0.2  # share of earlier turns that leave the session's scenario for an unrelated request
 
 
+_new_tuple = tuple.__new__  # _new_tuple(Turn, fields): a Turn without NamedTuple's keyword-binding __new__ (and
+#                             without reading tuple.__new__ off the type on every call)
+
+
 def _with_text(turn: Turn, text: str) -> Turn:
     """`turn` saying `text` (NamedTuple._replace, without its per-call keyword handling)."""
-    return tuple.__new__(Turn, (text,) + turn[1:])
+    return _new_tuple(Turn, (text,) + turn[1:])
 
 
 def _makes(form) -> bool:
@@ -167,7 +171,10 @@ class Engine:
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
-        self.setup_tools = {f: frozenset(FORMS[x].tool for x in alt) for f, alt in self.setup.items()}
+        # the tools of a form's setup, whose steps a session plays it on (see _plan); none for a making form's "the
+        # same again": its setup is the first go of the final request's own step, played there
+        self.setup_tools = {f: frozenset() if _makes_again(FORMS[f]) else frozenset(FORMS[x].tool for x in alt)
+                            for f, alt in self.setup.items()}
         self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
         # final form -> the scenarios to draw from, each with the steps that may host the form (see _steps)
         self.sessions_for = {f: tuple((sc, self._finals(f, sc)) for sc in self._sessions_for(f)) for f in self.forms}
@@ -302,15 +309,17 @@ class Engine:
         s = self.s
         setup = self.setup[want]
         tools = self.setup_tools[want]
-        if tools and _makes_again(self.all_forms[want]):
-            tools = frozenset()  # its setup is the first go of the final request's own step: played there
         by_setup: dict = {}
         if tools:
             entry = sc.steps[0]
-            cut = next((i for i, st in enumerate(steps) if st is not entry and st.tools & tools), len(steps))
+            cut = len(steps)
+            for i, st in enumerate(steps):  # (loops, not next() over a generator: a frame of its own)
+                if st is not entry and not tools.isdisjoint(st.tools):
+                    cut = i
+                    break
             planned = set(steps)  # (StepPlans compare by identity)
             for st in steps[cut:] + [x for x in sc.steps if x not in planned]:  # its own steps, then later ones
-                if st is not entry and st.tools & tools:
+                if st is not entry and not tools.isdisjoint(st.tools):
                     for tool in st.tools & tools:
                         by_setup.setdefault(tool, st)
             steps = steps[:cut]
@@ -638,5 +647,4 @@ class Engine:
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
         text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
-        # (tuple.__new__: a Turn for every request, without NamedTuple's keyword-binding __new__)
-        return tuple.__new__(Turn, (text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject))
+        return _new_tuple(Turn, (text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject))
