@@ -34,9 +34,13 @@ class Settings:
     random_turns: float = 0.2  # share of earlier turns that leave the session's scenario for an unrelated request
 
 
+_new_tuple = tuple.__new__  # _new_tuple(Turn, fields): a Turn without NamedTuple's keyword-binding __new__ (and
+#                             without reading tuple.__new__ off the type on every call)
+
+
 def _with_text(turn: Turn, text: str) -> Turn:
     """`turn` saying `text` (NamedTuple._replace, without its per-call keyword handling)."""
-    return tuple.__new__(Turn, (text,) + turn[1:])
+    return _new_tuple(Turn, (text,) + turn[1:])
 
 
 def _makes(form) -> bool:
@@ -167,7 +171,10 @@ class Engine:
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
-        self.setup_tools = {f: frozenset(FORMS[x].tool for x in alt) for f, alt in self.setup.items()}
+        # the tools of a form's setup, whose steps a session plays it on (see _plan); none for a making form's "the
+        # same again": its setup is the first go of the final request's own step, played there
+        self.setup_tools = {f: frozenset() if _makes_again(FORMS[f]) else frozenset(FORMS[x].tool for x in alt)
+                            for f, alt in self.setup.items()}
         self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
         # final form -> the scenarios to draw from, each with the steps that may host the form (see _steps)
         self.sessions_for = {f: tuple((sc, self._finals(f, sc)) for sc in self._sessions_for(f)) for f in self.forms}
@@ -302,15 +309,17 @@ class Engine:
         s = self.s
         setup = self.setup[want]
         tools = self.setup_tools[want]
-        if tools and _makes_again(self.all_forms[want]):
-            tools = frozenset()  # its setup is the first go of the final request's own step: played there
         by_setup: dict = {}
         if tools:
             entry = sc.steps[0]
-            cut = next((i for i, st in enumerate(steps) if st is not entry and st.tools & tools), len(steps))
+            cut = len(steps)
+            for i, st in enumerate(steps):  # (loops, not next() over a generator: a frame of its own)
+                if st is not entry and not tools.isdisjoint(st.tools):
+                    cut = i
+                    break
             planned = set(steps)  # (StepPlans compare by identity)
             for st in steps[cut:] + [x for x in sc.steps if x not in planned]:  # its own steps, then later ones
-                if st is not entry and st.tools & tools:
+                if st is not entry and not tools.isdisjoint(st.tools):
                     for tool in st.tools & tools:
                         by_setup.setdefault(tool, st)
             steps = steps[:cut]
@@ -518,46 +527,45 @@ class Engine:
         knows the session will be about (its place, the first thing it makes, the first file it works on:
         "Old documents like budget.pdf go into 'archive_2024'. ..."), and the turns in `whys` ended by a why
         line of the scenario ("That folder is for everything from last year.")."""
-        # the first request of the session's own (an aside may come first when the first step cannot be played)
-        at = None
-        for i, t in enumerate(turns):
-            if t.step and t.step[:5] != "setup":
-                at = i
-                break
-        else:
-            if turns[0].step:
-                at = 0
         said = {"place": place} if place else {}  # what the session's lines may name: slot -> its value
         making, creating = self.making, self.creating
         named: set = set()  # names earlier calls gave besides their subject: new copies, new names
-        first = at or 0
+        at = None  # the first request of the session's own (an aside may come first when the first step cannot be played)
         looked = None  # the first file of the session's that a step only read: its object when none acts on one
         reading = self.reading
-        for i, t in enumerate(turns):
-            subject, step = t.subject, t.step
+        # (each turn unpacked once: a Turn's field read takes the generic attribute path)
+        for i, (_, tool, args, form, _, _, step, subject) in enumerate(turns):
+            # only what the session's own steps act on after its first request is what the user set out to do
+            later = False
+            if step and step[:5] != "setup":
+                if at is None:
+                    at = i
+                else:
+                    later = True
             if subject is None:
-                for v in t.args.values():
+                for v in args.values():
                     if v.__class__ is str:
                         named.add(v)
                 continue
             name = subject[0]
-            # only what the session's own steps act on after its first request is what the user set out to do
-            if i > first and step and step[:5] != "setup":
-                if t.form in making:
+            if later:
+                if form in making:
                     said.setdefault("made", name)
                 elif not subject[1] and name not in named:  # a file the user had before the session
                     # the one the session acts on first ("renaming the notes, starting with standup.md" renames
                     # it), else the first it reads
-                    if t.tool not in reading:
+                    if tool not in reading:
                         said.setdefault("object", name)
                     elif looked is None:
                         looked = name
-            for v in t.args.values():
+            for v in args.values():
                 if v.__class__ is str and v != name:
                     named.add(v)
-            if not step or t.form in creating:
+            if not step or form in creating:
                 # made here (or rewritten), or what an unrelated request was about: not the session's own file
                 named.add(name)
+        if at is None and turns[0].step:
+            at = 0  # a session of setups only: its first
         if looked is not None and "object" not in said:
             said["object"] = looked
         have = frozenset(said)
@@ -583,13 +591,13 @@ class Engine:
             for t in whys:
                 if t == at or len(used) == len(lines):
                     continue  # it says what the session is for already
-                if turns[t].subject is None and turns[t].tool in moving:
+                text, tool, args, form, _, _, _, subject = turn = turns[t]
+                if subject is None and tool in moving:
                     continue  # "go back up. I need the disk space back." gives a reason for nothing
                 # a reason that names the session's file or folder goes only with a request about it
-                values = turns[t].args.values()
+                values = args.values()
                 # and one written for some tools or forms only ("why (mv cp): ...", "why (mv.rename): ...") ends
                 # a request of them
-                tool, form = turns[t].tool, turns[t].form
                 x = None
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
                     k = floor(r.random() * len(lines))
@@ -608,10 +616,9 @@ class Engine:
                 if x is None:
                     continue
                 used.add(k)
-                text = turns[t].text
                 if text[-1:] not in (".", "?", "!"):
                     text += "."
-                turns[t] = _with_text(turns[t], f"{text} {_words(x[0], said, r)}")
+                turns[t] = _with_text(turn, f"{text} {_words(x[0], said, r)}")
 
     @staticmethod
     def _lead(turn: Turn, lead: str) -> Turn:
@@ -643,5 +650,4 @@ class Engine:
         # an exact form's phrasing must set exactly the arguments the play chose
         only = frozenset(a.slots) if a.form in self.exact else None
         text, tmpl = self.g.render(a.form, surface, a.slots, r, side, noise, a.subject, only, bare)
-        # (tuple.__new__: a Turn for every request, without NamedTuple's keyword-binding __new__)
-        return tuple.__new__(Turn, (text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject))
+        return _new_tuple(Turn, (text, a.tool, a.args, a.form, tmpl.surface, tmpl.id, step, a.subject))

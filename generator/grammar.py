@@ -19,7 +19,7 @@ import operator
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from math import floor
 from pathlib import Path
 
@@ -48,8 +48,11 @@ class Template:
     slots: frozenset = frozenset()  # the slots the line says (for forms whose phrasing decides the call's shape)
     bare: bool = False  # a short line that gives no reason of its own (fits a session that has said its purpose)
 
-    def __getstate__(self) -> dict:  # (cache.py) a compiled Jinja template is not pickled: compiled again on use
-        return {**self.__dict__, "_compiled": None}
+    def __reduce__(self):
+        """(cache.py) Unpickled by __init__, as a line compiled here is made: an instance whose attributes pickle
+        restores lives on a dict of its own, whose reads the interpreter does not specialise (read on every
+        request, they cost four times as much).  A compiled Jinja template is not pickled: compiled again on use."""
+        return Template, tuple(None if f.name == "_compiled" else getattr(self, f.name) for f in fields(self))
 
     @property
     def jinja(self) -> "jinja2.Template":
@@ -463,6 +466,9 @@ class Lexicon:
     kinds: dict[str, str] = field(default_factory=dict)  # extension -> noun ('pdf' -> 'document')
     ordinals: dict[int, str] = field(default_factory=dict)
 
+    def __reduce__(self):  # (cache.py) unpickled by __init__: see Template.__reduce__
+        return Lexicon, (self.kinds, self.ordinals)
+
     def kind(self, name: str, is_dir: bool) -> str:
         if is_dir:
             return self.kinds.get("/", "folder")
@@ -493,6 +499,14 @@ class Grammar:
         # the set's own lookup, without a method around it (asked for every request of a session)
         self.is_bare = frozenset(t.id for t in templates if t.bare).__contains__
         self._pools: dict[tuple, list[Template]] = {}
+
+    # (cache.py) unpickled by __init__ (see Template.__reduce__), the rest set by __setstate__; its pools are made
+    # again on use
+    def __reduce__(self):
+        return Grammar, (self.templates, self.lexicon, self.directory), (self.aliases, self.held_out)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.aliases, self.held_out = state
 
     @property
     def forms(self) -> set[str]:
@@ -548,7 +562,7 @@ class Grammar:
         t = pool[floor(r.random() * len(pool))]  # r.choice(pool), inlined: a render for every request
         if subject is not None and t.uses_kind and "kind" not in slots:  # a play may say it (rm.ordinal: "file")
             slots = {**slots, "kind": self.lexicon.kind(*subject)}
-        if slots.get("ordinal").__class__ is int:
+        if "ordinal" in slots and slots["ordinal"].__class__ is int:
             n = slots["ordinal"]
             slots = {**slots, "ordinal": self.lexicon.ordinals.get(n, f"number {n}")}
         if t.nodes is not None:
@@ -562,7 +576,10 @@ class Grammar:
                 raise GrammarError(f"{t.path}:{t.line}: template fails to render: {_why(e)}") from None
         if "  " in text or "\t" in text or "\n" in text:
             text = _SPACES.sub(" ", text)
-        if " ." in text or " ?" in text or " ," in text or " !" in text or " ;" in text:
+        # (a mark's own search first where it is seldom in a line: a one-character search is a fraction of the
+        # cost of a two-character one)
+        if " ." in text or ("?" in text and " ?" in text) or ("," in text and " ," in text) \
+                or ("!" in text and " !" in text) or (";" in text and " ;" in text):
             text = _SPACE_PUNCT.sub(_GROUP_1, text)  # a function, not r"\1": re parses a template on every call
         text = text.strip()
         if noise != "none":
