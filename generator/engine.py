@@ -62,6 +62,20 @@ def _hosts(st) -> bool:
     return getattr(st.focus, "holds", None) != ()
 
 
+def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values) -> bool:
+    """Whether why line `line` (text, slots, slots naming a value, tools or None) may end a request of `tool` in
+    `form` with these argument `values`: one written for some tools or forms ("why (mv cp): ...", "why
+    (mv.rename): ...") ends only theirs; an untagged one only a request about something (not "list this
+    folder. Config files are easy to break."); one naming the session's file or folder only a request about it."""
+    tags = line[3]
+    if tags is None:
+        if subject is None:
+            return False
+    elif tool not in tags and form not in tags:
+        return False
+    return not line[2] or all(said[n] in values for n in line[2])
+
+
 def _words(nodes, slots: dict, r: Rand) -> str:
     out: list[str] = []
     render_nodes(nodes, slots, r.random, out)
@@ -208,7 +222,7 @@ class Engine:
 
     STEP_CONTEXT = 0.9  # share of a session's steps asked by referring back, when their forms can
     ASIDE_CONTEXT = 0.9  # share of a session's unrelated requests that refer back (when one can)
-    WHY = 0.7  # share of a session's earlier requests that end with one of its why lines
+    WHY = 0.5  # share of a session's earlier requests that end with one of its why lines (people explain some steps)
     RETRIES = 3  # fresh starts (each from its own stream) when the wanted request cannot be played
 
     def conversation(self, index: int, side: str = "any") -> Dialogue:
@@ -594,22 +608,17 @@ class Engine:
                 text, tool, args, form, _, _, _, subject = turn = turns[t]
                 if subject is None and tool in moving:
                     continue  # "go back up. I need the disk space back." gives a reason for nothing
-                # a reason that names the session's file or folder goes only with a request about it
                 values = args.values()
-                # and one written for some tools or forms only ("why (mv cp): ...", "why (mv.rename): ...") ends
-                # a request of them
                 x = None
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
                     k = floor(r.random() * len(lines))
                     y = lines[k]
-                    if k not in used and (not y[2] or all(said[n] in values for n in y[2])) \
-                            and (y[3] is None or tool in y[3] or form in y[3]):
+                    if k not in used and _why_fits(y, tool, form, subject, said, values):
                         x = y
                         break
                 else:  # ... else drawn from the list of those that fit (seldom made)
                     fit = [k for k, y in enumerate(lines) if k not in used
-                           and (y[3] is None or tool in y[3] or form in y[3])
-                           and (not y[2] or all(said[n] in values for n in y[2]))]
+                           and _why_fits(y, tool, form, subject, said, values)]
                     if fit:
                         k = fit[floor(r.random() * len(fit))]
                         x = lines[k]

@@ -483,15 +483,20 @@ def test_a_second_new_thing_made_the_same_way_comes_only_from_a_step_that_repeat
     assert made > 50
 
 
-def test_going_back_up_never_ends_with_a_why_line(tmp_path):
+def test_going_back_up_or_listing_never_ends_with_an_untagged_why_line(tmp_path):
     """A reason of the session ends requests that act on something, never a move back up: "Return to the folder
     above. Honestly, most of it is stuff I'll never look at again." gives a reason for nothing."""
     seen = Counter()
     for t in _turns_of(tmp_path, "why: Tidy is good.\nwhy: Tidy is better.\nwhy: Tidy is best.\n"
+                                 "why (ls): Looking is good.\n"
                                  "- cd.direct: where\n- ls\n- cd*\n- ls\n- mkdir: -> keep\n- cd\n", seed=3):
         up = t.tool == "cd" and t.args["folder"] == ".."
         seen[up, "Tidy is" in t.text] += 1
+        # nor a listing: a reason written for no tool in particular ends a request about something; a listing
+        # gets only the lines written for it ("list this folder. Config files are easy to break." was odd)
+        seen[t.tool, "Tidy is" in t.text or "Looking is" in t.text and "tagged"] += 1
     assert seen[True, True] == 0 and seen[True, False] > 20 and seen[False, True] > 100, seen
+    assert seen["ls", True] == 0 and seen["ls", "tagged"] > 10, seen
 
 
 def test_a_to_do_list_is_written_into_the_file_made_for_it_and_gone_names_stay_gone():
