@@ -629,3 +629,11 @@ def test_a_diff_compares_versions_of_one_file_and_pwd_never_follows_cd():
                 diffs += 1
             assert not (t.tool == "pwd" and prev is not None and prev.tool == "cd"), [x.text for x in d.turns]
     assert diffs >= 50
+
+
+def test_a_clean_up_of_unused_folders_finds_some_to_remove():
+    """A session about empty folders has some in its place (they are what its steps act on), so it removes one:
+    a reader found it never did, ending on a grep instead."""
+    sessions = [d for d in _dialogues(6000, tools=PRESETS["all"]) if d.scenario == "empty-folders"]
+    removed = sum(any(t.tool == "rmdir" for t in d.turns) for d in sessions)
+    assert len(sessions) >= 20 and removed >= 0.5 * len(sessions), (removed, len(sessions))

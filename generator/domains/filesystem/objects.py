@@ -24,7 +24,7 @@ from functools import lru_cache
 from .contents import kind_of
 from .state import Dir
 from ...rng import Rand
-from .world import BAD_NAME_RE, OLD_NAME_HOLES, THEMES, fill_shape, year_of
+from .world import BAD_NAME_RE, EMPTY_FOLDERS, OLD_NAME_HOLES, THEMES, fill_shape, year_of
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -163,8 +163,11 @@ _held: dict[tuple[str, str], tuple[str, ...]] = {}
 def _holds(words: list[str], where: str | None) -> tuple | None:
     """(file shapes of the theme `where` whose names the words name, a test of a name), so that a session's
     folder always has something for the step ("delete the screenshots" where there are some); () when the
-    theme makes no such names (the step may find nothing to act on); None when the words are not about
-    kinds of file (any file, a folder, what the session made)."""
+    theme makes no such names (the step may find nothing to act on); (names of empty folders, None) for
+    `empty` alone (a clean-up of unused folders has some); None when the words are not about kinds of file
+    (any file, a folder, what the session made)."""
+    if words == ["empty"] and where in THEMES:
+        return EMPTY_FOLDERS, None  # empty folders (no test: see world._fill_folder)
     tests = [_name_test(w) for w in _patterns_first(words)]
     if where not in THEMES or not tests or None in tests:
         return None

@@ -413,6 +413,11 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
     for _ in range(1 + floor(rnd() * 4)):  # the first name is always free: a filled folder is never empty (is_empty)
         _add_file(files, kids, r, year, month)
     for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
+        if test is None:  # two empty folders (objects._holds): "remove old-stuff", then "the same for unused"
+            for _ in range(2):
+                name = _fresh(shapes, kids, r, "empty_{}")
+                kids[name] = Dir(name)
+            continue
         have = 0
         for n in kids:
             if test(n):
