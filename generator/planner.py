@@ -14,7 +14,7 @@ from .rng import Rand
 __all__ = ["Action", "LOOKED", "choose", "menu", "pick"]
 
 # a note of every call that only looks (the engine adds it to such forms' notes): the discourse keeps these
-# calls, as d.looked (tool -> [(folder path, arguments)]), until a call that may change something
+# calls, as d.looked (tool -> [(folder path, arguments, subject)]), until a call that may change what they show
 LOOKED = ("looked", "")
 
 
@@ -28,7 +28,7 @@ def _again(a: Action, prev, looked, path: str) -> bool:
             map(str, args.values())) == sorted(map(str, prev.args.values()))):
         return True
     if looked:
-        for p, asked in looked.get(a.tool, ()):
+        for p, asked, _ in looked.get(a.tool, ()):
             if p == path and asked == args:
                 return True
     return False

@@ -564,17 +564,19 @@ def test_no_request_repeats_the_call_just_made():
             assert a.tool == "cd" or (a.tool, a.args) != (b.tool, b.args), [(t.tool, t.args) for t in d.turns]
             assert a.tool != b.tool or len(a.args) < 2 or \
                 sorted(map(str, a.args.values())) != sorted(map(str, b.args.values())), [t.text for t in d.turns]
-        looked = []  # (folder, tool, args) of the looks since anything last changed
+        looked = []  # (folder, tool, args, whether it looked at a file) of the looks nothing made stale since
         here = ""
         for t in d.turns:
+            if t.tool in looking:
+                assert (here, t.tool, t.args) not in [x[:3] for x in looked], [t.text for t in d.turns]
+                looked.append((here, t.tool, t.args, t.subject is not None and not t.subject[1]))
+            else:  # a change (or a move): a look at a file it did not name still stands ("open a.md", "make a
+                # folder", "open a.md" again tells nothing new); a look at a folder may show something new
+                named = {v for v in t.args.values() if isinstance(v, str)}
+                looked = [x for x in looked if x[3] and not named & {v for v in x[2].values() if isinstance(v, str)}]
             if t.tool == "cd":
                 f = t.args["folder"]
                 here = here.rsplit("/", 1)[0] if f == ".." else here + "/" + f
-            elif t.tool in looking:
-                assert (here, t.tool, t.args) not in looked, [t.text for t in d.turns]
-                looked.append((here, t.tool, t.args))
-            else:
-                looked = []
     assert pairs > 5000
     from generator.domains.base import Action
     from generator.planner import _again
@@ -583,8 +585,8 @@ def test_no_request_repeats_the_call_just_made():
     assert not _again(Action("diff.direct", "diff", {"file_name1": "b.json", "file_name2": "c.json"}, {}), diff, {},
                       "/")
     cat = Action("cat.direct", "cat", {"file_name": "a.md"}, {})
-    assert _again(cat, None, {"cat": [("/docs", {"file_name": "a.md"})]}, "/docs")
-    assert not _again(cat, None, {"cat": [("/", {"file_name": "a.md"})]}, "/docs")
+    assert _again(cat, None, {"cat": [("/docs", {"file_name": "a.md"}, ("a.md", False))]}, "/docs")
+    assert not _again(cat, None, {"cat": [("/", {"file_name": "a.md"}, ("a.md", False))]}, "/docs")
 
 
 def test_a_session_moves_and_names_only_what_its_story_is_about():

@@ -21,7 +21,7 @@ class Discourse:
     gone: set = field(default_factory=set)  # (folder path, name) removed or moved away
     mentioned: set = field(default_factory=set)  # (folder path, name) any call has named: what a session is about
     focus: object = None  # (fs, d, name) -> bool: what the scenario's current step acts on (None: anything)
-    looked: dict = field(default_factory=dict)  # tool -> [(folder path, args)]: looks since anything last changed
+    looked: dict = field(default_factory=dict)  # tool -> [(folder path, args, subject)]: looks not made stale since
 
     def record(self, action: Action, path: str, notes) -> None:
         """Note `action`, played in folder `path` (the current folder before the call); `notes` are its
@@ -43,9 +43,16 @@ class Discourse:
             else:
                 self.lists.setdefault(key, []).append((path, value))
         if looked:
-            self.looked.setdefault(action.tool, []).append((path, args))
-        elif self.looked:  # it may have changed what an earlier look showed: each may be asked again
-            self.looked = {}
+            self.looked.setdefault(action.tool, []).append((path, args, action.subject))
+        elif self.looked:  # a change: a look at what it names, or at a folder, may show something new
+            named = {v for v in args.values() if v.__class__ is str}
+            kept = {}
+            for tool, asked in self.looked.items():  # ("open notes.md", "make a folder", "open notes.md" again: no)
+                asked = [x for x in asked if x[2] is not None and not x[2][1]
+                         and not any(v in named for v in x[1].values() if v.__class__ is str)]
+                if asked:
+                    kept[tool] = asked
+            self.looked = kept
         self.prev, self.prev_path = action, path
 
     def noted(self, key: str, fs) -> str | None:
