@@ -606,6 +606,13 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 if d.scenario == "rotate-logs":
                     assert year_of(t.args["source"]) or t.args["source"].endswith(".gz"), [x.text for x in d.turns]
                     seen["rotated"] += 1
+            if t.form in ("mv.rename", "mv.it_rename") and not t.subject[1]:  # a status goes forward, never back
+                was = re.search(r"[_-](old|backup|orig|bak|final|approved|signed)\.", t.args["source"])
+                now = re.search(r"[_-](final|new|approved|signed|draft|old|backup)\.", t.args["destination"])
+                if was and now:
+                    earlier = {"old", "backup", "orig", "bak"}
+                    assert (was[1] in earlier) == (now[1] in earlier or now[1] == "draft"), t.args
+                    seen["renames"] += 1
             if t.tool == "cp" and t.form == "cp.rename" and not t.subject[1]:
                 src, dst = t.args["source"].lower(), t.args["destination"].lower()
                 added = set(re.split(r"[._-]", dst)) - set(re.split(r"[._-]", src))
@@ -613,7 +620,7 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 env = re.compile(r"\.(prod|dev|local|example)\.")
                 assert not env.search(dst) or env.search(src), t.args  # a backup is not a variant for production
                 seen["copies"] += 1
-    assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100, seen
+    assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100 and seen["renames"] >= 5, seen
 
 
 def test_a_diff_compares_versions_of_one_file_and_pwd_never_follows_cd():

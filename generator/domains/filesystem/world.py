@@ -551,6 +551,10 @@ _SELF = OLD_NAME_HOLES = re.compile(r"\{(?:stem|ext|name)\}")  # a derived name'
 _STATUS = re.compile(r"[_-](?:old|new|backup|final|draft|copy|edited|clean|reviewed|signed|small|original|archived|"
                      r"orig|bak|tmp)$", re.I)
 _DIGITS = re.compile(r"\d{4}")  # a year or a camera's number: no second date in the name
+# statuses in the order a file goes through them: a rename never takes one back (notes_old.md is not renamed
+# notes_final.md, nor a backup the new version, nor assignment_final.pdf a draft)
+_EARLIER = frozenset("old backup copy original archived orig bak tmp".split())
+_LATER = frozenset("new final edited clean reviewed signed approved".split())
 
 
 _DUPLICATE = re.compile(r"copy|backup|bak|orig|-2|2\{ext\}|\.1$")  # shapes that say "a second one of"
@@ -584,6 +588,7 @@ def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] 
     # a name that says where the file stands says it once: config_old.py becomes config_new.py, not
     # config_old_new.py (the original's word goes, the new one comes)
     bare = _STATUS.sub("", stem) or stem
+    was = stem[len(bare) + 1:].lower() if bare != stem else ""  # its status word, if it has one
     self_parts = {"{stem}": bare, "{ext}": ext, "{name}": like if bare == stem else bare + ext}
     kind = _copy_kind(like, ext)
     shapes = own or (_copies(kind) if copy else _renames(kind))
@@ -601,6 +606,8 @@ def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] 
             tail = after.partition("{ext}")[0].strip("_-.")
             if tail and (stem.lower().endswith(tail) or tail in words):
                 continue  # not site_backup_backup.zip nor site_backup_20240525_backup.tar.gz, nor the same name again
+            if not copy and was and (was in _EARLIER and tail in _LATER or was in _LATER and tail not in _LATER):
+                continue  # a rename does not turn an old version into the final one, nor the final one back
             if after[:1].isdigit() and bare[-1:].isdigit():
                 continue  # not assignment_42.py for a second assignment_4.py
             name = _SELF.sub(lambda h: self_parts[h.group()], _fill(shape, r))
