@@ -1,11 +1,11 @@
 """`mtgen generate`: conversations -> deduplicated, split rows -> an upload-ready folder."""
-from __future__ import annotations
+# No `from __future__ import annotations`: GenerateOptions' field types would be strings, each compiled
+# when the class is made.
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .config import config_yaml
 from . import produce
@@ -26,10 +26,9 @@ class UsageError(ValueError):
     """Bad options; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
-class GenerateOptions:
-    """The command's options, already typed by the CLI (a dataclass, not a pydantic model: importing
-    pydantic would cost a run more start-up time than making a thousand conversations)."""
+class GenerateOptions(NamedTuple):
+    """The command's options, already typed by the CLI.  A NamedTuple: a frozen dataclass of 22 fields compiles
+    six methods on every start-up (~1% of a 200-row run), a pydantic model would import pydantic."""
     out: Path
     n: int | None = None
     train: int | None = None
@@ -89,13 +88,15 @@ class GenerateOptions:
         return n, None, None, self.test_fraction
 
 
-@dataclass
 class Summary:
-    out: Path
-    rows: dict[str, int] = field(default_factory=lambda: {"train": 0, "test": 0})
-    contextual: int = 0
-    skipped_duplicates: int = 0
-    warnings: list[str] = field(default_factory=list)
+    """What a run wrote (a plain class: a dataclass is made at every start-up, at a cost)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.rows: dict[str, int] = {"train": 0, "test": 0}
+        self.contextual = 0  # rows whose answer needs an earlier turn
+        self.skipped_duplicates = 0
+        self.warnings: list[str] = []
 
 
 def _worker_count(requested: int | None, rows: int) -> tuple[int, str | None]:
