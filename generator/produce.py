@@ -4,13 +4,13 @@ Conversation i depends only on (seed, i), so workers can make any range of indic
 back in index order, which makes the output byte-identical for every worker count.  A worker rebuilds
 the engine once from a picklable Job.
 """
-from __future__ import annotations
+# No `from __future__ import annotations`: the NamedTuples' field types would be strings, each compiled when
+# the class is made.
 
 import gc
 import itertools
 import os
 from collections import deque
-from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from .domains import load as load_domain
@@ -25,8 +25,7 @@ class WorkerDied(RuntimeError):
     """A worker process ended in the middle of the run (killed, or out of memory)."""
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):  # (not a frozen dataclass: that compiles six methods on every start-up)
     settings: Settings
     grammar_dir: str | None
     test_fraction: float
