@@ -18,29 +18,29 @@ plays and objects it picks from), so a scenario can never make a wrong call.  Wh
 filter knows (`log`, `media`, `*.tmp`, `where`...) is the domain's; this module knows no tool by name.
 Loaded once per run; every problem names the file and line.
 """
-from __future__ import annotations
+# No `from __future__ import annotations`: the NamedTuples' field types would be strings, each compiled when
+# the class is made.
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .grammar import GrammarError, _slots_in, compile_line, expand_aliases
 
 FILE_NAME = "scenarios.txt"
 MAX_SAY = 300
-# characters no line of the file may hold (tabs are fine): controls, zero-width and direction marks
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060\ufeff]")
+# characters no line of the file may hold (tabs are fine): controls, zero-width and direction marks.  The
+# patterns here are compiled (by re, once) only when a file is read: a cached start-up reads none.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060\ufeff]"
 # what a say line may name: the folder the session happens in, the first thing it makes, the first file it
 # works on (each only when the session has one; a line naming what it lacks is not used)
 SAY_SLOTS = frozenset({"place", "made", "object"})
 MAX_SCENARIOS = 1000
 MAX_STEPS = 40
-_KEY = re.compile(r"^([A-Za-z_][\w.|]*?)([?*]{0,2})$")
+_KEY = r"^([A-Za-z_][\w.|]*?)([?*]{0,2})$"
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):  # (not a frozen dataclass: that compiles six methods on every start-up)
     forms: tuple[str, ...]  # the forms this step may be played in
     tools: frozenset  # their tools
     on: str  # the object filter as written ('' for any)
@@ -49,8 +49,7 @@ class Step:
     text: str  # the step as written, for messages
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(NamedTuple):
     name: str
     where: str | None
     say: tuple  # compiled say lines (grammar nodes)
@@ -60,7 +59,7 @@ class Scenario:
 
 
 def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | None) -> Step:
-    m = _KEY.match(key)
+    m = re.match(_KEY, key)
     if not m:
         raise ValueError(f"write a step as '- tool', '- tool|tool: objects' or '- tool.form', with ? (optional) "
                          f"or * (may repeat) after the tools; got {key!r}")
@@ -82,7 +81,7 @@ def _step(key: str, on: str, forms: dict, check_filter: Callable, where: str | N
                 "?" in flags, "*" in flags, key + (f": {on}" if on else ""))
 
 
-_WHY_FOR = re.compile(r"why\s*\(\s*([a-z][a-z_. ]*?)\s*\)")
+_WHY_FOR = r"why\s*\(\s*([a-z][a-z_. ]*?)\s*\)"
 
 
 def _sections(path: Path) -> list[tuple[str, int, dict]]:
@@ -101,7 +100,7 @@ def _sections(path: Path) -> list[tuple[str, int, dict]]:
     # U+2028 and others, which would put every later line number off)
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
-        bad = _CONTROL.search(line)
+        bad = re.search(_CONTROL, line)
         if bad:
             raise GrammarError(f"{path}:{n}: a control or invisible character ({bad.group()!r}) in the line")
         if not line or line.startswith("#"):
@@ -125,7 +124,7 @@ def _sections(path: Path) -> list[tuple[str, int, dict]]:
         key, colon, value = line.partition(":")
         key = key.strip()
         tools = None
-        m = _WHY_FOR.fullmatch(key)
+        m = re.fullmatch(_WHY_FOR, key)
         if m:  # why (mv cp): a reason that fits only requests of these tools
             key, tools = "why", frozenset(m.group(1).split())
         if not colon or key not in ("where", "say", "why"):
