@@ -26,14 +26,17 @@ app.add_typer(grammar_app, name="grammar")
 
 # Terminal escape sequences (CSI, OSC, two-character ESC sequences) and the other C0/C1 control characters
 # but tab and newline: a file name or value in a message must not recolour, retitle or clear the terminal.
-_CONTROLS = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~]?)"
-                       r"|\x9b[0-?]*[ -/]*[@-~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# (Compiled by re on first use: most runs print only text in which nothing can match, see _clean.)
+_CONTROLS = (r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~]?)"
+             r"|\x9b[0-?]*[ -/]*[@-~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MAX_MESSAGE = 2000  # characters of one error line (a 100,000-digit --seed is echoed back shortened)
 
 
 def _clean(text: object) -> str:
     """User data fit for a plain terminal line: no escape sequences or control characters."""
-    return _CONTROLS.sub("", str(text))
+    text = str(text)
+    # every match starts with a control character, which no printable text holds
+    return text if text.isprintable() else re.sub(_CONTROLS, "", text)
 
 
 def _safe(text: object):
