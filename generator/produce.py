@@ -16,7 +16,7 @@ from typing import Iterator, NamedTuple
 from .domains import load as load_domain
 from .engine import Engine, Settings
 from .serialize import to_row
-from .split import side_of
+from .split import sides
 
 CHUNK = 500
 
@@ -59,12 +59,13 @@ def _init(job: Job, loaded: tuple | None = None) -> None:
     gc.freeze()
 
 
-def _make(indices) -> Iterator[Row]:
+def _make(start: int, end: int | None = None) -> Iterator[Row]:
+    """The rows of indices [start, end), or from start on without an end."""
     job, engine = _job, _engine
     seed, fraction, by_template, emit_state = job.settings.seed, job.test_fraction, job.by_template, job.emit_state
     forms, conversation, new = engine.all_forms, engine.conversation, tuple.__new__
-    for i in indices:
-        side = side_of(i, seed, fraction)
+    indices = itertools.count(start) if end is None else range(start, end)
+    for i, side in zip(indices, sides(seed, fraction, start)):
         d = conversation(i, side if by_template else "any")
         q, a = to_row(d)
         state = {"index": i, "root": d.start.name, "initial_config": d.start.to_gorilla()} if emit_state else None
@@ -73,7 +74,7 @@ def _make(indices) -> Iterator[Row]:
 
 def make_rows(start: int, end: int) -> list[Row]:
     """A worker's task: the rows of indices [start, end)."""
-    return list(_make(range(start, end)))
+    return list(_make(start, end))
 
 
 def _init_worker(job: Job, parent: int) -> None:
@@ -123,7 +124,7 @@ def rows(job: Job, workers: int = 1, loaded: tuple | None = None) -> Iterator[Ro
     loaded by the caller, saves loading them again in a single process; workers load their own."""
     if workers <= 1:
         _init(job, loaded)
-        yield from _make(itertools.count())  # one at a time: the caller stops exactly where it needs to
+        yield from _make(0)  # one at a time: the caller stops exactly where it needs to
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor

@@ -7,14 +7,13 @@ conversation on the same side, and small runs still get close to the asked fract
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from typing import Iterator
 
 from .rng import Rand
 
 BLOCK = 20
 
 
-@lru_cache(maxsize=4096)
 def _block_sides(seed: int, block: int, test_fraction: float) -> tuple[str, ...]:
     """The sides of the BLOCK indices from block * BLOCK on."""
     k = math.floor((block + 1) * BLOCK * test_fraction + 1e-9) - math.floor(block * BLOCK * test_fraction + 1e-9)
@@ -22,10 +21,16 @@ def _block_sides(seed: int, block: int, test_fraction: float) -> tuple[str, ...]
         return ("train",) * BLOCK
     if k >= BLOCK:
         return ("test",) * BLOCK
-    test = Rand(seed, 0x5B117, block).sample(range(BLOCK), k)
-    return tuple("test" if pos in test else "train" for pos in range(BLOCK))
+    out = ["train"] * BLOCK
+    for pos in Rand(seed, 0x5B117, block).sample(range(BLOCK), k):
+        out[pos] = "test"
+    return tuple(out)
 
 
-def side_of(index: int, seed: int, test_fraction: float) -> str:
-    block, pos = divmod(index, BLOCK)
-    return _block_sides(seed, block, test_fraction)[pos]  # a block's sides are worked out once
+def sides(seed: int, test_fraction: float, start: int = 0) -> Iterator[str]:
+    """The side of every index from `start` on, in order: a block's sides are worked out once, when reached
+    (a seeded generator per block, not per index)."""
+    block, pos = divmod(start, BLOCK)
+    while True:
+        yield from _block_sides(seed, block, test_fraction)[pos:]
+        block, pos = block + 1, 0
