@@ -105,6 +105,8 @@ def _broken(tmp_path, text):
     ("[t]\nwhy (mv copy): Tidy.\n- ls\n", 2, "unknown tool 'copy' in 'why (...)'"),
     ("[t]\nwhy (mv.copy): Tidy.\n- ls\n", 2, "unknown tool 'mv.copy' in 'why (...)'"),
     ("[t]\nwhy (): Tidy.\n- ls\n", 2, "expected 'where: THEME'"),
+    ("[t]\n- ls\n- rm: !*.bak\n", 3, "a filter of only '!' patterns names nothing"),
+    ("[t]\n- ls\n- rm: file !made\n", 3, "'!' goes before a name pattern"),
 ])
 def test_a_broken_scenario_file_is_one_line_naming_file_and_line(tmp_path, text, line, says):
     g = _broken(tmp_path, text)
@@ -595,6 +597,8 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
     copy named after a person nobody mentioned (brainstorm_dillon.md)."""
     from generator.domains.filesystem.world import pools, year_of
     people = {p.lower() for p in pools()["person"]}
+    st_text = {"cp": "cp.rename: config !*_backup* !*_old* !*.bak !*.orig !*_draft*",
+               "echo": "echo.overwrite?: config !*_backup* !*_old* !*.bak !*.orig !*_draft* !*.old.* !*.20??????"}
     seen = Counter()
     for d in _dialogues(4000, tools=PRESETS["all"]):
         made = {t.args.get("dir_name") for t in d.turns if t.tool == "mkdir"}
@@ -606,6 +610,11 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 if d.scenario == "rotate-logs":
                     assert year_of(t.args["source"]) or t.args["source"].endswith(".gz"), [x.text for x in d.turns]
                     seen["rotated"] += 1
+            if d.scenario == "backup-configs" and t.tool in ("cp", "echo") and t.step == st_text.get(t.tool):
+                # "config !*_backup* ...": a backup is made of the live file, and the edit is not to the backup
+                assert not re.search(r"_backup|_old|\.bak|\.orig", t.args.get("source") or t.args["file_name"]), \
+                    [x.text for x in d.turns]
+                seen["configs"] += 1
             if t.form in ("mv.rename", "mv.it_rename") and not t.subject[1]:  # a status goes forward, never back
                 was = re.search(r"[_-](old|backup|orig|bak|final|approved|signed)\.", t.args["source"])
                 now = re.search(r"[_-](final|new|approved|signed|draft|old|backup)\.", t.args["destination"])
@@ -620,7 +629,8 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 env = re.compile(r"\.(prod|dev|local|example)\.")
                 assert not env.search(dst) or env.search(src), t.args  # a backup is not a variant for production
                 seen["copies"] += 1
-    assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100 and seen["renames"] >= 5, seen
+    assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100 and seen["renames"] >= 5 \
+        and seen["configs"] >= 20, seen
 
 
 def test_a_diff_compares_versions_of_one_file_and_pwd_never_follows_cd():

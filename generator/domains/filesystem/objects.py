@@ -9,6 +9,7 @@ A filter is one or more words, any of which may match ("log notes" is a log or a
   dated                                 a file dated in the year of a folder this session made here
                                         (PXL_20200926_104233.jpg when it made '2020')
   a pattern with * ? or [ ]             names like it, case ignored: *.tmp, IMG_*, 20??
+  ! before a pattern                    but not names like it: `config !*_backup* !*.bak` (a config, not a backup)
 For a step that makes something (mkdir, touch, echo), the words after `->` are the shapes of the new name,
 as in data/themes_en.txt: `-> archive_{y} old-reports` ({y} a year, {m} a month, {topic} a topic...).
 For a step that renames or copies a file, shapes with {stem} and {ext} (the old name's parts) name the new
@@ -204,7 +205,13 @@ def problem(words: str, where: str | None) -> str | None:
             name = OLD_NAME_HOLES.sub("x", fill_shape(w, Rand(k, 0x5A4E)))  # {stem}_final{ext}: the old name's parts
             if "{" in name or "}" in name or BAD_NAME_RE.search(name) or name in (".", ".."):
                 return f"the name shape {w!r} has an unknown hole or makes an illegal name ({name!r})"
+    if words.split() and all(w.startswith("!") for w in words.split()):
+        return "a filter of only '!' patterns names nothing: say what it is about first (config !*_backup*)"
     for w in words.split():
+        if w.startswith("!"):  # !*_backup*: but not names like it
+            w = w[1:]
+            if not any(c in w for c in "*?["):
+                return f"'!' goes before a name pattern such as !*_backup*, not before {w!r}"
         if w in WORDS:
             if w == "where" and where is None:
                 return "'where' names the scenario's place, and this scenario has no 'where:'"
@@ -222,13 +229,22 @@ def compile_filter(words: str, where: str | None) -> Focus | None:
     words, _, names = words.partition("->")
     shapes = tuple(x for x in names.split() if not OLD_NAME_HOLES.search(x))
     renames = tuple(x for x in names.split() if OLD_NAME_HOLES.search(x))
+    unless = [w[1:] for w in words.split() if w.startswith("!")]  # "config !*_backup*": a config, not a backup
+    words = " ".join(w for w in words.split() if not w.startswith("!"))
     kinds = [w for w in words.split() if w in _FILE_KINDS]
     tests = [_test(w, where) for w in _patterns_first(words.split()) if w not in _FILE_KINDS]
     if kinds:
         tests.insert(0, _kinds_test(kinds))
     if not tests and not shapes and not renames:
         return None
-    return Focus(_any_of(tests) if tests else None, shapes, _holds(words.split(), where), renames)
+    named = _any_of(tests) if tests else None
+    if named is None or not unless:
+        return Focus(named, shapes, _holds(words.split(), where), renames)
+    excluded = _name_test("|".join(unless))
+
+    def test(fs, d, n) -> bool:
+        return not excluded(n) and named(fs, d, n)
+    return Focus(test, shapes, _holds(words.split(), where), renames)
 
 
 PLACES = frozenset(THEMES)
