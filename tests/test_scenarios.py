@@ -615,6 +615,9 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 assert not re.search(r"_backup|_old|\.bak|\.orig", t.args.get("source") or t.args["file_name"]), \
                     [x.text for x in d.turns]
                 seen["configs"] += 1
+            if d.scenario == "compare-drafts" and t.step.startswith("mv|rm"):  # the old draft of a compared pair
+                assert not re.search(r"\.(docx?|pdf|xlsx|pptx|odt)$", t.subject[0]), [x.text for x in d.turns]
+                seen["drafts"] += 1
             if t.form in ("mv.rename", "mv.it_rename") and not t.subject[1]:  # a status goes forward, never back
                 was = re.search(r"[_-](old|backup|orig|bak|final|approved|signed)\.", t.args["source"])
                 now = re.search(r"[_-](final|new|approved|signed|draft|old|backup)\.", t.args["destination"])
@@ -630,7 +633,7 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 assert not env.search(dst) or env.search(src), t.args  # a backup is not a variant for production
                 seen["copies"] += 1
     assert seen["superseded"] >= 10 and seen["rotated"] >= 10 and seen["copies"] >= 100 and seen["renames"] >= 5 \
-        and seen["configs"] >= 20, seen
+        and seen["configs"] >= 20 and seen["drafts"] >= 10, seen
 
 
 def test_a_diff_compares_versions_of_one_file_and_pwd_never_follows_cd():
