@@ -62,6 +62,13 @@ def _hosts(st) -> bool:
     return getattr(st.focus, "holds", None) != ()
 
 
+def _keeps_its_steps(steps: tuple, k: int, tools: frozenset) -> bool:
+    """Whether a session ending at step `k`, whose final request is set up by `tools`, plays every required
+    step before it: _plan ends the session at the first step after the entry that uses those tools."""
+    first = next((i for i in range(1, k) if steps[i].tools & tools), None)
+    return first is None or all(st.optional for st in steps[first + 1:k])
+
+
 def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values) -> bool:
     """Whether why line `line` (text, slots, slots naming a value, tools or None) may end a request of `tool` in
     `form` with these argument `values`: one written for some tools or forms ("why (mv cp): ...", "why
@@ -141,7 +148,8 @@ class Engine:
     # slots: the turn loop reads these all the time, and a slot read is the interpreter's quickest (an instance
     # dict stops sharing its keys past 30 names, and every self.x and self.method() then takes a slower path)
     __slots__ = ("s", "keep_start", "g", "domain", "all_forms", "in_context", "exact", "notes", "forms", "menu",
-                 "context_menu", "creating", "removing", "aside_menu", "aside_context_menu", "setup_menus",
+                 "context_menu", "creating", "removing", "aside_menu", "aside_context_menu", "looking_around",
+                 "setup_menus",
                  "_fallback", "_say_lines", "_why_lines", "setup", "setup_tools", "scenarios", "sessions_for",
                  "making", "reading", "moving", "contextual", "direct", "surfaces", "phase", "length_phase")
 
@@ -177,6 +185,8 @@ class Engine:
         staying = [f for f in usable if f.tool in looking]
         self.aside_menu = menu(staying) if staying else self.menu
         self.aside_context_menu = menu([f for f in staying if f.contextual])
+        # what an unrelated request before a session begins may be: a look around that names nothing (see _aside)
+        self.looking_around = menu([f for f in staying if not f.required and not f.contextual]) or self.aside_menu
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test, quiet) -> menu, see _same_kind
         self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
@@ -276,14 +286,20 @@ class Engine:
     def _sessions_for(self, want: str) -> tuple:
         """The scenarios a session whose last request is form `want` is drawn from: those with a step of that
         form, else of its tool, else any; and of those, when the request needs a setup, the ones whose steps
-        use the setup's tools too ("create notes.md, then move it" belongs in a session that makes files)."""
+        use the setup's tools too ("create notes.md, then move it" belongs in a session that makes files), and
+        that can end on it without leaving out a step it needs (see _finals)."""
         tool = self.all_forms[want].tool
         with_tool = tuple(sc for sc in self.scenarios if any(tool in st.tools for st in sc.steps))
         found = tuple(sc for sc in with_tool if any(want in st.forms and _hosts(st) for st in sc.steps)) \
             or tuple(sc for sc in with_tool if any(want in st.kin and _hosts(st) for st in sc.steps)) \
             or with_tool or self.scenarios
         needs = {self.all_forms[f].tool for f in self.setup.get(want, ())}
-        return tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
+        found = tuple(sc for sc in found if needs <= {t for st in sc.steps for t in st.tools}) or found
+        tools = self.setup_tools.get(want)
+        if not tools:
+            return found
+        return tuple(sc for sc in found if any(_keeps_its_steps(sc.steps, i, tools)
+                                               for i in self._finals(want, sc))) or found
 
     def _finals(self, want: str, sc: ScenarioPlan) -> list[int]:
         """The steps of `sc` a session whose last request is form `want` may end at: those of that form (else of
@@ -294,6 +310,12 @@ class Engine:
             or [i for i, st in enumerate(steps) if want in st.kin and _hosts(st)] \
             or [i for i, st in enumerate(steps) if want in st.forms] \
             or [i for i, st in enumerate(steps) if want in st.kin]
+        # a request set up by a step before it ("go into the folder we made" right after its mkdir) ends the
+        # session where that step is played (_plan): not at a step a required one would have had to come before
+        # (a paperwork session that makes 'to-file', steps inside and never files anything)
+        tools = self.setup_tools.get(want)
+        if tools:
+            finals = [i for i in finals if _keeps_its_steps(steps, i, tools)] or finals
         return [i for i in finals if i >= self.s.min_prior] or finals
 
     def _steps(self, want: str, r: Rand):
@@ -432,7 +454,7 @@ class Engine:
             if action is None:
                 step = ""
                 if sc is not None:  # the first turn too: a session's unrelated request only looks
-                    action = self._aside(fs, d, r)
+                    action = self._aside(fs, d, r, turns)
                     if action is None:
                         continue  # no aside fits the session here: one turn fewer
                 else:
@@ -498,9 +520,16 @@ class Engine:
         d.focus = None
         return final if final is not None and self._fits(final, last.focus, fs, d) else None
 
-    def _aside(self, fs, d, r: Rand):
+    def _aside(self, fs, d, r: Rand, turns: list):
         """An unrelated request in a session: it stays in the session's folder, only looks, and mostly builds
-        on what is there ("and what's at the end of it?")."""
+        on what is there ("and what's at the end of it?").  Before the session has begun, it only looks around
+        ("what's in here?", then "something in my settings is off; into 'config'"), not into a file of no
+        concern to what comes ("show me .npmrc" before the session says what it is for)."""
+        for t in turns:
+            if t.step:
+                break
+        else:
+            return pick(self.looking_around, fs, d, r)
         return (r.random() < self.ASIDE_CONTEXT and pick(self.aside_context_menu, fs, d, r)) \
             or pick(self.aside_menu, fs, d, r)
 

@@ -615,6 +615,8 @@ def test_a_session_moves_and_names_only_what_its_story_is_about():
                 assert not re.search(r"_backup|_old|\.bak|\.orig", t.args.get("source") or t.args["file_name"]), \
                     [x.text for x in d.turns]
                 seen["configs"] += 1
+            if d.scenario == "tidy-recordings" and t.tool == "mv" and t.step.startswith("mv"):  # raw takes, not
+                assert "music" not in t.args["source"], [x.text for x in d.turns]  # the show's intro_music.wav
             if d.scenario == "compare-drafts" and t.step.startswith("mv|rm"):  # the old draft of a compared pair
                 assert not re.search(r"\.(docx?|pdf|xlsx|pptx|odt)$", t.subject[0]), [x.text for x in d.turns]
                 seen["drafts"] += 1
@@ -659,3 +661,22 @@ def test_a_clean_up_of_unused_folders_finds_some_to_remove():
     sessions = [d for d in _dialogues(6000, tools=PRESETS["all"]) if d.scenario == "empty-folders"]
     removed = sum(any(t.tool == "rmdir" for t in d.turns) for d in sessions)
     assert len(sessions) >= 20 and removed >= 0.5 * len(sessions), (removed, len(sessions))
+
+
+def test_before_a_session_begins_a_request_only_looks_around_and_a_filing_session_files():
+    """Two rows a user found odd: "Seeing .npmrc in full would help.", then "Something in my settings is off;
+    into 'config'" (a file of no concern read before the session says what it is for); and a paperwork session
+    that made 'paperwork_2017' and stepped inside it, filing nothing ("go into the folder we made" ends a
+    session right after its mkdir, so it is played only where no required step comes between them)."""
+    before = Counter()
+    for d in _dialogues(3000, tools=PRESETS["all"]):
+        if not d.scenario:
+            continue
+        for t in d.turns[:-1]:
+            if t.step:
+                break
+            before[t.tool] += 1
+            assert t.subject is None or t.subject[1], [x.text for x in d.turns]  # names no file
+        if d.turns[-1].form == "cd.it":
+            assert d.scenario == "project-skeleton", [x.text for x in d.turns]
+    assert before["ls"] > 20, before
