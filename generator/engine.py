@@ -62,11 +62,19 @@ def _hosts(st) -> bool:
     return getattr(st.focus, "holds", None) != ()
 
 
+def _setup_step(steps, entry, tools: frozenset) -> int:
+    """Where a session whose final request is set up by `tools` ends (see _plan): the index of the first of
+    `steps` other than the scenario's `entry` that uses those tools, or len(steps)."""
+    for i, st in enumerate(steps):
+        if st is not entry and not tools.isdisjoint(st.tools):
+            return i
+    return len(steps)
+
+
 def _keeps_its_steps(steps: tuple, k: int, tools: frozenset) -> bool:
-    """Whether a session ending at step `k`, whose final request is set up by `tools`, plays every required
-    step before it: _plan ends the session at the first step after the entry that uses those tools."""
-    first = next((i for i in range(1, k) if steps[i].tools & tools), None)
-    return first is None or all(st.optional for st in steps[first + 1:k])
+    """Whether a session ending at step `k` of `steps`, whose final request is set up by `tools`, plays every
+    required step before it."""
+    return all(st.optional for st in steps[_setup_step(steps[:k], steps[0], tools) + 1:k])
 
 
 def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values) -> bool:
@@ -348,11 +356,7 @@ class Engine:
         by_setup: dict = {}
         if tools:
             entry = sc.steps[0]
-            cut = len(steps)
-            for i, st in enumerate(steps):  # (loops, not next() over a generator: a frame of its own)
-                if st is not entry and not tools.isdisjoint(st.tools):
-                    cut = i
-                    break
+            cut = _setup_step(steps, entry, tools)
             planned = set(steps)  # (StepPlans compare by identity)
             for st in steps[cut:] + [x for x in sc.steps if x not in planned]:  # its own steps, then later ones
                 if st is not entry and not tools.isdisjoint(st.tools):
