@@ -453,8 +453,7 @@ class Engine:
                 if action is None and turns:
                     d.focus = None
                     continue  # a step this tree does not allow (no second draft to compare): skipped, not replaced
-            if sc is not None or t >= len(plan) and FORMS[want].setup_on is not None:
-                d.focus = None
+            d.focus = None
             if action is None:
                 step = ""
                 if sc is not None:  # the first turn too: a session's unrelated request only looks

@@ -43,12 +43,13 @@ class Session:
 
 class Memory:
     """The discourse: the previous call is what "it", "them", "the same" can name."""
-    __slots__ = ("prev", "prev_path")
+    __slots__ = ("prev", "prev_path", "focus")
     looked: dict = {}  # (the planner's record of looks asked: a user's tools declare none)
 
     def __init__(self) -> None:
         self.prev = None
         self.prev_path = ""
+        self.focus = None  # (what a step or a setup acts on: the engine sets it; a user's plays do not read it)
 
     def record(self, action: Action, path: str, notes) -> None:
         self.prev, self.prev_path = action, path
