@@ -23,20 +23,22 @@ def _stem(name: str) -> str:
     return stem
 
 
-def _partner(fs, name: str, r) -> str | None:
-    """Another version of text file `name` to compare it with (report_v2.md for report.md), or None: people
-    compare versions of one file, not two unrelated ones ("two versions of minutes.txt" compared with
+def _versions(fs, name: str) -> list[str]:
+    """The other versions of `name` here among the text files (report_v2.md for report.md): what people
+    compare it with, never an unrelated file ("two versions of minutes.txt" compared with
     release_timeline.md was a reader's complaint)."""
-    versions = [n for n in fs.text_files() if n != name and _stem(n) == _stem(name)]
+    stem = _stem(name)
+    return [n for n in fs.text_files() if n != name and _stem(n) == stem]
+
+
+def _partner(fs, name: str, r) -> str | None:
+    versions = _versions(fs, name)
     return r.choice(versions) if versions else None
 
 
 def _has_version(fs, d, name: str) -> bool:
     """Whether `name` is a text file with another version here: what "compare it with ..." needs "it" to be."""
-    if not fs.is_text_file(name):
-        return False
-    stem = _stem(name)
-    return any(n != name and _stem(n) == stem for n in fs.text_files())
+    return fs.is_text_file(name) and bool(_versions(fs, name))
 
 
 def _act(form, f1, f2, slots, subject=None):
