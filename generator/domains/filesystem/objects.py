@@ -25,14 +25,15 @@ from functools import lru_cache
 from .contents import kind_of
 from .state import Dir
 from ...rng import Rand
-from .world import BAD_NAME_RE, EMPTY_FOLDERS, OLD_NAME_HOLES, THEMES, fill_shape, year_of
+from .world import BAD_NAME_RE, EMPTY_FOLDERS, OLD_NAME_HOLES, THEMES, EmptyFolders, FilesLike, fill_shape, year_of
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Focus:
     """What a scenario step acts on: test(fs, d, name) for existing things (None: anything), the shapes
     of the names it gives new things (empty: the usual names), and what the session's folder should hold
-    for the step to be played: (the theme's file shapes that make such names, a test of a name), or None.
+    for the step to be played (world.FilesLike, world.EmptyFolders; () when the theme makes nothing the step
+    is about), or None.
     Made once per run and read on every turn: slots, whose reads the interpreter specialises (a NamedTuple's
     field read takes the generic attribute path)."""
     test: object
@@ -161,14 +162,14 @@ def _samples(shape: str) -> tuple[str, ...]:
 _held: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
-def _holds(words: list[str], where: str | None) -> tuple | None:
-    """(file shapes of the theme `where` whose names the words name, a test of a name), so that a session's
-    folder always has something for the step ("delete the screenshots" where there are some); () when the
-    theme makes no such names (the step may find nothing to act on); (names of empty folders, None) for
-    `empty` alone (a clean-up of unused folders has some); None when the words are not about kinds of file
-    (any file, a folder, what the session made)."""
+def _holds(words: list[str], where: str | None) -> FilesLike | EmptyFolders | tuple | None:
+    """What a session's folder (theme `where`) must hold so that it has something for the step: files of the
+    theme's shapes whose names the words name ("delete the screenshots" where there are some), or, for
+    `empty` alone, empty folders (a clean-up of unused folders has some); () when the theme makes no such
+    names (the step may find nothing to act on); None when the words are not about kinds of file (any file,
+    a folder, what the session made)."""
     if words == ["empty"] and where in THEMES:
-        return EMPTY_FOLDERS, None  # empty folders (no test: see world._fill_folder)
+        return EmptyFolders(EMPTY_FOLDERS)
     tests = [_name_test(w) for w in _patterns_first(words)]
     if where not in THEMES or not tests or None in tests:
         return None
@@ -177,7 +178,7 @@ def _holds(words: list[str], where: str | None) -> tuple | None:
     shapes = _held.get(key)
     if shapes is None:
         shapes = _held[key] = tuple(x for x in THEMES[where][1] if all(test(n) for n in _samples(x)))
-    return (shapes, test) if shapes else ()
+    return FilesLike(shapes, test) if shapes else ()
 
 
 def held(filters) -> dict:

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from math import floor  # an index drawn is floor(r.random() * n), as in Rand.choice (see rng.py)
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 from ...rng import Rand
 from .contents import flavour_of, is_text, kind_of
@@ -394,13 +395,41 @@ def _second_version(first: str, r: Rand) -> str:
     return base + ("_v2" if suffix[1:] in _TOKEN.findall(base.lower()) else suffix) + tail
 
 
+class FilesLike(NamedTuple):
+    """What a session's folder holds for a step about kinds of file: files of `shapes` (the theme's shapes
+    whose names pass `test`), added until two pass: "delete a.tmp", then "the same for b.tmp"."""
+    shapes: tuple[str, ...]
+    test: Callable[[str], bool]
+
+    def fill(self, kids: dict, r: Rand, year: str | None, month: str | None) -> None:
+        have = 0
+        for n in kids:
+            if self.test(n):
+                have += 1
+                if have == 2:
+                    break
+        for _ in range(2 - have):
+            _add_file(self.shapes, kids, r, year, month)
+
+
+class EmptyFolders(NamedTuple):
+    """What a session's folder holds for a step about empty folders: two of them, named from `names`:
+    "remove old-stuff", then "the same for unused"."""
+    names: tuple[str, ...]
+
+    def fill(self, kids: dict, r: Rand, year: str | None, month: str | None) -> None:
+        for _ in range(2):
+            name = _fresh(self.names, kids, r, "empty_{}")
+            kids[name] = Dir(name)
+
+
 def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False,
               year: str | None = None, month: str | None = None, holds: tuple = ()) -> None:
     """Fill folder `d` (called on its first look; `key` alone decides what it holds).  A `spine` folder
     always has a sub-folder (itself a spine) until `depth_left` runs out, so trees reach their depth.
     `year` and `month` are those a folder's name gave it (photos/2023/2023-04): its files' dates agree.
-    `holds`: (shapes, test of a name) for what a session here works on; files of those shapes are added
-    until two pass the test (a screenshot clean-up has screenshots to delete, and one more "the same way")."""
+    `holds`: what a session here works on (FilesLike, EmptyFolders): a screenshot clean-up has screenshots to
+    delete, and one more "the same way"."""
     _fill_folder(d, Rand(key), theme, depth_left, spine, year, month, holds)
 
 
@@ -412,20 +441,8 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
     files = THEMES[theme][1]
     for _ in range(1 + floor(rnd() * 4)):  # the first name is always free: a filled folder is never empty (is_empty)
         _add_file(files, kids, r, year, month)
-    for shapes, test in holds:  # two of them: "delete a.tmp", then "the same for b.tmp"
-        if test is None:  # two empty folders (objects._holds): "remove old-stuff", then "the same for unused"
-            for _ in range(2):
-                name = _fresh(shapes, kids, r, "empty_{}")
-                kids[name] = Dir(name)
-            continue
-        have = 0
-        for n in kids:
-            if test(n):
-                have += 1
-                if have == 2:
-                    break
-        for _ in range(2 - have):
-            _add_file(shapes, kids, r, year, month)
+    for hold in holds:
+        hold.fill(kids, r, year, month)
     if rnd() < 0.5:  # a second version of a text file: what `diff` compares
         texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
         if texts:
