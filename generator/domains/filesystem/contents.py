@@ -8,6 +8,7 @@ Media and office files are not text: their placeholder is never read, searched, 
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from math import floor  # a value drawn is floor(r.random() * n), as in Rand.below (see rng.py)
 from ...rng import Rand
@@ -39,14 +40,19 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
                 ".vimrc": "vim", ".editorconfig": "ini", ".npmrc": "ini", ".netrc": "ini"}
 
 
-class _ByExtension(dict):
-    """Extension as written -> (kind, flavour) of an ordinary name with it (not a dot-file, not Makefile), a
-    table filled as extensions are met: kind_of and flavour_of are asked of every file a tree is made of and
-    every request, so each is one lookup here."""
+# a back-up's suffix after the name of the file it copies (config.yaml.bak, settings.json.orig, app.conf.20240525,
+# notes.md_backup): it holds that file's kind of text, and `diff config.yaml config.yaml.bak` compares two texts
+_BACKUP_SUFFIX = re.compile(r"\.(?:bak|orig|old|\d{8})$|_backup$", re.I)
 
-    def __missing__(self, ext: str) -> tuple:
+
+class _ByExtension(dict):
+    """Extension as written -> (kind, flavour) of an ordinary name with it (not a dot-file, not Makefile), or
+    None for a back-up's suffix (the name before it decides), a table filled as extensions are met: kind_of and
+    flavour_of are asked of every file a tree is made of and every request, so each is one lookup here."""
+
+    def __missing__(self, ext: str) -> tuple | None:
         probe = "x." + ext
-        got = self[ext] = (_kind_of(probe), _flavour_of(probe))
+        got = self[ext] = None if _BACKUP_SUFFIX.search(probe) else (_kind_of(probe), _flavour_of(probe))
         return got
 
 
@@ -57,13 +63,19 @@ def kind_of(name: str) -> str | None:
     """The text kind of a file name ('log', 'csv', 'notes', 'code', 'config'), or None for media, office
     documents and archives (which are listed, copied, moved and removed, but never read)."""
     i = name.rfind(".")
-    return _BY_EXTENSION[name[i + 1:]][0] if i > 0 else _kind_of(name)
+    if i <= 0:
+        return _kind_of(name)
+    got = _BY_EXTENSION[name[i + 1:]]
+    return got[0] if got is not None else _kind_of(_BACKUP_SUFFIX.sub("", name))
 
 
 def flavour_of(name: str) -> str | None:
     """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
     i = name.rfind(".")
-    return _BY_EXTENSION[name[i + 1:]][1] if i > 0 else _flavour_of(name)
+    if i <= 0:
+        return _flavour_of(name)
+    got = _BY_EXTENSION[name[i + 1:]]
+    return got[1] if got is not None else _flavour_of(_BACKUP_SUFFIX.sub("", name))
 
 
 @lru_cache(maxsize=256)  # only names without an ordinary extension come here (.bashrc, Makefile)
