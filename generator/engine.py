@@ -203,16 +203,18 @@ class Engine:
         self.setup = {f.name: next((alt for alt in f.setup
                                     if all(FORMS[x].tool in settings.tools and x in grammar.forms for x in alt)), ())
                       for f in usable}
+        # tools that change nothing: the only ones an aside may use on what the session works on
+        self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         # the tools of a form's setup, whose steps a session plays it on (see _plan); none for a making form's "the
-        # same again": its setup is the first go of the final request's own step, played there
-        self.setup_tools = {f: frozenset() if _makes_again(FORMS[f]) else frozenset(FORMS[x].tool for x in alt)
-                            for f, alt in self.setup.items()}
+        # same again": its setup is the first go of the final request's own step, played there; and none for a
+        # setup that only reads ("open notes.md" before "copy it into revision"): it reads what the final request
+        # acts on, after every step before it (the session's mkdir of 'revision' included)
+        self.setup_tools = {f: frozenset() if _makes_again(FORMS[f]) or all(FORMS[x].tool in self.reading for x in alt)
+                            else frozenset(FORMS[x].tool for x in alt) for f, alt in self.setup.items()}
         self.scenarios = self._compile_scenarios(domain, {f.name: f for f in usable})
         # final form -> the scenarios to draw from, each with the steps that may host the form (see _steps)
         self.sessions_for = {f: tuple((sc, self._finals(f, sc)) for sc in self._sessions_for(f)) for f in self.forms}
         self.making = frozenset(f.name for f in FORMS.values() if _makes(f))
-        # tools that change nothing: the only ones an aside may use on what the session works on
-        self.reading = frozenset(n for n, t in domain.tools.items() if t.reads_only)
         # tools that change where later calls act (cd): one of them on nothing in particular (going back up)
         # serves no purpose a session could give, so it never ends with a why line
         self.moving = frozenset(n for n, t in domain.tools.items() if t.moves)
@@ -378,6 +380,12 @@ class Engine:
             plan.reverse()
             plan.remove(None)
             plan.reverse()
+        if len(plan) > room:  # then optional steps and second goes, earliest first: the steps just before the
+            for st in plan[1:]:  # final request are what it builds on (the mkdir of the folder it files into)
+                if st.optional or st.repeat and plan.count(st) > 1:
+                    plan.remove(st)
+                    if len(plan) <= room:
+                        break
         del plan[room:]
         while len(plan) + len(setup) < s.min_prior:
             plan.append(None)
@@ -481,6 +489,10 @@ class Engine:
             on_turn(fs, 0)
         if final is None and last is not None:  # the final request on the objects of its step, or on any
             final = self._final_on(want, last, fs, d, r)
+            if final is None and want in self.in_context and side != "test":
+                # else another request of its step that builds on earlier turns ("the same for x" where there is
+                # no "it" to move: the office drafts are not read first): the session still does what it is for
+                final = self._step_on(last, last.context_menu, fs, d, r)
         step = last.text if final is not None else ""
         if final is None:  # off the session's objects: sparing what it made or worked on, as an aside does
             final = (self._sparing(turns, choose, FORMS[want], fs, d, r) if sc is not None
@@ -522,6 +534,13 @@ class Engine:
         final = choose(self.all_forms[want], fs, d, r)
         d.focus = None
         return final if final is not None and self._fits(final, last.focus, fs, d) else None
+
+    def _step_on(self, st: StepPlan, forms, fs, d, r: Rand):
+        """A request of `forms` (a menu of step `st`'s) on the step's objects, or None."""
+        d.focus = st.focus
+        a = pick(forms, fs, d, r)
+        d.focus = None
+        return a if a is not None and self._fits(a, st.focus, fs, d) else None
 
     def _aside(self, fs, d, r: Rand, turns: list):
         """An unrelated request in a session: it stays in the session's folder, only looks, and mostly builds

@@ -34,8 +34,9 @@ def test_unrelated_requests_are_the_configured_minority():
         return sum(t.step == "" for t in turns) / len(turns)
     default, none, half = unrelated(0.2), unrelated(0.0), unrelated(0.5)
     # with 0, only a length bound (a setup that does not fit the step) leaves the scenario; a long session
-    # sheds its unrelated requests first to fit --max-turns, so the share stays at or below the setting
-    assert none < 0.08 and 0.12 < default <= 0.20 and 0.30 < half <= 0.50
+    # sheds its unrelated requests first to fit --max-turns (its own steps all come before the final request),
+    # so the share stays at or below the setting
+    assert none < 0.08 and 0.12 < default <= 0.20 and 0.25 < half <= 0.50
 
 
 _KIND_WORDS = {"log", "csv", "notes", "code", "config"}
@@ -680,3 +681,32 @@ def test_before_a_session_begins_a_request_only_looks_around_and_a_filing_sessio
         if d.turns[-1].form == "cd.it":
             assert d.scenario == "project-skeleton", [x.text for x in d.turns]
     assert before["ls"] > 20, before
+
+
+def test_a_session_ends_doing_what_it_is_for():
+    """A session's last request is one of its own steps: not "out of this folder, please" right after making
+    'takes_2020-10' for the raw takes.  Causes, each seen: a long session cut to --max-turns lost the mkdir
+    just before the final move (optional steps and asides now go first); "open notes.md" before "copy it into
+    revision" was played as the session's own reading step, before its mkdir, which was then dropped (a
+    reading setup now comes after every step); "move it into archive" where no draft is a text file to open
+    first (another request of the step that builds on earlier turns is asked instead); "compare the copy with
+    the original" where the copy, config.yaml.bak, did not count as text."""
+    for tools, at_most in (("spec", 0.08), ("all", 0.115)):  # before: 10.5% and 13.2%
+        sessions = [d for d in _dialogues(2000, tools=PRESETS[tools]) if d.scenario]
+        off = [d for d in sessions if not d.turns[-1].step]
+        assert len(off) <= at_most * len(sessions), (tools, len(off), len(sessions))
+    filing = [d for d in _dialogues(2000) if d.scenario in ("study-for-exam", "name-by-status", "tidy-note-names",
+                                                             "tidy-recordings")]
+    files = [d for d in filing if d.turns[-1].step.startswith(("mv.into", "cp.into"))]
+    assert len(files) > 0.2 * len(filing), (len(files), len(filing))  # before: 65 of 443
+    for d in files:  # into the folder it made for them
+        assert d.turns[-1].args["destination"] in {t.args.get("dir_name") for t in d.turns[:-1]}, \
+            [t.text for t in d.turns]
+
+
+def test_a_back_up_copy_holds_the_text_it_copies():
+    """config.yaml.bak is read, searched and compared as the config it copies; a copy of a photo is not text."""
+    for name, kind in (("config.yaml.bak", "config"), ("settings.json.orig", "config"), ("app.conf.20240525", "config"),
+                       ("notes.md_backup", "notes"), ("tasks.py.bak", "code"), (".env.bak", "config"),
+                       ("photo.jpg.bak", None), ("notes.old", None), ("report.docx", None)):
+        assert kind_of(name) == kind, name
