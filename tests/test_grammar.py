@@ -48,6 +48,17 @@ def test_copy_and_move_phrasings_cannot_be_confused():
                 assert not copy_words.search(s) or form == "mv.copied_into_made", (form, s)
 
 
+def test_a_request_that_says_how_many_lines_sets_them():
+    """"the last ten lines" is tail(lines=10) as much as "the last 10 lines": a phrasing of the default (no
+    lines argument) names no number, so the same words never come with two different calls."""
+    g = load()
+    number = re.compile(r"\b(\d+|one|two|three|five|ten|twenty|fifty|hundred)\s+lines\b", re.I)
+    for form in FORMS:
+        if FORMS[form].tool == "tail" and "lines" not in FORMS[form].slots:
+            for s in _expansions(g, form):
+                assert not number.search(s.replace("{{ file }}", "")), (form, s)
+
+
 def test_line_syntax_alternatives_optional_and_literal_brackets():
     src, sure, _ = compile_line("(show|print) [me ]{{ file }} \\(now\\) (please)")
     assert sure == {"file"}
