@@ -254,6 +254,13 @@ _STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
 _SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
 _GROUP_1 = operator.itemgetter(1)  # a match -> its group 1
+# a word said twice because a name starts with it ("move it to to-edit", "into the the-rivers folder"): the
+# name is quoted, as a person would write it ("move it to 'to-edit'")
+_DOUBLED = re.compile(r"\b(to|the|in|into|for|on|my|a) (\1-[\w.-]+)", re.I)
+
+
+def _quote_doubled(m: re.Match) -> str:
+    return f"{m[1]} '{m[2]}'"
 
 
 def _bracket_depth(text: str) -> int:
@@ -582,6 +589,8 @@ class Grammar:
                 or ("!" in text and " !" in text) or (";" in text and " ;" in text):
             text = _SPACE_PUNCT.sub(_GROUP_1, text)  # a function, not r"\1": re parses a template on every call
         text = text.strip()
+        if "-" in text and _DOUBLED.search(text):
+            text = _DOUBLED.sub(_quote_doubled, text)
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)
         return text, t

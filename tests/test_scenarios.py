@@ -710,3 +710,42 @@ def test_a_back_up_copy_holds_the_text_it_copies():
                        ("notes.md_backup", "notes"), ("tasks.py.bak", "code"), (".env.bak", "config"),
                        ("photo.jpg.bak", None), ("notes.old", None), ("report.docx", None)):
         assert kind_of(name) == kind, name
+
+
+def test_what_a_request_says_fits_what_it_does():
+    """Words a reader found at odds with their call: "remove that again, wrong call on my part" deleting a file
+    that was only read (rm.it follows a look, never a making); "back to the parent folder, please, wrong turn"
+    after working in it; "the first error ... is the one that counts" on a tail; "missing or doubled rows" on a
+    word count; "I'm looking for a document ... I'm looking for something with 'dotfiles' in the name", a
+    folder's name; "move it to to-edit"."""
+    odd = []
+    for d in _dialogues(2500, tools=PRESETS["all"]):
+        for t in d.turns:
+            text = t.text.lower()
+            if t.form == "rm.it" and re.search(r"\bagain\b|undo|by accident|wrong call|mistake|set this up", text):
+                odd.append(t.text)
+            if t.form == "cd.up" and "wrong turn" in text:
+                odd.append(t.text)
+            if t.tool == "tail" and "first error" in text or t.form in ("wc.words", "wc.chars") and " rows" in text:
+                odd.append(t.text)
+            if re.search(r"\b(to|the|in|into) \1-", text) or text.count("i'm looking for") > 1:
+                odd.append(t.text)
+    assert odd == [], odd[:5]
+
+
+def test_a_search_by_name_looks_for_a_file_where_there_is_one():
+    """"A document I saved last week has gone missing": find(name=...) takes a part of a file's name, not of a
+    folder's ('dotfiles'), unless the folder holds only folders."""
+    from generator.domains.filesystem.state import Dir, FileSystem
+    from generator.domains.filesystem.tools.find import play_name
+    from generator.rng import Rand
+
+    root = Dir("home")
+    root.add_dir("dotfiles")
+    root.add_dir("voice-memos")
+    root.children["budget_2024.xlsx"] = ("binary", 1, 0)
+    names = {play_name(FileSystem(root), None, None, Rand(7, k)).args["name"] for k in range(40)}
+    assert names <= {"budget", ".xlsx"}, names
+    only_folders = Dir("home")
+    only_folders.add_dir("dotfiles")
+    assert play_name(FileSystem(only_folders), None, None, Rand(7, 1)).args["name"] == "dotfiles"

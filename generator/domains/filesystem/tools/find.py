@@ -26,12 +26,18 @@ def _fragment(name: str, r) -> str | None:
     return r.choice(options) if options else None
 
 
+def _searched(names: dict) -> list[str]:
+    """The names in `names` a person searches for: files ("the document I saved last week"), else folders."""
+    shown = [k for k in names if not k.startswith(".")]
+    return [k for k in shown if not isinstance(names[k], Dir)] or shown
+
+
 def play_name(fs, d, prev, r):
-    here = [k for k in fs.here if not k.startswith(".")]
+    here = _searched(fs.here)
     subs = [v for v in fs.here.values() if isinstance(v, Dir)]
     if subs and r.chance(0.5):  # a name one level down: what people search for is often not in plain sight
         sub = r.choice(subs)
-        here = [k for k in sub.children if not k.startswith(".")] or here
+        here = _searched(sub.children) or here
     if not here:
         return None
     frag = _fragment(r.choice(here), r)
