@@ -263,6 +263,11 @@ def _quote_doubled(m: re.Match) -> str:
     return f"{m[1]} '{m[2]}'"
 
 
+def quote_doubled(text: str) -> str:
+    """`text` with a name that starts with the word before it quoted (see _DOUBLED)."""
+    return _DOUBLED.sub(_quote_doubled, text) if "-" in text and _DOUBLED.search(text) else text
+
+
 def _bracket_depth(text: str) -> int:
     depth = deepest = 0
     for c in text:
@@ -589,8 +594,7 @@ class Grammar:
                 or ("!" in text and " !" in text) or (";" in text and " ;" in text):
             text = _SPACE_PUNCT.sub(_GROUP_1, text)  # a function, not r"\1": re parses a template on every call
         text = text.strip()
-        if "-" in text and _DOUBLED.search(text):
-            text = _DOUBLED.sub(_quote_doubled, text)
+        text = quote_doubled(text)
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)
         return text, t

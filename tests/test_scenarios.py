@@ -749,3 +749,12 @@ def test_a_search_by_name_looks_for_a_file_where_there_is_one():
     only_folders = Dir("home")
     only_folders.add_dir("dotfiles")
     assert play_name(FileSystem(only_folders), None, None, Rand(7, 1)).args["name"] == "dotfiles"
+
+
+def test_a_log_is_searched_for_its_trouble():
+    """"Customers are reporting errors", then grep(app.log, 'finished'): 40 of 48 log searches a reader found
+    looked for something other than trouble.  Most now look for an error, a warning, a failure or a timeout."""
+    patterns = [t.args["pattern"] for d in _dialogues(2500, tools=PRESETS["all"]) for t in d.turns
+                if t.tool == "grep" and t.args["file_name"].endswith(".log")]
+    trouble = [p for p in patterns if re.search(r"error|warn|fail|timeout|denied|refused|exception|retry", p, re.I)]
+    assert len(patterns) > 30 and len(trouble) >= 0.7 * len(patterns), (len(trouble), len(patterns))

@@ -245,11 +245,15 @@ _WORD = None
 
 def pattern_in(text: str, r: Rand) -> str | None:
     """A search string a person would type for this text: a word of one of its lines (at least four
-    letters, or a log level), so a grep for it finds something."""
+    letters, or a log level), so a grep for it finds something; in a log, mostly a sign of trouble."""
     global _WORD
     if _WORD is None:
         import re
         _WORD = re.compile(r"[A-Za-z]{4,}(?:_[A-Za-z]+)*")
+    if "ERROR" in text or "WARN" in text:  # a log: searched for its trouble most of the time, not 'picked'
+        trouble = [w for w in _TROUBLE if w in text]
+        if trouble and r.random() < 0.8:
+            return r.choice(trouble)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     for _ in range(4):
         if not lines:
@@ -261,6 +265,7 @@ def pattern_in(text: str, r: Rand) -> str | None:
     return None
 
 
+_TROUBLE = ("ERROR", "WARN", "failed", "timeout", "denied", "refused", "Exception", "retrying")
 _DULL = frozenset({"with", "from", "that", "this", "return", "self", "about", "have", "some"})
 
 
