@@ -595,6 +595,9 @@ class Grammar:
             text = _SPACE_PUNCT.sub(_GROUP_1, text)  # a function, not r"\1": re parses a template on every call
         text = text.strip()
         text = quote_doubled(text)
+        for v in slots.values():  # a value with double quotes in it ({"theme": "dark"}) is not put in double quotes
+            if v.__class__ is str and '"' in v and f'"{v}"' in text:
+                text = text.replace(f'"{v}"', f"`{v}`" if "'" in v else f"'{v}'")
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)
         return text, t

@@ -33,7 +33,7 @@ def test_every_tool_is_one_complete_declaration(name):
     for f in t.forms:
         assert f.tool == name and FORMS[f.name] is f and callable(f.play)
         for key, arg in f.notes:  # referent rules name real arguments
-            assert arg in params and key in ("it", "copy", "gone", "made", "touched", "kept", "renamed", "read"), (f.name, key, arg)
+            assert arg in params and key in ("it", "copy", "gone", "made", "touched", "kept", "renamed", "read", "copied"), (f.name, key, arg)
         for alternative in f.setup:
             assert all(x in FORMS for x in alternative), (f.name, alternative)
         for slot in f.slots:

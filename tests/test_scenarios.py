@@ -758,3 +758,30 @@ def test_a_log_is_searched_for_its_trouble():
                 if t.tool == "grep" and t.args["file_name"].endswith(".log")]
     trouble = [p for p in patterns if re.search(r"error|warn|fail|timeout|denied|refused|exception|retry", p, re.I)]
     assert len(patterns) > 30 and len(trouble) >= 0.7 * len(patterns), (len(trouble), len(patterns))
+
+
+def test_echo_writes_a_whole_file_a_person_would_write():
+    """echo makes a file hold one line, so: only a note or a setting is replaced (not main.py with 'return
+    sum(...)'); never an entry or a backup the conversation just wrote; a backup-configs session edits the
+    config it backed up (not nginx.conf after backing up database.yml); the line stands as a file by itself
+    ({"theme": "dark"} for a .json, no 'def main():'); a value in double quotes is not put in double quotes."""
+    import json
+
+    from generator.domains.filesystem.contents import kind_of
+    seen = 0
+    for d in _dialogues(2500, tools=PRESETS["all"]):
+        written = set()
+        for t in d.turns:
+            if t.tool == "echo":
+                name, content = t.args["file_name"], t.args["content"]
+                if t.form == "echo.overwrite":
+                    assert kind_of(name) in ("notes", "config") and name not in written, t.text
+                    if d.scenario == "backup-configs" and t.step:
+                        assert any(x.tool == "cp" and x.args["source"] == name for x in d.turns), [x.text for x in d.turns]
+                        seen += 1
+                if name.endswith(".json"):
+                    json.loads(content)
+                assert not content.endswith((":", "{", "(")) and not content[:1].isspace(), (name, content)
+                written.add(name)
+            assert '""' not in t.text and '"{"' not in t.text, t.text
+    assert seen > 5, seen

@@ -270,6 +270,19 @@ _DULL = frozenset({"with", "from", "that", "this", "return", "self", "about", "h
 
 
 def line_for(name: str, r: Rand) -> str:
-    """One line a user might write into file `name` (a note, a config entry, a log line, a CSV row)."""
-    pool = LINES[flavour_of(name) or "notes"]
-    return _fill(r.choice(pool), r).lstrip("- ").strip()
+    """One line a user might write into file `name` (a note, a config entry, a log line, a CSV row): what echo
+    makes the whole file hold, so a line that stands by itself."""
+    return _fill(r.choice(_whole_lines(flavour_of(name) or "notes")), r).lstrip("- ").strip()
+
+
+@lru_cache(maxsize=None)
+def _whole_lines(flavour: str) -> tuple[str, ...]:
+    """The lines of a flavour that make a file by themselves: not a line inside a block ('    return ...'),
+    one that opens or closes one ('def main():', '}') or a bare section header ('[server]'); a JSON entry
+    in its braces ({"theme": "dark"}, not '"theme": "dark",')."""
+    pool = LINES[flavour]
+    if flavour == "json":
+        return tuple("{" + x.rstrip(",") + "}" for x in pool)
+    whole = tuple(x for x in pool if not x[:1].isspace() and not x.endswith((":", "{", "(", "}"))
+                  and not (x.startswith("[") and x.endswith("]")))
+    return whole or pool

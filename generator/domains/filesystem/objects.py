@@ -6,6 +6,7 @@ A filter is one or more words, any of which may match ("log notes" is a log or a
   file, folder, empty                   any file; any folder; an empty folder
   where                                 a folder of the scenario's theme (its `where`)
   made                                  something this session made, wrote, copied or moved
+  copied                                a file this session copied (the original of a backup it made)
   dated                                 a file dated in the year of a folder this session made here
                                         (PXL_20200926_104233.jpg when it made '2020')
   a pattern with * ? or [ ]             names like it, case ignored: *.tmp, IMG_*, 20??
@@ -47,7 +48,7 @@ _MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv 
 _OFFICE = frozenset("pdf doc docx xls xlsx ppt pptx odt ods odp key pages numbers rtf epub".split())
 _ARCHIVE = re.compile(r"\.(zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|iso)$", re.I)
 _FILE_KINDS = ("text", *_KINDS, "media", "office", "archive")  # words a file's name alone decides
-WORDS = (*_FILE_KINDS, "file", "folder", "empty", "where", "made", "dated")
+WORDS = (*_FILE_KINDS, "file", "folder", "empty", "where", "made", "copied", "dated")
 
 
 def _ext(name: str) -> str:
@@ -68,6 +69,8 @@ def _test(word: str, where: str | None):
         return lambda fs, d, n: n in tops and isinstance(fs.here.get(n), Dir)
     if word == "made":
         return lambda fs, d, n: n in d.kept(fs) or n in d.made_here(fs)
+    if word == "copied":
+        return lambda fs, d, n: n in d.listed_here(fs, "copied")
     if word == "dated":
         def dated(fs, d, n):
             y = year_of(n)

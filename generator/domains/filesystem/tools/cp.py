@@ -6,7 +6,9 @@ from .. import transfer
 from ..state import valid_name
 
 INTO = ("cp.into", "cp.it_into", "cp.same", "cp.into_made")
-KEPT = (("kept", "destination"),)  # the copy, or the folder that now holds one: what the user means to keep
+# the copy, or the folder that now holds one: what the user means to keep; and the original it copies (the
+# config backed up before an edit: a scenario's `copied`)
+KEPT = (("kept", "destination"), ("copied", "source"))
 
 
 def open_step(w, a):

@@ -3,7 +3,7 @@
 The content is dictated by the user, so every phrasing quotes it; it fits the file (a config entry for a
 .yaml, a note for a .txt)."""
 from ...base import NEW_FILE, TEXT, Action, Form, Param, Tool
-from ..contents import is_text, line_for
+from ..contents import is_text, kind_of, line_for
 from ..plays import one, seen, step_name
 from ..state import valid_name
 from ..world import new_file_name
@@ -39,8 +39,15 @@ def play_new(fs, d, prev, r):
     return _act("echo.new", n, line_for(n, r), {"name": n})
 
 
+REPLACEABLE = frozenset({"notes", "config"})  # a note or a setting is replaced by a line; a script, a log, a table not
+
+
 def play_overwrite(fs, d, prev, r):
-    n = one(r, seen(fs.text_files(), r, fs, d))
+    """Replace a note's or a setting's contents; never what this conversation wrote or copied (the entry just
+    written, the backup just made), unless it is still empty (a to-do list just created)."""
+    kept, here = d.kept(fs), fs.here
+    names = [n for n in fs.text_files() if kind_of(n) in REPLACEABLE and (n not in kept or here[n] == "")]
+    n = one(r, seen(names, r, fs, d))
     return None if n is None else _act("echo.overwrite", n, line_for(n, r), {"file": n})
 
 
