@@ -77,18 +77,19 @@ def _keeps_its_steps(steps: tuple, k: int, tools: frozenset) -> bool:
     return all(st.optional for st in steps[_setup_step(steps[:k], steps[0], tools) + 1:k])
 
 
-def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values) -> bool:
+def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values, text: str) -> bool:
     """Whether why line `line` (text, slots, slots naming a value, tools or None) may end a request of `tool` in
-    `form` with these argument `values`: one written for some tools or forms ("why (mv cp): ...", "why
-    (mv.rename): ...") ends only theirs; an untagged one only a request about something (not "list this
-    folder. Config files are easy to break."); one naming the session's file or folder only a request about it."""
+    `form` with these argument `values`, saying `text`: one written for some tools or forms ("why (mv cp): ...",
+    "why (mv.rename): ...") ends only theirs; an untagged one only a request about something (not "list this
+    folder. Config files are easy to break."); one naming the session's file or folder only a request about it
+    that does not name it already ("Delete it. 'setup.dmg' was installed ages ago.", not the name twice)."""
     tags = line[3]
     if tags is None:
         if subject is None:
             return False
     elif tool not in tags and form not in tags:
         return False
-    return not line[2] or all(said[n] in values for n in line[2])
+    return not line[2] or all(said[n] in values and said[n] not in text for n in line[2])
 
 
 def _words(nodes, slots: dict, r: Rand) -> str:
@@ -664,12 +665,12 @@ class Engine:
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
                     k = floor(r.random() * len(lines))
                     y = lines[k]
-                    if k not in used and _why_fits(y, tool, form, subject, said, values):
+                    if k not in used and _why_fits(y, tool, form, subject, said, values, text):
                         x = y
                         break
                 else:  # ... else drawn from the list of those that fit (seldom made)
                     fit = [k for k, y in enumerate(lines) if k not in used
-                           and _why_fits(y, tool, form, subject, said, values)]
+                           and _why_fits(y, tool, form, subject, said, values, text)]
                     if fit:
                         k = fit[floor(r.random() * len(fit))]
                         x = lines[k]
