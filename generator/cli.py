@@ -557,6 +557,16 @@ _EXITS = (typer.Exit, *_click_classes("Exit"))
 _ABORTS = (typer.Abort, *_click_classes("Abort"))
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for a full disk would otherwise fail
+    again, with a traceback, when the interpreter flushes it at exit."""
+    import os
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main() -> None:
     """Entry point: usage errors become one line on stderr and exit 2, never a traceback."""
     try:
@@ -586,6 +596,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("mtgen: interrupted", err=True)
         sys.exit(130)
+    except OSError as e:  # the system refused a write no command expects to fail (a report to a full disk)
+        _quiet_stdout()
+        typer.echo(f"mtgen: error: {e.filename or 'standard output'}: {e.strerror or e}", err=True)
+        sys.exit(2)
     except Exception as e:  # noqa: BLE001 - a bug: one line, not a traceback (MTGEN_DEBUG=1 shows it)
         import os
         if os.environ.get("MTGEN_DEBUG"):

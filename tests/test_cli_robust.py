@@ -204,3 +204,27 @@ def test_help_says_what_train_alone_does():
     text = " ".join(run_cli("generate", "--help").stdout.split())
     assert "Alone, it adds test rows at --test-fraction" in text
 
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["stats", SPEC, "--json"], ["tools"], ["show", SPEC]])
+def test_a_report_to_a_full_disk_is_one_line(args):
+    """`mtgen stats DIR --json > /dev/full` was "internal error: OSError ... this is a bug" (exit 70)."""
+    import subprocess
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], stdout=full, stderr=subprocess.PIPE,
+                           text=True, cwd=ROOT)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.strip() == "mtgen: error: standard output: No space left on device", p.stderr
+
+
+def test_ctrl_c_while_starting_is_one_line():
+    """Ctrl-C in the first tenth of a second, while the modules load, printed a traceback."""
+    import subprocess
+    code = ("import builtins\nreal = builtins.__import__\n"
+            "def imp(name, *a, **k):\n"
+            "    if name == 'cli' or name == 'generator.cli':\n        raise KeyboardInterrupt\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = imp\nfrom generator.__main__ import run\nrun()\n")
+    p = subprocess.run([sys.executable, "-c", code, "tools"], capture_output=True, text=True, cwd=ROOT)
+    assert (p.returncode, p.stderr) == (130, "mtgen: interrupted\n")
