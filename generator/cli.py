@@ -263,6 +263,8 @@ def mutate(
                                         "then on each corrupted copy, e.g. 'mtgen validate {file}'. {file} becomes the "
                                         "file's path quoted for where it stands (bare, inside \"...\" or '...'): always "
                                         "one argument, and a file name never runs as code."),
+    check_timeout: float = typer.Option(600.0, "--check-timeout", help="Seconds --check may run on one file before "
+                                        "it is stopped (and mtgen fails)."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty output folder."),
     list_kinds: bool = typer.Option(False, "--list-kinds", help="Print the catalogue of corruption kinds and exit."),
 ) -> None:
@@ -278,6 +280,8 @@ def mutate(
         fail("missing SRC: a dataset folder or a .jsonl/.csv file")
     if check is not None and "{file}" not in check:
         fail("--check needs '{file}' in the command, e.g. --check 'mtgen validate {file}'")
+    if not check_timeout > 0:
+        fail(f"--check-timeout must be a positive number of seconds (got {check_timeout:g})")
     try:
         res = mut.run(src, out, seed, rate, [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
                       job, force)
@@ -289,9 +293,9 @@ def mutate(
         say(f"kinds that found no applicable row: {', '.join(sorted(res.skipped_kinds))}", err=True)
     if check:
         try:
-            s = mut.score(res, check)
+            s = mut.score(res, check, check_timeout)
         except mut.MutateError as e:
-            fail(str(e))
+            fail(f"{e} (the corrupted copy and its manifest are in {res.out})")
         _scoreboard(s)
 
 

@@ -739,12 +739,33 @@ def fill(command: str, path: str) -> str:
     return "".join(out)
 
 
-def _check(command: str, path: Path) -> tuple[int, str]:
-    proc = subprocess.run(fill(command, str(path)), shell=True, capture_output=True, encoding="utf-8",
-                          errors="replace")
-    output = proc.stdout + "\n" + proc.stderr
+CHECK_TIMEOUT = 600.0  # seconds a --check run may take on one file (--check-timeout)
+
+
+def _check(command: str, path: Path, timeout: float = CHECK_TIMEOUT) -> tuple[int, str]:
+    """The exit code and output of `command` on `path`.  It runs in a session of its own, so that when it takes
+    longer than `timeout` (or mtgen is interrupted) everything it started is killed, not only its shell (a
+    child left holding the output pipes would keep mtgen waiting)."""
+    import os
+    import signal
+
+    proc = subprocess.Popen(fill(command, str(path)), shell=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            encoding="utf-8", errors="replace", start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except BaseException as e:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.communicate()
+        if isinstance(e, subprocess.TimeoutExpired):
+            raise MutateError(f"--check took longer than {timeout:g} s on {path} (--check-timeout sets the limit)") \
+                from None
+        raise
+    output = stdout + "\n" + stderr
     if proc.returncode in _CANNOT_RUN:
-        last = next((x for x in reversed(proc.stderr.splitlines()) if x.strip()), "")
+        last = next((x for x in reversed(stderr.splitlines()) if x.strip()), "")
         raise MutateError(f"--check could not run ({_CANNOT_RUN[proc.returncode]}, exit {proc.returncode})"
                           + (f": {last.strip()}" if last else ""))
     return proc.returncode, output
@@ -781,9 +802,10 @@ def _clean_copy(result: MutateResult, folder: Path) -> None:
             shutil.copyfile(p, folder / name)
 
 
-def score(result: MutateResult, command: str) -> Score:
+def score(result: MutateResult, command: str, timeout: float = CHECK_TIMEOUT) -> Score:
     """Run `command` (with {file} replaced) first on each clean input file, then on its corrupted copy,
-    and compare with the manifest.  Only what was measured is counted; the rest is said in `notes`."""
+    and compare with the manifest; each run may take `timeout` seconds.  Only what was measured is counted;
+    the rest is said in `notes`."""
     if "{file}" not in command:
         raise MutateError("--check needs '{file}' in the command, e.g. --check 'mtgen validate {file}'")
     by_file: dict[str, dict[int, str]] = {}
@@ -796,7 +818,7 @@ def score(result: MutateResult, command: str) -> Score:
         for f, src in zip(result.files, result.inputs):
             muts = by_file.get(f.name, {})
             # the clean input first: what the check reports there is its false-positive result
-            code0, out0 = _check(command, Path(tmp) / f.name)
+            code0, out0 = _check(command, Path(tmp) / f.name, timeout)
             bar.advance()
             crashed0 = _crashed(code0, out0)  # a traceback's line numbers are the program's, not the data's
             records, flagged = _record_lines(src, set() if crashed0 else _reported_lines(out0, f.name))
@@ -811,7 +833,7 @@ def score(result: MutateResult, command: str) -> Score:
                 s.notes.append(f"{f.name}: on the clean input the check {how} and reports {len(flagged)} "
                                f"line(s): that is its false-positive result")
             # then the corrupted copy
-            code, output = _check(command, f)
+            code, output = _check(command, f, timeout)
             bar.advance()
             crashed = _crashed(code, output)
             reported = set() if crashed else _reported_lines(output, f.name)

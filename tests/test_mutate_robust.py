@@ -211,3 +211,22 @@ def test_shipped_smart_home_sample_exercises_enums(tmp_path):
     """The file-system schemas have no enum: without the sample, nothing in a plain clone tests that kind."""
     res = mut.run(HOME, tmp_path / "o", seed=1, rate=1.0, kinds=["enum_violation"])
     assert len(res.mutations) == 50 and {m.kind for m in res.mutations} == {"enum_violation"}
+
+
+def test_a_check_that_never_ends_is_stopped(tmp_path):
+    """`--check 'sleep 1000; echo {file}'` kept mtgen waiting for ever: a check has --check-timeout seconds per
+    file; then it and everything it started are killed, and mtgen fails in one line."""
+    import time
+    from helpers import ROOT
+    marker = f"sleep {1000 + tmp_path.stat().st_ino % 1000}"  # a command line of this test's own, to look for after
+    start = time.monotonic()
+    p = mtgen("mutate", ROOT / "tests" / "fixtures" / "spec_example", "--out", tmp_path / "m",
+              "--check", f"{marker}; echo {{file}}", "--check-timeout", "1")
+    assert time.monotonic() - start < 30
+    assert p.returncode == 2 and "--check took longer than 1 s" in p.stderr, p.stderr
+    assert len([x for x in p.stderr.splitlines() if x.startswith("mtgen: error")]) == 1, p.stderr
+    import subprocess
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.strip()
+    assert left == "", "the check's child processes were left running"
+    assert mtgen("mutate", ROOT / "tests" / "fixtures" / "spec_example", "--out", tmp_path / "n", "--check",
+                 "true {file}", "--check-timeout", "0").returncode == 2
