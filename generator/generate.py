@@ -165,7 +165,9 @@ def run(opts: GenerateOptions) -> Summary:
     # sized up front for most runs (no moment with two tables); a huge run grows it as it fills instead of
     # claiming all its memory at the start.  It answers the same either way, so the bytes are the same.
     seen = DigestSet(capacity=min(hi, FIRST_TABLE_ROWS))
-    prepare(opts.out, opts.force)
+    # the grammar folder and the job are read while the run writes: never into them (with --force, the job's
+    # job_description.json would be replaced, a grammar folder filled with data)
+    prepare(opts.out, opts.force, inputs=[p for p in (opts.grammars, opts.job) if p is not None])
 
     stage = Staged(opts.out)
     files: list = []  # every file the run has open, to close on failure even when closing fails

@@ -66,9 +66,14 @@ def prepare(out: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
     _catch_signals()
+    made = []  # the folders mkdir makes here, deepest first: a failure removes them again
+    for p in (out, *out.parents):
+        if p.exists():
+            break
+        made.append(p)
     try:
         try:
-            if not out.exists():
+            if made:
                 _CREATED.add(out)
             out.mkdir(parents=True, exist_ok=True)
             removed = _remove_leftovers(out) if _lock(out) else 0  # unlocked, they may be another run's
@@ -81,6 +86,12 @@ def prepare(out: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
             raise OutputError(f"{out}: folder is not empty (use --force to overwrite)")
     except BaseException:
         release(out)
+        _CREATED.discard(out)
+        for p in made:  # what this run made is removed again (a full disk leaves nothing behind)
+            try:
+                p.rmdir()
+            except OSError:
+                break
         raise
 
 
@@ -137,9 +148,9 @@ def _lock(out: Path) -> bool:
         except FileNotFoundError:
             pass
         os.close(fd)
+    _LOCKS[key] = (fd, path)  # held from here on: release() removes the file even if writing the pid fails (a full disk)
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-    _LOCKS[key] = (fd, path)
     return True
 
 

@@ -361,3 +361,39 @@ def test_generate_reports_progress_through_the_shared_display(tmp_path, monkeypa
                         lambda self, label, total, enabled: real_init(self, label, total, True))  # a terminal
     generate.run(GenerateOptions(out=tmp_path / "d", n=1200, workers=1))
     assert len(opened) == 1 and opened[0][:2] == ["generating", 1200] and opened[0][2] == 1200
+
+
+def test_generate_never_writes_into_what_it_reads(tmp_path):
+    """`generate --job J --grammars G --out G --force` filled the grammar folder with data, and `--out` the
+    folder holding the job replaced its job_description.json: both are refused, as augment refuses its input."""
+    from helpers import REALDATA_SMALL
+    job = REALDATA_SMALL / "distil-smart-home" / "job_description.json"
+    grammar = tmp_path / "g"
+    assert mtgen("init", "--job", job, "--out", grammar).returncode == 0
+    before = sorted(p.name for p in grammar.rglob("*"))
+    p = mtgen("generate", "--job", job, "--grammars", grammar, "--n", "30", "--out", grammar, "--force")
+    assert p.returncode == 2 and "--out must differ from the input folder" in p.stderr, p.stderr
+    assert sorted(p.name for p in grammar.rglob("*")) == before
+    own = tmp_path / "job"
+    own.mkdir()
+    (own / "job_description.json").write_bytes(job.read_bytes())
+    p = mtgen("generate", "--job", own / "job_description.json", "--grammars", grammar, "--n", "30", "--out", own,
+              "--force")
+    assert p.returncode == 2 and "must not contain the input file" in p.stderr, p.stderr
+    assert (own / "job_description.json").read_bytes() == job.read_bytes() and len(list(own.iterdir())) == 1
+
+
+def test_a_full_disk_at_the_lock_leaves_nothing(tmp_path, monkeypatch):
+    """On a full disk the lock file is made (an empty file needs no data block) but its pid cannot be written:
+    the run failed in one line and left the folder it made, with .mtgen.lock in it."""
+    real_write = os.write
+
+    def full(fd, data):
+        if data.endswith(b"\n") and data[:-1].isdigit():  # the pid, into the lock file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+    monkeypatch.setattr(outdir.os, "write", full)
+    out = tmp_path / "new" / "data"
+    with pytest.raises(outdir.OutputError, match="No space left on device"):
+        outdir.prepare(out, force=False)
+    assert not (tmp_path / "new").exists() and not outdir._LOCKS
