@@ -604,8 +604,9 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
         student: str | None = None, teacher: str | None = None, force: bool = False) -> tuple[AugmentResult, list[str]]:
     """Augment a seed file (its seeds are split by --test-fraction) or a dataset folder (its train seeds
     grow into train, its test seeds into test, in the folder's proportion; its config.yaml is kept)."""
-    if n <= 0:
-        raise AugmentError(f"--n must be a positive number of rows (got {n})")
+    from .generate import MAX_ROWS
+    if not 0 < n <= MAX_ROWS:
+        raise AugmentError(f"--n must be a positive number of rows, at most {MAX_ROWS:,} (got {n:,})")
     if seed < 0:
         raise AugmentError(f"--seed must be >= 0 (got {seed})")
     if not 0 <= test_fraction < 1:

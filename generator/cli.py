@@ -195,6 +195,8 @@ def validate(
 
     if fmt not in ("human", "json"):
         fail(f"--format must be 'human' or 'json' (got {fmt!r})")
+    if min_rows < 0:
+        fail(f"--min-rows must be 0 or more (got {min_rows})")
     for p in [*paths, *(x for x in (job, config) if x is not None)]:
         if not p.exists():
             fail(f"{p}: no such file or folder")
@@ -278,6 +280,8 @@ def mutate(
         return
     if src is None:
         fail("missing SRC: a dataset folder or a .jsonl/.csv file")
+    if kinds is not None and not kinds.strip(", "):
+        fail("--kinds names no kind (leave it out for all of them; see --list-kinds)")
     if check is not None and "{file}" not in check:
         fail("--check needs '{file}' in the command, e.g. --check 'mtgen validate {file}'")
     if not check_timeout > 0:
@@ -571,8 +575,20 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _empty_out(argv: list[str]) -> bool:
+    """Whether the command line gives --out an empty string (`--out "$OUT"` with OUT unset), which a path
+    option would take as the current folder."""
+    for i, a in enumerate(argv):
+        if a in ("--out", "-o") and i + 1 < len(argv) and argv[i + 1] == "" or a in ("--out=", "-o="):
+            return True
+    return False
+
+
 def main() -> None:
     """Entry point: usage errors become one line on stderr and exit 2, never a traceback."""
+    if _empty_out(sys.argv[1:]):
+        typer.echo("mtgen: error: --out: an empty string names no folder (give one; '.' is this folder)", err=True)
+        sys.exit(2)
     try:
         rv = app(standalone_mode=False, prog_name="mtgen")
     except _NO_ARGS as e:

@@ -228,3 +228,21 @@ def test_ctrl_c_while_starting_is_one_line():
             "builtins.__import__ = imp\nfrom generator.__main__ import run\nrun()\n")
     p = subprocess.run([sys.executable, "-c", code, "tools"], capture_output=True, text=True, cwd=ROOT)
     assert (p.returncode, p.stderr) == (130, "mtgen: interrupted\n")
+
+
+@pytest.mark.parametrize("args, says", [
+    (["generate", "--n", "5", "--out", ""], "--out: an empty string names no folder"),
+    (["convert", SPEC, "--to", "csv", "-o", ""], "--out: an empty string names no folder"),
+    (["validate", SPEC, "--min-rows", "-1"], "--min-rows must be 0 or more"),
+    (["mutate", SPEC, "--out", "{tmp}/m", "--kinds", " , "], "--kinds names no kind"),
+    (["augment", SPEC / "train.jsonl", "--job", SPEC / "job_description.json", "--n", "1000000000", "--out", "{tmp}/a"],
+     "at most 100,000,000"),
+])
+def test_values_that_would_do_something_else_are_refused(tmp_path, args, says):
+    """An empty --out was the current folder, --min-rows -1 and --kinds '' were taken, and augment set off on
+    a billion rows: each is one line and exit 2, and nothing is written."""
+    from helpers import mtgen
+    args = [str(a).replace("{tmp}", str(tmp_path)) for a in args]
+    p = mtgen(*args, cwd=tmp_path)
+    assert p.returncode == 2 and says in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert list(tmp_path.iterdir()) == []
