@@ -785,3 +785,21 @@ def test_echo_writes_a_whole_file_a_person_would_write():
                 written.add(name)
             assert '""' not in t.text and '"{"' not in t.text, t.text
     assert seen > 5, seen
+
+
+def test_a_backup_before_a_clean_up_is_kept_apart_from_what_is_deleted():
+    """"Before I delete anything, I want a backup": the copy went beside the original (atlas.zip ->
+    atlas_copy.zip), then the original was deleted, which only renamed it.  Now the copies go into a folder
+    the session made, and what it deletes is a file it copied there."""
+    sessions = [d for d in _dialogues(3000) if d.scenario == "backup-before-cleanup"]
+    removals = 0
+    for d in sessions:
+        made = {t.args["dir_name"] for t in d.turns if t.tool == "mkdir"}
+        copied = {t.args["source"] for t in d.turns if t.tool == "cp"}
+        for t in d.turns:
+            if t.tool == "cp":
+                assert t.args["destination"] in made, [x.text for x in d.turns]
+            if t.tool == "rm" and t.step:
+                assert t.args["file_name"] in copied, [x.text for x in d.turns]
+                removals += 1
+    assert removals >= 5, removals
