@@ -799,7 +799,7 @@ def test_a_backup_before_a_clean_up_is_kept_apart_from_what_is_deleted():
         for t in d.turns:
             if t.tool == "cp" and t.step:
                 assert t.args["destination"] in made, [x.text for x in d.turns]
-            if t.tool == "rm" and t.step:
+            if t.tool == "rm" and t.step and not t.subject[1]:  # a file (or else an empty folder)
                 assert t.args["file_name"] in copied, [x.text for x in d.turns]
                 removals += 1
     assert removals >= 5, removals
