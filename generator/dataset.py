@@ -1,5 +1,6 @@
-"""The one reader of data files: `validate`, `convert` and `stats` read lines, JSON and the upload format's
-rows through here, so every command treats odd input the same way:
+"""The one reader of data files: `validate`, `convert`, `stats` and `show` find a folder's split files
+(split_file) and read lines, JSON and the upload format's rows through here, so every command treats odd
+input the same way:
 
 - encoding: UTF-8; a UTF-8 byte-order mark at the start of a file is skipped; a line that is not UTF-8 is
   a problem (F002) naming its line;
@@ -175,6 +176,29 @@ def stop_at(path: Path, error: type[DataError] = DataError) -> Report:
         if code != "F005":
             raise error(plain_text(f"{path}:{n}: {message}" if n else f"{path}: {message}"))
     return report
+
+
+# ---- a dataset folder's files ------------------------------------------------------------------------
+SPLITS = ("train", "test")
+SPLIT_EXTENSIONS = (".jsonl", ".csv")
+
+
+def split_file(folder: Path, split: str, report: Report, required: bool = False) -> Path | None:
+    """The file holding `split` in a dataset folder: {split}.jsonl or {split}.csv.  Every command finds a
+    split's file here.  None when there is none (reported, as F001, only when `required`) or when both
+    exist: which one is meant cannot be told, so that is reported rather than one of them read."""
+    found = [p for ext in SPLIT_EXTENSIONS if (p := folder / f"{split}{ext}").exists()]
+    if len(found) > 1:
+        report(0, "F001", f"both {found[0].name} and {found[1].name} hold the {split} split; keep one")
+        return None
+    if not found and required:
+        report(0, "F001", f"no {split}.jsonl or {split}.csv")
+    return found[0] if found else None
+
+
+def split_files(folder: Path, report: Report) -> dict[str, Path]:
+    """{split: its file} of the splits a dataset folder holds (see split_file)."""
+    return {s: p for s in SPLITS if (p := split_file(folder, s, report)) is not None}
 
 
 # ---- the upload format -------------------------------------------------------------------------------

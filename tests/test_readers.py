@@ -434,3 +434,49 @@ def test_validate_bfcl_without_its_answer_file_says_so_once(tmp_path):
     got = [(Path(p.file).parent.name + "/" + Path(p.file).name, p.line, p.code) for p in validate([src], min_rows=1).problems
            if p.code != "W001"]  # 'cat it.txt' is never said in these made-up conversations
     assert got == [("possible_answer/test.jsonl", 0, "F001"), ("b/test.jsonl", 0, "F006")]
+
+
+# ---- which file holds a split: one answer for every command ------------------------------------------
+def as_csv(path: Path, lines: list[str]) -> Path:
+    """The upload-format rows `lines` (JSON lines) written as a CSV file."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["question", "answer"])
+        for x in lines:
+            r = json.loads(x)
+            w.writerow([r["question"], r["answer"]])
+    return path
+
+
+def test_a_folder_with_train_jsonl_and_test_csv_is_read_whole_by_every_command(tmp_path):
+    d = make(tmp_path / "mix", [row(i) for i in range(6)])
+    as_csv(d / "test.csv", [row(i) for i in range(10, 13)])
+    r = cli("convert", d, "--to", "distil", "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    assert [len((tmp_path / "out" / f"{s}.jsonl").read_text().splitlines()) for s in ("train", "test")] == [6, 3]
+    s = stats.compute(d)
+    assert {k: v["rows"] for k, v in s["splits"].items()} == {"train": 6, "test": 3}
+    for split, first in (("train", "porch0"), ("test", "porch10")):
+        r = cli("show", d, "--split", split)
+        assert r.returncode == 0 and first in r.stdout, r.stderr
+    v = validate([d], min_rows=1)
+    assert {Path(f.path).name: f.rows for f in v.files} == {"train.jsonl": 6, "test.csv": 3} and not v.problems
+
+
+@pytest.mark.parametrize("csv_split", ["train", "test"])
+def test_a_split_in_both_jsonl_and_csv_is_refused_naming_both(tmp_path, csv_split):
+    d = make(tmp_path / "both", [row(i) for i in range(6)], [row(i) for i in range(10, 13)])
+    as_csv(d / f"{csv_split}.csv", [row(i) for i in range(20, 24)])
+    before = {p.name: p.read_bytes() for p in d.iterdir()}
+    for args in (["convert", d, "--to", "distil", "--out", tmp_path / "out"], ["stats", d], ["show", d]):
+        r = cli(*args)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+        assert f"{csv_split}.jsonl" in r.stderr and f"{csv_split}.csv" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == before
+    v = validate([d], min_rows=1)
+    both = [p for p in v.problems if p.code == "F001" and f"{csv_split}.jsonl and {csv_split}.csv" in p.message]
+    assert len(both) == 1 and both[0].file == str(d)
