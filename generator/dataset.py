@@ -14,6 +14,7 @@ with one line naming file and line.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import math
@@ -139,6 +140,9 @@ def lines(path: Path, report: Report) -> Iterator[tuple[int, str]]:
     with fh:
         try:
             for n, text in enumerate(fh, 1):
+                if n == 1 and "\x00" in text[:4]:  # UTF-16/32 text: every line would be a problem, so say it once
+                    report(1, "F002", "not UTF-8 (UTF-16 text? save the file as UTF-8)")
+                    return
                 if n == 1 and text.startswith("\ufeff"):
                     text = text[1:]
                 if _ESCAPED.search(text):
@@ -202,6 +206,15 @@ def split_files(folder: Path, report: Report) -> dict[str, Path]:
 
 
 # ---- the upload format -------------------------------------------------------------------------------
+def _utf8_text(start: bytes) -> bool:
+    """Whether `start` (the first bytes of a line, maybe cut inside a character) is UTF-8 text without NULs."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in start
+
+
 def read_rows(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
     """(line, row) per record of a JSONL or CSV file in the upload format."""
     suffix = path.suffix.lower()
@@ -219,10 +232,12 @@ def read_rows(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
         report(0, "F001", f"cannot read ({e.strerror or e})")
         return
     looks_json = head.startswith(b"{")
-    if suffix == ".jsonl" and head and not looks_json:
+    if not _utf8_text(head.split(b"\n", 1)[0]):
+        pass  # not UTF-8, so not a sign of CSV or JSON: reading the lines reports it (F002), with its line
+    elif suffix == ".jsonl" and head and not looks_json:
         report(1, "F003", "a .jsonl file whose first line is not a JSON object (CSV content?)")
         return
-    if suffix == ".csv" and looks_json:
+    elif suffix == ".csv" and looks_json:
         report(1, "F003", "a .csv file that holds JSON lines (rename it to .jsonl?)")
         return
     if suffix == ".jsonl":

@@ -649,6 +649,9 @@ class FileReport:
     reference: bool = False  # read only to detect leakage into the files being checked; never reported
 
 
+_FILE_REFUSED = ("F002", "F003", "F004", "F009")  # codes of problems that can stop a file being read
+
+
 class Validator:
     def __init__(self, specs: dict[str, ToolSpec] | None, min_rows: int = MIN_ROWS,
                  keep: int | None = None) -> None:
@@ -673,6 +676,7 @@ class Validator:
         self.files.append(rep)
         fid = len(self.files) - 1
         out = self.problems if not reference else Problems(keep=0)
+        refusals = sum(out.counts[c] for c in _FILE_REFUSED)
         if rows is None:
             rows = read_rows(path, out)
         with progress(f"validating {dataset.plain_text(path.name)}") as bar:
@@ -691,7 +695,9 @@ class Validator:
                 self._lines.append(n)
                 self._file_ids.append(fid)
                 bar.advance()
-        if rep.rows < self.min_rows and Path(f).is_file() and not reference:
+        # a file refused as a whole has 0 rows because of a problem already reported: no F006 on top of it
+        refused = rep.rows == 0 and sum(out.counts[c] for c in _FILE_REFUSED) > refusals
+        if rep.rows < self.min_rows and Path(f).is_file() and not reference and not refused:
             out.append(Problem(f, 0, "F006", f"{rep.rows} rows; the platform needs at least {self.min_rows}"))
 
     def _report_slow_patterns(self) -> None:

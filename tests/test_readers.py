@@ -480,3 +480,29 @@ def test_a_split_in_both_jsonl_and_csv_is_refused_naming_both(tmp_path, csv_spli
     v = validate([d], min_rows=1)
     both = [p for p in v.problems if p.code == "F001" and f"{csv_split}.jsonl and {csv_split}.csv" in p.message]
     assert len(both) == 1 and both[0].file == str(d)
+
+
+# ---- a file that does not start as UTF-8 -------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("ext", [".jsonl", ".csv"])
+def test_a_utf16_file_is_one_not_utf8_problem_at_line_1(tmp_path, encoding, ext):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    if ext == ".csv":
+        as_csv(d / "train.csv", [row(i) for i in range(6)])
+        (d / "train.jsonl").unlink()
+    f = d / f"train{ext}"
+    f.write_bytes(f.read_text(encoding="utf-8").encode(encoding))
+    v = validate([f], min_rows=1)
+    assert codes(v) == [(f.name, 1, "F002")], codes(v)
+    for args in (["convert", d, "--to", "messages", "--out", tmp_path / "out"], ["stats", d]):
+        r = cli(*args)
+        assert r.returncode == 2 and r.stderr.strip() == f"mtgen: error: {f}:1: not UTF-8 (UTF-16 text? save the " \
+                                                         f"file as UTF-8)", r.stderr
+
+
+def test_a_file_starting_with_bytes_that_are_not_utf8_is_f002_there_and_read_on(tmp_path):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    f = d / "train.jsonl"
+    f.write_bytes(b"\xff\xfe" + f.read_bytes())
+    v = validate([f], min_rows=1)
+    assert codes(v) == [("train.jsonl", 1, "F002")] and v.files[0].rows == 5, codes(v)
