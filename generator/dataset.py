@@ -258,12 +258,13 @@ def read_rows(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
         if header is None:
             return
         header = [h.strip() for h in header]
-        if sorted(header) != ["answer", "question"]:
+        if header != ["question", "answer"]:  # exactly, in this order, as the platform reads it
             missing = {"question", "answer"} - set(header)
             extra = [h for h in header if h not in ("question", "answer")]
             msg = f"header is {','.join(header)!r}"
             msg += f"; missing {', '.join(sorted(missing))}" if missing else ""
             msg += f"; unexpected {', '.join(extra)}" if extra else ""
+            msg += "" if missing or extra else "; expected question,answer, in that order"
             report(1, "F004", msg)
             return
         start = state["n"] + 1

@@ -506,3 +506,16 @@ def test_a_file_starting_with_bytes_that_are_not_utf8_is_f002_there_and_read_on(
     f.write_bytes(b"\xff\xfe" + f.read_bytes())
     v = validate([f], min_rows=1)
     assert codes(v) == [("train.jsonl", 1, "F002")] and v.files[0].rows == 5, codes(v)
+
+
+@pytest.mark.parametrize("header", ["answer,question", "question,question,answer", "q,a"])
+def test_a_csv_header_other_than_question_answer_is_one_f004(tmp_path, header):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    (d / "train.jsonl").unlink()
+    f = as_csv(d / "train.csv", [row(i) for i in range(6)])
+    text = f.read_text().split("\n", 1)[1]
+    f.write_text(header + "\n" + text)
+    v = validate([f], min_rows=1)
+    assert codes(v) == [("train.csv", 1, "F004")], codes(v)
+    r = cli("convert", d, "--to", "distil", "--out", tmp_path / "out")
+    assert r.returncode == 2 and r.stderr.strip().startswith(f"mtgen: error: {f}:1: header is {header!r}"), r.stderr
