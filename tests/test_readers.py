@@ -519,3 +519,15 @@ def test_a_csv_header_other_than_question_answer_is_one_f004(tmp_path, header):
     assert codes(v) == [("train.csv", 1, "F004")], codes(v)
     r = cli("convert", d, "--to", "distil", "--out", tmp_path / "out")
     assert r.returncode == 2 and r.stderr.strip().startswith(f"mtgen: error: {f}:1: header is {header!r}"), r.stderr
+
+
+# ---- the job description beside a data file ---------------------------------------------------------
+def test_augment_finds_the_job_description_beside_its_seed_file_as_validate_does(tmp_path):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    r = cli("augment", d / "train.jsonl", "--out", tmp_path / "out", "--n", "10")
+    assert r.returncode == 0 and (tmp_path / "out" / "train.jsonl").is_file(), r.stderr
+    (d / "job_description.json").unlink()
+    r = cli("augment", d / "train.jsonl", "--out", tmp_path / "out2", "--n", "10")
+    assert r.returncode == 2 and r.stderr.strip() == (f"mtgen: error: {d / 'train.jsonl'}: no job_description.json "
+                                                      f"beside it (give --job job_description.json)"), r.stderr
+    assert not (tmp_path / "out2").exists()
