@@ -13,6 +13,7 @@ from .config import config_yaml
 from .dataset import (DataError, Report, json_error, json_lines, lines, loads, open_problem, plain_text,
                       read_rows, split_file, split_files, stop_at)
 from .formats import FORMATS
+from .formats.fields import RowError
 from .formats.writer import DatasetWriter, canonical
 from .hashset import DigestSet
 from .outdir import Staged, prepare, write_error
@@ -96,14 +97,18 @@ def _shape(turns, answer) -> str | None:
 
 def _record(fmt: str, row: dict, n: int, report: Report):
     """(turns, answer) of one row, or None when it is reported as unreadable."""
+    a_row = f"{'an' if fmt[0] in 'aeiou' else 'a'} {fmt} row"
     try:
         turns, answer = FORMATS[canonical(fmt)].from_row(row)
+    except RowError as e:  # it names the field
+        report(n, "F008", f"not {a_row}: {plain_text(e)[:200]}")
+        return None
     except _CONVERSION_ERRORS as e:
-        report(n, "F008", f"not a {fmt} row ({type(e).__name__}: {plain_text(e)[:200]})")
+        report(n, "F008", f"not {a_row} ({type(e).__name__}: {plain_text(e)[:200]})")
         return None
     why = _shape(turns, answer)
     if why:
-        report(n, "F008", f"not a {fmt} row: {why}")
+        report(n, "F008", f"not {a_row}: {why}")
         return None
     return turns, answer
 

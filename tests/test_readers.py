@@ -531,3 +531,37 @@ def test_augment_finds_the_job_description_beside_its_seed_file_as_validate_does
     assert r.returncode == 2 and r.stderr.strip() == (f"mtgen: error: {d / 'train.jsonl'}: no job_description.json "
                                                       f"beside it (give --job job_description.json)"), r.stderr
     assert not (tmp_path / "out2").exists()
+
+
+# ---- a row not in its export format: the message names the field -------------------------------------
+def _last_assistant(r: dict) -> dict:
+    return [m for m in r["messages"] if m["role"] == "assistant"][-1]
+
+
+@pytest.mark.parametrize("fmt,damage,said", [
+    ("openai", lambda r: r.update(messages=1), "not an openai row: messages is not a non-empty list"),
+    ("openai", lambda r: _last_assistant(r).pop("tool_calls"), "not an openai row: messages[5] has no tool_calls"),
+    ("openai", lambda r: r["messages"][1].update(role="x"), "not an openai row: messages[1]: unknown role \"x\""),
+    ("openai", lambda r: _last_assistant(r)["tool_calls"][0]["function"].update(arguments="{x"),
+     "not an openai row: messages[5].tool_calls[0].function.arguments is not valid JSON"),
+    ("messages", lambda r: r["messages"][-1].pop("tool_calls"), "not a messages row: messages[3] has no tool_calls"),
+    ("messages", lambda r: r.update(messages=[]), "not a messages row: messages is not a non-empty list"),
+    ("sharegpt", lambda r: r["conversations"][0].update({"from": "x"}),
+     "not a sharegpt row: conversations[0]: unknown role \"x\""),
+    ("sharegpt", lambda r: r["conversations"][1].update({"from": "x"}),
+     "not a sharegpt row: conversations[1]: unknown role \"x\""),
+    ("sharegpt", lambda r: r["conversations"][0].pop("value"), "not a sharegpt row: conversations[0] has no value"),
+])
+def test_a_bad_export_row_names_its_field(tmp_path, fmt, damage, said):
+    d = make(tmp_path / "d", [row(i) for i in range(3)], [row(7)])
+    convert.run(d, fmt, tmp_path / fmt)
+    f = tmp_path / fmt / "train.jsonl"
+    lines = f.read_text().splitlines()
+    r = json.loads(lines[1])
+    damage(r)
+    f.write_text("\n".join([lines[0], json.dumps(r), lines[2]]) + "\n")
+    r = cli("convert", tmp_path / fmt, "--to", "distil", "--out", tmp_path / "out")
+    assert r.returncode == 2 and r.stderr.startswith(f"mtgen: error: {f}:2: {said}"), r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+    got = [p for p in validate([tmp_path / fmt], min_rows=1).problems if p.code == "F008"]
+    assert [(p.line, p.message.startswith(said)) for p in got] == [(2, True)], [p.human() for p in got]
