@@ -618,9 +618,12 @@ def run(seed_file: Path, job: Path | None, out: Path, n: int = 500, seed: int = 
     if folder is None and not seed_file.is_file():
         raise AugmentError(f"{seed_file}: no such file")
     files = _seed_files(folder) if folder is not None else {"train": seed_file}
-    if job is None and folder is not None:
-        job = folder / "job_description.json"
-    if job is None or not job.is_file():
+    if job is None:  # the dataset's own job description, in the folder or beside the file (as validate finds it)
+        job = (folder if folder is not None else seed_file.parent) / "job_description.json"
+        if not job.is_file():
+            raise AugmentError(f"{seed_file}: no job_description.json {'in' if folder else 'beside'} it "
+                               f"(give --job job_description.json)")
+    if not job.is_file():
         raise AugmentError(f"{job}: no such file (give --job job_description.json)")
     inputs = [folder if folder is not None else seed_file, job]
     try:

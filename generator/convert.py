@@ -11,8 +11,9 @@ from typing import Callable, Iterator
 
 from .config import config_yaml
 from .dataset import (DataError, Report, json_error, json_lines, lines, loads, open_problem, plain_text,
-                      read_rows, stop_at)
+                      read_rows, split_file, split_files, stop_at)
 from .formats import FORMATS
+from .formats.fields import RowError
 from .formats.writer import DatasetWriter, canonical
 from .hashset import DigestSet
 from .outdir import Staged, prepare, write_error
@@ -33,15 +34,16 @@ def stop(path: Path) -> Report:
 
 
 def detect(folder: Path) -> str:
+    """The format of a dataset folder's rows, from the first row of its .jsonl split files; 'csv' when
+    every split file is a .csv (a .csv file is always the upload format, whatever the other split holds)."""
     if (folder / "possible_answer").is_dir():
         return "bfcl"
-    if (folder / "train.csv").exists() or (folder / "test.csv").exists():
+    files = split_files(folder, stop(folder))
+    jsonl = [p for p in files.values() if p.suffix == ".jsonl"]
+    if files and not jsonl:
         return "csv"
     empty = False
-    for split in ("train", "test"):
-        p = folder / f"{split}.jsonl"
-        if not p.exists():
-            continue
+    for p in jsonl:
         first = next(((n, t) for n, t in lines(p, stop(p)) if t.strip()), None)
         if first is None:
             empty = True
@@ -95,14 +97,18 @@ def _shape(turns, answer) -> str | None:
 
 def _record(fmt: str, row: dict, n: int, report: Report):
     """(turns, answer) of one row, or None when it is reported as unreadable."""
+    a_row = f"{'an' if fmt[0] in 'aeiou' else 'a'} {fmt} row"
     try:
         turns, answer = FORMATS[canonical(fmt)].from_row(row)
+    except RowError as e:  # it names the field
+        report(n, "F008", f"not {a_row}: {plain_text(e)[:200]}")
+        return None
     except _CONVERSION_ERRORS as e:
-        report(n, "F008", f"not a {fmt} row ({type(e).__name__}: {plain_text(e)[:200]})")
+        report(n, "F008", f"not {a_row} ({type(e).__name__}: {plain_text(e)[:200]})")
         return None
     why = _shape(turns, answer)
     if why:
-        report(n, "F008", f"not a {fmt} row: {why}")
+        report(n, "F008", f"not {a_row}: {why}")
         return None
     return turns, answer
 
@@ -192,9 +198,11 @@ def records(folder: Path, fmt: str, split: str,
     if fmt == "bfcl":
         yield from _bfcl(folder, split, report_for)
         return
-    path = folder / (f"{split}.csv" if fmt == "csv" else f"{split}.jsonl")
+    path = split_file(folder, split, report_for(folder), required=True)
+    if path is None:
+        return
     report = report_for(path)
-    if fmt in ("csv", "distil"):
+    if fmt in ("csv", "distil") or path.suffix == ".csv":  # CSV holds only the upload format
         rows = read_rows(path, report)
         fmt = "distil"
     else:
@@ -271,10 +279,7 @@ def run(src: Path, to: str, out: Path, force: bool = False) -> dict[str, int]:
     stage = Staged(out)
     w = DatasetWriter(stage, to, job["tools"], job["task_description"])
     try:
-        for split in ("train", "test"):
-            name = f"{split}.csv" if fmt == "csv" else f"{split}.jsonl"
-            if not (src / name).exists():
-                continue
+        for split, path in split_files(src, stop(src)).items():
             with progress(f"converting {split}") as p:
                 for i, (n, turns, answer, state) in enumerate(records(src, fmt, split)):
                     if w.needs_state and state is None:
@@ -284,7 +289,7 @@ def run(src: Path, to: str, out: Path, force: bool = False) -> dict[str, int]:
                         w.write(split, json.dumps(turns, ensure_ascii=False), json.dumps(answer, ensure_ascii=False),
                                 state, i)
                     except _CONVERSION_ERRORS as e:
-                        raise ConvertError(plain_text(f"{src / name}:{n}: cannot be written as {to} "
+                        raise ConvertError(plain_text(f"{path}:{n}: cannot be written as {to} "
                                                       f"({type(e).__name__}: {e})")[:300]) from None
                     p.advance()
         cfg = src / "config.yaml"

@@ -1,5 +1,6 @@
-"""The one reader of data files: `validate`, `convert` and `stats` read lines, JSON and the upload format's
-rows through here, so every command treats odd input the same way:
+"""The one reader of data files: `validate`, `convert`, `stats` and `show` find a folder's split files
+(split_file) and read lines, JSON and the upload format's rows through here, so every command treats odd
+input the same way:
 
 - encoding: UTF-8; a UTF-8 byte-order mark at the start of a file is skipped; a line that is not UTF-8 is
   a problem (F002) naming its line;
@@ -13,6 +14,7 @@ with one line naming file and line.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import math
@@ -138,6 +140,9 @@ def lines(path: Path, report: Report) -> Iterator[tuple[int, str]]:
     with fh:
         try:
             for n, text in enumerate(fh, 1):
+                if n == 1 and "\x00" in text[:4]:  # UTF-16/32 text: every line would be a problem, so say it once
+                    report(1, "F002", "not UTF-8 (UTF-16 text? save the file as UTF-8)")
+                    return
                 if n == 1 and text.startswith("\ufeff"):
                     text = text[1:]
                 if _ESCAPED.search(text):
@@ -177,7 +182,39 @@ def stop_at(path: Path, error: type[DataError] = DataError) -> Report:
     return report
 
 
+# ---- a dataset folder's files ------------------------------------------------------------------------
+SPLITS = ("train", "test")
+SPLIT_EXTENSIONS = (".jsonl", ".csv")
+
+
+def split_file(folder: Path, split: str, report: Report, required: bool = False) -> Path | None:
+    """The file holding `split` in a dataset folder: {split}.jsonl or {split}.csv.  Every command finds a
+    split's file here.  None when there is none (reported, as F001, only when `required`) or when both
+    exist: which one is meant cannot be told, so that is reported rather than one of them read."""
+    found = [p for ext in SPLIT_EXTENSIONS if (p := folder / f"{split}{ext}").exists()]
+    if len(found) > 1:
+        report(0, "F001", f"both {found[0].name} and {found[1].name} hold the {split} split; keep one")
+        return None
+    if not found and required:
+        report(0, "F001", f"no {split}.jsonl or {split}.csv")
+    return found[0] if found else None
+
+
+def split_files(folder: Path, report: Report) -> dict[str, Path]:
+    """{split: its file} of the splits a dataset folder holds (see split_file)."""
+    return {s: p for s in SPLITS if (p := split_file(folder, s, report)) is not None}
+
+
 # ---- the upload format -------------------------------------------------------------------------------
+def _utf8_text(start: bytes) -> bool:
+    """Whether `start` (the first bytes of a line, maybe cut inside a character) is UTF-8 text without NULs."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in start
+
+
 def read_rows(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
     """(line, row) per record of a JSONL or CSV file in the upload format."""
     suffix = path.suffix.lower()
@@ -195,10 +232,12 @@ def read_rows(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
         report(0, "F001", f"cannot read ({e.strerror or e})")
         return
     looks_json = head.startswith(b"{")
-    if suffix == ".jsonl" and head and not looks_json:
+    if not _utf8_text(head.split(b"\n", 1)[0]):
+        pass  # not UTF-8, so not a sign of CSV or JSON: reading the lines reports it (F002), with its line
+    elif suffix == ".jsonl" and head and not looks_json:
         report(1, "F003", "a .jsonl file whose first line is not a JSON object (CSV content?)")
         return
-    if suffix == ".csv" and looks_json:
+    elif suffix == ".csv" and looks_json:
         report(1, "F003", "a .csv file that holds JSON lines (rename it to .jsonl?)")
         return
     if suffix == ".jsonl":
@@ -219,12 +258,13 @@ def read_rows(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
         if header is None:
             return
         header = [h.strip() for h in header]
-        if sorted(header) != ["answer", "question"]:
+        if header != ["question", "answer"]:  # exactly, in this order, as the platform reads it
             missing = {"question", "answer"} - set(header)
             extra = [h for h in header if h not in ("question", "answer")]
             msg = f"header is {','.join(header)!r}"
             msg += f"; missing {', '.join(sorted(missing))}" if missing else ""
             msg += f"; unexpected {', '.join(extra)}" if extra else ""
+            msg += "" if missing or extra else "; expected question,answer, in that order"
             report(1, "F004", msg)
             return
         start = state["n"] + 1

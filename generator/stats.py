@@ -13,8 +13,8 @@ from array import array
 from collections import Counter
 from pathlib import Path
 
-from .convert import detect, records
-from .dataset import safe_text
+from .convert import detect, records, stop
+from .dataset import safe_text, split_files
 from .hashset import DigestSet
 from .realism import Figures
 from .validate import MAX_EXAMPLE_CHARS
@@ -60,9 +60,7 @@ def compute(src: Path) -> dict:
     fmt = detect(src)
     out: dict = {"dataset": str(src), "format": fmt, "splits": {}}
     questions: dict[str, np.ndarray] = {}
-    for split in ("train", "test"):
-        if not ((src / f"{split}.jsonl").exists() or (src / f"{split}.csv").exists()):
-            continue
+    for split in split_files(src, stop(src)):
         tools, turns_hist, styles = Counter(), Counter(), Counter()
         seen, shapes = array("Q"), array("Q")
         rows = 0

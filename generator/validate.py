@@ -430,10 +430,15 @@ def check_config(path: Path, out: list[Problem]) -> None:
 
 
 # ---- reading rows ------------------------------------------------------------------------------------
+def _reporter(path: Path, out: list[Problem]) -> dataset.Report:
+    """A dataset.Report that records each problem of `path` in `out`."""
+    f = str(path)
+    return lambda n, code, msg: out.append(Problem(f, n, code, msg))
+
+
 def read_rows(path: Path, out: list[Problem]) -> Iterator[tuple[int, dict]]:
     """(line, row) per record of a JSONL or CSV file; file-level problems go to `out` (see dataset)."""
-    f = str(path)
-    return dataset.read_rows(path, lambda n, code, msg: out.append(Problem(f, n, code, msg)))
+    return dataset.read_rows(path, _reporter(path, out))
 
 
 # ---- one row -----------------------------------------------------------------------------------------
@@ -644,6 +649,9 @@ class FileReport:
     reference: bool = False  # read only to detect leakage into the files being checked; never reported
 
 
+_FILE_REFUSED = ("F002", "F003", "F004", "F009")  # codes of problems that can stop a file being read
+
+
 class Validator:
     def __init__(self, specs: dict[str, ToolSpec] | None, min_rows: int = MIN_ROWS,
                  keep: int | None = None) -> None:
@@ -668,6 +676,7 @@ class Validator:
         self.files.append(rep)
         fid = len(self.files) - 1
         out = self.problems if not reference else Problems(keep=0)
+        refusals = sum(out.counts[c] for c in _FILE_REFUSED)
         if rows is None:
             rows = read_rows(path, out)
         with progress(f"validating {dataset.plain_text(path.name)}") as bar:
@@ -686,7 +695,9 @@ class Validator:
                 self._lines.append(n)
                 self._file_ids.append(fid)
                 bar.advance()
-        if rep.rows < self.min_rows and Path(f).is_file() and not reference:
+        # a file refused as a whole has 0 rows because of a problem already reported: no F006 on top of it
+        refused = rep.rows == 0 and sum(out.counts[c] for c in _FILE_REFUSED) > refusals
+        if rep.rows < self.min_rows and Path(f).is_file() and not reference and not refused:
             out.append(Problem(f, 0, "F006", f"{rep.rows} rows; the platform needs at least {self.min_rows}"))
 
     def _report_slow_patterns(self) -> None:
@@ -772,12 +783,13 @@ def split_of(path: Path) -> str:
     return "test" if "test" in stem else "train" if "train" in stem else stem
 
 
-def find_dataset(directory: Path) -> tuple[Path | None, Path | None, list[Path]]:
-    """(job_description.json, config.yaml, data files) of a dataset folder."""
+def find_dataset(directory: Path, out: list[Problem]) -> tuple[Path | None, Path | None, list[Path]]:
+    """(job_description.json, config.yaml, data files) of a dataset folder; a split without its file, or
+    with two, is a problem of the folder (see dataset.split_file)."""
     job = directory / "job_description.json"
     cfg = directory / "config.yaml"
-    data = [p for split in ("train", "test") for ext in ("jsonl", "csv")
-            if (p := directory / f"{split}.{ext}").exists()]
+    report = _reporter(directory, out)
+    data = [p for split in dataset.SPLITS if (p := dataset.split_file(directory, split, report, required=True))]
     return (job if job.exists() else None), (cfg if cfg.exists() else None), data
 
 
@@ -796,11 +808,7 @@ def _foreign_rows(folder: Path, fmt: str, split: str, out: list[Problem]) -> Ite
     readers and put in the upload format; what cannot be read is a problem of its file and line."""
     from .convert import records
 
-    def report_for(path: Path):
-        f = str(path)
-        return lambda n, code, msg: out.append(Problem(f, n, code, msg))
-
-    for n, turns, answer, _ in records(folder, fmt, split, report_for):
+    for n, turns, answer, _ in records(folder, fmt, split, lambda path: _reporter(path, out)):
         yield n, {"question": json.dumps(turns, ensure_ascii=False), "answer": json.dumps(answer, ensure_ascii=False)}
 
 
@@ -810,12 +818,12 @@ def validate(paths: list[Path], job: Path | None = None, config: Path | None = N
     with their job description; returns the finished Validator, which keeps `keep` problems per code."""
     problems: list[Problem] = []
     data: list[Path] = []
-    foreign: list[tuple[Path, str, list[str]]] = []  # (folder, format, splits) in another format
+    foreign: list[tuple[Path, str, list[Path]]] = []  # (folder, format, split files) in another format
     job_of_rows = None  # the tools a foreign folder's rows carry, when it has no job_description.json
 
-    def note_foreign(folder: Path, fmt: str, splits: list[str]) -> None:
+    def note_foreign(folder: Path, fmt: str, files: list[Path]) -> None:
         nonlocal job_of_rows
-        foreign.append((folder, fmt, splits))
+        foreign.append((folder, fmt, files))
         if job is None and job_of_rows is None and not (folder / "job_description.json").is_file():
             from .convert import ConvertError, job_of
             try:
@@ -825,24 +833,17 @@ def validate(paths: list[Path], job: Path | None = None, config: Path | None = N
 
     for p in paths:
         if p.is_dir():
-            j, c, files = find_dataset(p)
+            j, c, files = find_dataset(p, problems)
             job = job or j
             config = config or c
             fmt = _format_of(p)
             if fmt not in ("distil", "csv"):
-                files = [x for s in ("train", "test") if (x := p / f"{s}.jsonl").is_file()]
-                note_foreign(p, fmt, [split_of(x) for x in files])
-            if not files:
-                problems.append(Problem(str(p), 0, "F001", "no train.jsonl/test.jsonl (or .csv) in this folder"))
+                note_foreign(p, fmt, files)
             else:
-                missing = {"train", "test"} - {split_of(x) for x in files}
-                for m in sorted(missing):
-                    problems.append(Problem(str(p), 0, "F001", f"no {m}.jsonl or {m}.csv in this folder"))
-            if fmt in ("distil", "csv"):
                 data += files
         elif p.suffix.lower() == ".jsonl" and p.stem.lower() in ("train", "test") and p.is_file() \
                 and (fmt := _format_of(p.parent)) not in ("distil", "csv"):
-            note_foreign(p.parent, fmt, [p.stem.lower()])  # a split file of a folder in another format
+            note_foreign(p.parent, fmt, [p])  # a split file of a folder in another format
         else:
             data.append(p)
     if job is None and data:
@@ -863,9 +864,10 @@ def validate(paths: list[Path], job: Path | None = None, config: Path | None = N
         check_config(config, problems)
     v = Validator(specs, min_rows, keep)
     v.problems += problems
-    for folder, fmt, splits in foreign:
-        for split in splits:
-            v.check_file(folder / f"{split}.jsonl", split, rows=_foreign_rows(folder, fmt, split, v.problems))
+    for folder, fmt, files in foreign:
+        for path in files:
+            split = split_of(path)
+            v.check_file(path, split, rows=_foreign_rows(folder, fmt, split, v.problems))
     checked = {p.resolve() for p in data}
     for p in data:
         v.check_file(p, split_of(p))
@@ -874,10 +876,9 @@ def validate(paths: list[Path], job: Path | None = None, config: Path | None = N
         other = {"train": "test", "test": "train"}.get(split_of(p))
         if other is None or p.stem.lower() != split_of(p):
             continue
-        for ext in (".jsonl", ".csv"):
-            sib = p.with_name(other + ext)
-            if sib.is_file() and sib.resolve() not in checked:
-                v.check_file(sib, other, reference=True)
-                checked.add(sib.resolve())
+        sib = dataset.split_file(p.parent, other, lambda *problem: None)  # two files for it: neither is the sibling
+        if sib is not None and sib.is_file() and sib.resolve() not in checked:
+            v.check_file(sib, other, reference=True)
+            checked.add(sib.resolve())
     v.finish()
     return v

@@ -434,3 +434,134 @@ def test_validate_bfcl_without_its_answer_file_says_so_once(tmp_path):
     got = [(Path(p.file).parent.name + "/" + Path(p.file).name, p.line, p.code) for p in validate([src], min_rows=1).problems
            if p.code != "W001"]  # 'cat it.txt' is never said in these made-up conversations
     assert got == [("possible_answer/test.jsonl", 0, "F001"), ("b/test.jsonl", 0, "F006")]
+
+
+# ---- which file holds a split: one answer for every command ------------------------------------------
+def as_csv(path: Path, lines: list[str]) -> Path:
+    """The upload-format rows `lines` (JSON lines) written as a CSV file."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["question", "answer"])
+        for x in lines:
+            r = json.loads(x)
+            w.writerow([r["question"], r["answer"]])
+    return path
+
+
+def test_a_folder_with_train_jsonl_and_test_csv_is_read_whole_by_every_command(tmp_path):
+    d = make(tmp_path / "mix", [row(i) for i in range(6)])
+    as_csv(d / "test.csv", [row(i) for i in range(10, 13)])
+    r = cli("convert", d, "--to", "distil", "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    assert [len((tmp_path / "out" / f"{s}.jsonl").read_text().splitlines()) for s in ("train", "test")] == [6, 3]
+    s = stats.compute(d)
+    assert {k: v["rows"] for k, v in s["splits"].items()} == {"train": 6, "test": 3}
+    for split, first in (("train", "porch0"), ("test", "porch10")):
+        r = cli("show", d, "--split", split)
+        assert r.returncode == 0 and first in r.stdout, r.stderr
+    v = validate([d], min_rows=1)
+    assert {Path(f.path).name: f.rows for f in v.files} == {"train.jsonl": 6, "test.csv": 3} and not v.problems
+
+
+@pytest.mark.parametrize("csv_split", ["train", "test"])
+def test_a_split_in_both_jsonl_and_csv_is_refused_naming_both(tmp_path, csv_split):
+    d = make(tmp_path / "both", [row(i) for i in range(6)], [row(i) for i in range(10, 13)])
+    as_csv(d / f"{csv_split}.csv", [row(i) for i in range(20, 24)])
+    before = {p.name: p.read_bytes() for p in d.iterdir()}
+    for args in (["convert", d, "--to", "distil", "--out", tmp_path / "out"], ["stats", d], ["show", d]):
+        r = cli(*args)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+        assert f"{csv_split}.jsonl" in r.stderr and f"{csv_split}.csv" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == before
+    v = validate([d], min_rows=1)
+    both = [p for p in v.problems if p.code == "F001" and f"{csv_split}.jsonl and {csv_split}.csv" in p.message]
+    assert len(both) == 1 and both[0].file == str(d)
+
+
+# ---- a file that does not start as UTF-8 -------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("ext", [".jsonl", ".csv"])
+def test_a_utf16_file_is_one_not_utf8_problem_at_line_1(tmp_path, encoding, ext):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    if ext == ".csv":
+        as_csv(d / "train.csv", [row(i) for i in range(6)])
+        (d / "train.jsonl").unlink()
+    f = d / f"train{ext}"
+    f.write_bytes(f.read_text(encoding="utf-8").encode(encoding))
+    v = validate([f], min_rows=1)
+    assert codes(v) == [(f.name, 1, "F002")], codes(v)
+    for args in (["convert", d, "--to", "messages", "--out", tmp_path / "out"], ["stats", d]):
+        r = cli(*args)
+        assert r.returncode == 2 and r.stderr.strip() == f"mtgen: error: {f}:1: not UTF-8 (UTF-16 text? save the " \
+                                                         f"file as UTF-8)", r.stderr
+
+
+def test_a_file_starting_with_bytes_that_are_not_utf8_is_f002_there_and_read_on(tmp_path):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    f = d / "train.jsonl"
+    f.write_bytes(b"\xff\xfe" + f.read_bytes())
+    v = validate([f], min_rows=1)
+    assert codes(v) == [("train.jsonl", 1, "F002")] and v.files[0].rows == 5, codes(v)
+
+
+@pytest.mark.parametrize("header", ["answer,question", "question,question,answer", "q,a"])
+def test_a_csv_header_other_than_question_answer_is_one_f004(tmp_path, header):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    (d / "train.jsonl").unlink()
+    f = as_csv(d / "train.csv", [row(i) for i in range(6)])
+    text = f.read_text().split("\n", 1)[1]
+    f.write_text(header + "\n" + text)
+    v = validate([f], min_rows=1)
+    assert codes(v) == [("train.csv", 1, "F004")], codes(v)
+    r = cli("convert", d, "--to", "distil", "--out", tmp_path / "out")
+    assert r.returncode == 2 and r.stderr.strip().startswith(f"mtgen: error: {f}:1: header is {header!r}"), r.stderr
+
+
+# ---- the job description beside a data file ---------------------------------------------------------
+def test_augment_finds_the_job_description_beside_its_seed_file_as_validate_does(tmp_path):
+    d = make(tmp_path / "d", [row(i) for i in range(6)])
+    r = cli("augment", d / "train.jsonl", "--out", tmp_path / "out", "--n", "10")
+    assert r.returncode == 0 and (tmp_path / "out" / "train.jsonl").is_file(), r.stderr
+    (d / "job_description.json").unlink()
+    r = cli("augment", d / "train.jsonl", "--out", tmp_path / "out2", "--n", "10")
+    assert r.returncode == 2 and r.stderr.strip() == (f"mtgen: error: {d / 'train.jsonl'}: no job_description.json "
+                                                      f"beside it (give --job job_description.json)"), r.stderr
+    assert not (tmp_path / "out2").exists()
+
+
+# ---- a row not in its export format: the message names the field -------------------------------------
+def _last_assistant(r: dict) -> dict:
+    return [m for m in r["messages"] if m["role"] == "assistant"][-1]
+
+
+@pytest.mark.parametrize("fmt,damage,said", [
+    ("openai", lambda r: r.update(messages=1), "not an openai row: messages is not a non-empty list"),
+    ("openai", lambda r: _last_assistant(r).pop("tool_calls"), "not an openai row: messages[5] has no tool_calls"),
+    ("openai", lambda r: r["messages"][1].update(role="x"), "not an openai row: messages[1]: unknown role \"x\""),
+    ("openai", lambda r: _last_assistant(r)["tool_calls"][0]["function"].update(arguments="{x"),
+     "not an openai row: messages[5].tool_calls[0].function.arguments is not valid JSON"),
+    ("messages", lambda r: r["messages"][-1].pop("tool_calls"), "not a messages row: messages[3] has no tool_calls"),
+    ("messages", lambda r: r.update(messages=[]), "not a messages row: messages is not a non-empty list"),
+    ("sharegpt", lambda r: r["conversations"][0].update({"from": "x"}),
+     "not a sharegpt row: conversations[0]: unknown role \"x\""),
+    ("sharegpt", lambda r: r["conversations"][1].update({"from": "x"}),
+     "not a sharegpt row: conversations[1]: unknown role \"x\""),
+    ("sharegpt", lambda r: r["conversations"][0].pop("value"), "not a sharegpt row: conversations[0] has no value"),
+])
+def test_a_bad_export_row_names_its_field(tmp_path, fmt, damage, said):
+    d = make(tmp_path / "d", [row(i) for i in range(3)], [row(7)])
+    convert.run(d, fmt, tmp_path / fmt)
+    f = tmp_path / fmt / "train.jsonl"
+    lines = f.read_text().splitlines()
+    r = json.loads(lines[1])
+    damage(r)
+    f.write_text("\n".join([lines[0], json.dumps(r), lines[2]]) + "\n")
+    r = cli("convert", tmp_path / fmt, "--to", "distil", "--out", tmp_path / "out")
+    assert r.returncode == 2 and r.stderr.startswith(f"mtgen: error: {f}:2: {said}"), r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+    got = [p for p in validate([tmp_path / fmt], min_rows=1).problems if p.code == "F008"]
+    assert [(p.line, p.message.startswith(said)) for p in got] == [(2, True)], [p.human() for p in got]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..dataset import loads  # strict JSON, as everywhere rows are read
+from .fields import json_text
 
 NEEDS_STATE = False
 
@@ -13,4 +13,4 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
 
 
 def from_row(row: dict) -> tuple[list, dict]:
-    return loads(row["question"]), loads(row["answer"])
+    return json_text(row, "question", "the row"), json_text(row, "answer", "the row")

@@ -1,6 +1,8 @@
 """One `messages` array per row with the target call as the final assistant turn, tools alongside."""
 from __future__ import annotations
 
+from .fields import entries, field, first_call
+
 NEEDS_STATE = False
 
 
@@ -11,6 +13,7 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
 
 
 def from_row(row: dict) -> tuple[list, dict]:
-    *turns, last = row["messages"]
-    fn = last["tool_calls"][0]["function"]
-    return turns, {"name": fn["name"], "parameters": fn["arguments"]}
+    *turns, last = entries(row, "messages", "the row")
+    fn = first_call(last, f"messages[{len(turns)}]")
+    where = f"messages[{len(turns)}].tool_calls[0].function"
+    return turns, {"name": field(fn, "name", where), "parameters": field(fn, "arguments", where)}

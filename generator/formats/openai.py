@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-from ..dataset import loads  # strict JSON, as everywhere rows are read
+from .fields import RowError, entries, field, first_call, json_text
 
 NEEDS_STATE = False
+ROLES = ("system", "developer", "user", "assistant", "tool")  # the chat format's roles
 
 
 def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None = None, index: int = 0) -> dict:
@@ -30,14 +31,27 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
 
 
 def from_row(row: dict) -> tuple[list, dict]:
+    msgs = entries(row, "messages", "the row")
+    roles = [field(m, "role", f"messages[{i}]") for i, m in enumerate(msgs)]
+    for i, role in enumerate(roles):
+        if role not in ROLES:
+            raise RowError(f"messages[{i}]: unknown role {json.dumps(role, ensure_ascii=False)[:40]}")
+    if "assistant" not in roles:
+        raise RowError("messages has no assistant message (the target call)")
+    target = len(roles) - 1 - roles[::-1].index("assistant")  # the last call is the one learned
+
+    def call(i: int) -> tuple:
+        fn = first_call(msgs[i], f"messages[{i}]")
+        where = f"messages[{i}].tool_calls[0].function"
+        return field(fn, "name", where), json_text(fn, "arguments", where)
+
     turns = []
-    calls = [m for m in row["messages"] if m["role"] == "assistant"]
-    for m in row["messages"]:
-        if m["role"] == "user":
-            turns.append({"role": "user", "content": m["content"]})
-        elif m["role"] == "assistant" and m is not calls[-1]:
-            fn = m["tool_calls"][0]["function"]
+    for i, role in enumerate(roles[:target]):
+        if role == "user":
+            turns.append({"role": "user", "content": field(msgs[i], "content", f"messages[{i}]")})
+        elif role == "assistant":
+            name, args = call(i)
             turns.append({"role": "assistant", "content": "", "tool_calls": [
-                {"type": "function", "function": {"name": fn["name"], "arguments": loads(fn["arguments"])}}]})
-    fn = calls[-1]["tool_calls"][0]["function"]
-    return turns, {"name": fn["name"], "parameters": loads(fn["arguments"])}
+                {"type": "function", "function": {"name": name, "arguments": args}}]})
+    name, args = call(target)
+    return turns, {"name": name, "parameters": args}

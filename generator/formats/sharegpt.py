@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..dataset import loads  # strict JSON, as everywhere rows are read
+from .fields import RowError, entries, field, json_text
 
 NEEDS_STATE = False
 
@@ -37,16 +37,28 @@ def to_row(turns: list, answer: dict, tools: list, task: str, state: dict | None
 
 def from_row(row: dict) -> tuple[list, dict]:
     turns = []
-    conv = row["conversations"]
-    for c in conv[:-1]:
-        if c["from"] == "human":
-            turns.append({"role": "user", "content": c["value"]})
-        else:
-            call = loads(c["value"])
+    conv = entries(row, "conversations", "the row")
+    for i, c in enumerate(conv):
+        where = f"conversations[{i}]"
+        role = field(c, "from", where)
+        if role == "human" and i < len(conv) - 1:
+            turns.append({"role": "user", "content": field(c, "value", where)})
+        elif role == "function_call":
+            call = json_text(c, "value", where)
+            name, args = field(call, "name", f"{where}.value"), field(call, "arguments", f"{where}.value")
             turns.append({"role": "assistant", "content": "", "tool_calls": [
-                {"type": "function", "function": {"name": call["name"], "arguments": call["arguments"]}}]})
-    last = loads(conv[-1]["value"])
+                {"type": "function", "function": {"name": name, "arguments": args}}]})
+        elif role == "human":
+            raise RowError(f"{where}: the last turn is human, not the function_call to learn")
+        else:
+            raise RowError(f"{where}: unknown role {_role(role)} (expected human or function_call)")
+    last = turns.pop()["tool_calls"][0]["function"]
     return turns, {"name": last["name"], "parameters": last["arguments"]}
+
+
+def _role(v) -> str:
+    s = json.dumps(v, ensure_ascii=False)
+    return s if len(s) <= 40 else s[:37] + "..."
 
 
 def dataset_info(name: str, files: dict[str, str]) -> dict:
