@@ -3,6 +3,7 @@ folder's optional `domain.yaml`.  One clear line per problem, naming the file an
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,11 @@ def _where(e: ValidationError) -> str:
     return f"{loc}: {err['msg']}" if loc else err["msg"]
 
 
+# a parameter becomes a {{ slot }} of the phrasings (the grammar's slot syntax) and a values/<name>.txt file:
+# letters, digits and '_', not starting with a digit, 1-64 characters as a tool name
+PARAM_NAME = re.compile(r"[A-Za-z_]\w{0,63}")
+
+
 def load_job(path: Path) -> Job:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -97,6 +103,12 @@ def load_job(path: Path) -> Job:
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
         raise SchemaError(f"{path}: tool {dup!r} is defined twice")
+    for entry in job.tools:
+        f = entry.function
+        for p in f.parameters.get("properties") or {}:
+            if not PARAM_NAME.fullmatch(p):
+                raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r} cannot be a phrasing slot or a file "
+                                  f"name (1-64 letters, digits or _, not starting with a digit)")
     return job
 
 

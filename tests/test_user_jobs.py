@@ -1,0 +1,58 @@
+"""A job description of your own tools that init, generate --job and grammar check --job cannot use is refused
+where the job is read: one line naming the job file, the tool and the parameter, exit 2, nothing written."""
+import json
+import resource
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from helpers import ROOT, mtgen
+
+GRAMMARS = ROOT / "grammars" / "smart-home"
+SMART_HOME = ROOT / "tests" / "fixtures" / "augment_smart_home" / "job_description.json"
+
+
+def _job(tmp_path, properties: dict, extra: dict | None = None):
+    """A job of one tool `ok` with these parameters (`extra`: more keys of its parameters schema)."""
+    path = tmp_path / "job.json"
+    params = {"type": "object", "properties": properties, **(extra or {})}
+    path.write_text(json.dumps({"task_description": "Do things.",
+                                "tools": [{"type": "function", "function": {"name": "ok", "parameters": params}}]}))
+    return path
+
+
+def _refused_everywhere(tmp_path, job, *words):
+    """init, generate --job and grammar check --job each refuse `job` with one line holding `words`, and init
+    writes nothing."""
+    runs = {"init": mtgen("init", "--job", job, "--out", tmp_path / "g"),
+            "generate": mtgen("generate", "--job", job, "--grammars", GRAMMARS, "--out", tmp_path / "d"),
+            "grammar check": mtgen("grammar", "check", GRAMMARS, "--job", job)}
+    for command, r in runs.items():
+        said = (r.stderr + r.stdout).strip()
+        # (grammar check exits 1 for any problem it prints, a job's included)
+        assert r.returncode == (1 if command == "grammar check" else 2), (command, r.returncode, said)
+        assert len(said.splitlines()) == 1 and str(job) in said, (command, said)
+        assert all(w in said for w in words), (command, said)
+    assert not (tmp_path / "g").exists() and not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("name", ["../../victim", "/ABSOLUTE", "", "a b", ".", "a\nb", "a/b", "my-param", "x.y",
+                                  "1st", "x" * 65])
+def test_a_parameter_name_that_is_no_file_name_or_slot_is_refused(tmp_path, name):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    name = name.replace("ABSOLUTE", str(tmp_path / "abs"))
+    job = _job(tmp_path, {name: {"type": "string"}})
+    _refused_everywhere(tmp_path, job, "ok", repr(name), "parameter")
+    assert victim.read_text() == "precious\n" and not (tmp_path / "abs.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.json", "victim.txt"]
+
+
+def test_parameter_names_a_slot_can_say_are_taken(tmp_path):
+    job = _job(tmp_path, {"in": {"type": "string"}, "café": {"type": "boolean"}, "_n2": {"type": "integer"}})
+    assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0
+    r = mtgen("grammar", "check", tmp_path / "g", "--job", job)
+    assert r.returncode == 0, r.stdout + r.stderr
+
