@@ -56,3 +56,9 @@ def test_parameter_names_a_slot_can_say_are_taken(tmp_path):
     r = mtgen("grammar", "check", tmp_path / "g", "--job", job)
     assert r.returncode == 0, r.stdout + r.stderr
 
+
+
+def test_a_job_nested_too_deeply_is_one_line(tmp_path):
+    job = tmp_path / "deep.json"
+    job.write_text('{"a":' * 100_000 + "1" + "}" * 100_000)
+    _refused_everywhere(tmp_path, job, "nested deeper than")

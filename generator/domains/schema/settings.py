@@ -2,7 +2,6 @@
 folder's optional `domain.yaml`.  One clear line per problem, naming the file and the field."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ... import dataset
 from ..base import DomainError
 
 
@@ -90,11 +90,14 @@ PARAM_NAME = re.compile(r"[A-Za-z_]\w{0,63}")
 
 def load_job(path: Path) -> Job:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise SchemaError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
-    except json.JSONDecodeError as e:
-        raise SchemaError(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
+    try:  # strict JSON, as validate reads the job: nesting too deep, NaN or a key given twice is refused
+        data = dataset.loads(text.removeprefix("\ufeff"))
+    except ValueError as e:
+        line = f":{e.lineno}" if getattr(e, "lineno", None) else ""
+        raise SchemaError(f"{path}{line}: not JSON ({dataset.json_error(e)})") from None
     try:
         job = Job.model_validate(data)
     except ValidationError as e:
