@@ -62,3 +62,12 @@ def test_a_job_nested_too_deeply_is_one_line(tmp_path):
     job = tmp_path / "deep.json"
     job.write_text('{"a":' * 100_000 + "1" + "}" * 100_000)
     _refused_everywhere(tmp_path, job, "nested deeper than")
+
+
+@pytest.mark.parametrize("schema,words", [
+    ({"type": "string", "pattern": "(unclosed"}, ["J004", "properties/p/pattern", "is not a 'regex'"]),
+    ({"$ref": "#/defs/x"}, ["J006", "'#/defs/x' cannot be resolved"]),
+    ({"type": "string", "minLength": "two"}, ["J004", "properties/p/minLength"]),
+])
+def test_a_parameter_schema_validate_would_refuse_is_refused_up_front(tmp_path, schema, words):
+    _refused_everywhere(tmp_path, _job(tmp_path, {"p": schema}), "tools[0] (ok)", *words)

@@ -112,6 +112,13 @@ def load_job(path: Path) -> Job:
             if not PARAM_NAME.fullmatch(p):
                 raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r} cannot be a phrasing slot or a file "
                                   f"name (1-64 letters, digits or _, not starting with a digit)")
+    # what validate would find wrong in the dataset's job description (an invalid schema or regex, a $ref
+    # that does not resolve) is refused now, not after writing rows that all fail
+    from ...validate import specs_of  # (validate imports no domain: no cycle)
+    problems = []
+    specs_of(data, str(path), problems)
+    if problems:
+        raise SchemaError(problems[0].human().removesuffix("; its calls are not checked"))
     return job
 
 
