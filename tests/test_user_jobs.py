@@ -71,3 +71,21 @@ def test_a_job_nested_too_deeply_is_one_line(tmp_path):
 ])
 def test_a_parameter_schema_validate_would_refuse_is_refused_up_front(tmp_path, schema, words):
     _refused_everywhere(tmp_path, _job(tmp_path, {"p": schema}), "tools[0] (ok)", *words)
+
+
+@pytest.mark.parametrize("schema,why", [
+    ({"type": "integer", "minimum": 10, "maximum": 1}, "minimum 10 is above maximum 1"),
+    ({"type": "number", "exclusiveMinimum": 5, "maximum": 5}, "exclusiveMinimum 5 is not below maximum 5"),
+    ({"type": "integer", "minimum": 1.2, "maximum": 1.8}, "no whole number lies within minimum 1.2, maximum 1.8"),
+    ({"type": "string", "minLength": 3, "maxLength": 1}, "minLength 3 is above maxLength 1"),
+    ({"type": "string", "enum": []}, "its enum is empty"),
+    (False, "it is false"),
+])
+def test_a_parameter_no_value_fits_is_refused_up_front(tmp_path, schema, why):
+    _refused_everywhere(tmp_path, _job(tmp_path, {"p": schema}), "tool 'ok'", "parameter 'p'", why)
+
+
+def test_bounds_a_value_fits_are_taken(tmp_path):
+    job = _job(tmp_path, {"p": {"type": "integer", "minimum": 3, "maximum": 3},
+                          "q": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5}})
+    assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0

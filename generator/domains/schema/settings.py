@@ -119,7 +119,45 @@ def load_job(path: Path) -> Job:
     specs_of(data, str(path), problems)
     if problems:
         raise SchemaError(problems[0].human().removesuffix("; its calls are not checked"))
+    for entry in job.tools:
+        f = entry.function
+        for p, schema in (f.parameters.get("properties") or {}).items():
+            why = _fits_nothing(schema)
+            if why:
+                raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r}: no value fits its schema ({why})")
     return job
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _fits_nothing(schema) -> str | None:
+    """Why no value can fit a parameter's (valid) schema, such as bounds that cross, or None: a call could
+    never carry it, and init would write values generate refuses."""
+    if schema is False:
+        return "it is false"
+    if not isinstance(schema, dict):
+        return None
+    if schema.get("enum") == []:
+        return "its enum is empty"
+    for low, high in (("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")):
+        if _is_number(schema.get(low)) and _is_number(schema.get(high)) and schema[low] > schema[high]:
+            return f"{low} {schema[low]} is above {high} {schema[high]}"
+    lows = [k for k in ("minimum", "exclusiveMinimum") if _is_number(schema.get(k))]
+    highs = [k for k in ("maximum", "exclusiveMaximum") if _is_number(schema.get(k))]
+    for low in lows:
+        for high in highs:
+            lo, hi = schema[low], schema[high]
+            if lo > hi or (lo == hi and "exclusive" in low + high):
+                return f"{low} {lo} is not below {high} {hi}" if lo == hi else f"{low} {lo} is above {high} {hi}"
+    if schema.get("type") == "integer" and lows and highs:
+        import math
+        least = max(math.floor(schema[k]) + 1 if k == "exclusiveMinimum" else math.ceil(schema[k]) for k in lows)
+        most = min(math.ceil(schema[k]) - 1 if k == "exclusiveMaximum" else math.floor(schema[k]) for k in highs)
+        if least > most:
+            return f"no whole number lies within {', '.join(f'{k} {schema[k]}' for k in lows + highs)}"
+    return None
 
 
 def load_settings(folder: Path, tool_params: dict) -> DomainSettings:
