@@ -89,3 +89,29 @@ def test_bounds_a_value_fits_are_taken(tmp_path):
     job = _job(tmp_path, {"p": {"type": "integer", "minimum": 3, "maximum": 3},
                           "q": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5}})
     assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0
+
+
+def _limit_file_size():
+    """(in the child) Files may not grow past 2,000 bytes: a write beyond fails (EFBIG), as on a full disk."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+
+def test_init_that_cannot_write_every_file_leaves_nothing(tmp_path):
+    # the value files fit under the limit, most phrasing files do not: the write fails half-way through
+    out = tmp_path / "g"
+    r = subprocess.run([sys.executable, "-m", "generator", "init", "--job", str(SMART_HOME), "--out", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, preexec_fn=_limit_file_size)
+    assert r.returncode == 2 and f"{out}: cannot write the grammar folder (File too large)" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not out.exists()
+    assert mtgen("init", "--job", SMART_HOME, "--out", out).returncode == 0  # and a later init is not refused
+
+
+def test_init_with_force_that_fails_leaves_the_folder_as_it_was(tmp_path):
+    out = tmp_path / "g"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep\n")
+    r = subprocess.run([sys.executable, "-m", "generator", "init", "--job", str(SMART_HOME), "--out", str(out),
+                        "--force"], capture_output=True, text=True, cwd=ROOT, preexec_fn=_limit_file_size)
+    assert r.returncode == 2 and "nothing was written" in r.stderr, r.stderr
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]
