@@ -115,3 +115,19 @@ def test_init_with_force_that_fails_leaves_the_folder_as_it_was(tmp_path):
                         "--force"], capture_output=True, text=True, cwd=ROOT, preexec_fn=_limit_file_size)
     assert r.returncode == 2 and "nothing was written" in r.stderr, r.stderr
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.parametrize("schema", [{"$ref": "#/$defs/room"},
+                                    {"type": "array", "items": {"$ref": "#/$defs/room"}, "default": [{"$ref": 1}]}])
+def test_a_parameter_with_a_ref_is_refused_up_front(tmp_path, schema):
+    # the $ref resolves (validate takes it), but values are checked against the parameter's schema alone
+    job = _job(tmp_path, {"p": schema}, {"$defs": {"room": {"type": "string", "enum": ["kitchen", "hall"]}}})
+    _refused_everywhere(tmp_path, job, "tool 'ok'", "parameter 'p'", "a $ref is not supported")
+
+
+def test_a_ref_inside_data_or_naming_a_property_is_no_ref(tmp_path):
+    job = _job(tmp_path, {"p": {"type": "object", "properties": {"$ref": {"type": "string"}},
+                                "default": {"$ref": "x"}}, "q": {"type": "string", "enum": ["$ref"]}})
+    assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0
+    r = mtgen("grammar", "check", tmp_path / "g", "--job", job)
+    assert r.returncode == 0, r.stdout + r.stderr

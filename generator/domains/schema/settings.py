@@ -122,10 +122,27 @@ def load_job(path: Path) -> Job:
     for entry in job.tools:
         f = entry.function
         for p, schema in (f.parameters.get("properties") or {}).items():
+            if _has_ref(schema):  # values are checked against the parameter's schema alone, where it cannot resolve
+                raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r}: a $ref is not supported in the "
+                                  f"parameters of your own tools (write the schema it names in its place)")
             why = _fits_nothing(schema)
             if why:
                 raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r}: no value fits its schema ({why})")
     return job
+
+
+def _has_ref(schema) -> bool:
+    """Whether `schema` holds a $ref anywhere (the data of enum, const, default and examples aside)."""
+    todo = [schema]
+    while todo:
+        s = todo.pop()
+        if isinstance(s, list):
+            todo.extend(s)
+        elif isinstance(s, dict):
+            if isinstance(s.get("$ref"), str) or isinstance(s.get("$dynamicRef"), str):
+                return True
+            todo.extend(v for k, v in s.items() if k not in ("enum", "const", "default", "examples"))
+    return False
 
 
 def _is_number(x) -> bool:
