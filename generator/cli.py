@@ -397,19 +397,27 @@ def init(
     from .domains.base import DomainError
     from .domains.schema.scaffold import scaffold
     from .domains.schema.settings import load_job
+    from .outdir import Staged, prepare
     try:
         spec = load_job(job)
     except DomainError as e:
         fail(str(e))
-    if out.exists() and not out.is_dir():
-        fail(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        fail(f"{out}: folder is not empty (use --force to overwrite the files init writes)")
+    files = scaffold(spec)
     try:
-        written = scaffold(spec, out)
-    except OSError as e:
-        fail(f"{out}: cannot write there ({e.strerror or e})")
-    say(f"wrote {len(written)} files to {out}: {len(spec.tools)} phrasing file(s), values/, domain.yaml")
+        prepare(out, force, inputs=[job])  # (locked against another run; refuses --out around the job file)
+    except OutputError as e:
+        fail(str(e))
+    # every file is staged and renamed into place together: a failed write (a full disk) leaves nothing
+    stage = Staged(out)
+    try:
+        for name, text in files.items():
+            stage.text(name, text)
+        stage.commit()
+    except (OSError, OutputError) as e:
+        stage.discard()
+        fail(str(e) if isinstance(e, OutputError) else
+             f"{out}: cannot write the grammar folder ({e.strerror or e}); nothing was written")
+    say(f"wrote {len(files)} files to {out}: {len(spec.tools)} phrasing file(s), values/, domain.yaml")
     say(f"next: mtgen generate --job {job} --grammars {out} --n 500 --out data/")
 
 

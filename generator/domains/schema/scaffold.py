@@ -7,7 +7,6 @@ Everything here is deterministic: the same job description gives the same folder
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ...rng import Rand
 from .settings import Job
@@ -144,11 +143,11 @@ def _rules(names: list[str], job: Job) -> list[str]:
     return out
 
 
-def scaffold(job: Job, out: Path) -> list[Path]:
-    """Write the grammar folder for `job` into `out` (which must not hold one yet); the files written."""
+def scaffold(job: Job) -> dict[str, str]:
+    """The grammar folder for `job`: the text of each file, by its path inside the folder (the caller writes
+    them all or none)."""
     r = Rand(0x1A17)
-    written: list[Path] = []
-    (out / "values").mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {}
     names = [t.function.name for t in job.tools]
     # a parameter name shared by tools with the same values gets one file; different enums get one each
     by_param: dict[str, list[tuple[str, dict]]] = {}
@@ -159,15 +158,13 @@ def scaffold(job: Job, out: Path) -> list[Path]:
         first = _value_lines(uses[0][0], p, uses[0][1], r)
         if all(_value_lines(t, p, s, Rand(0x1A17)) == _value_lines(uses[0][0], p, uses[0][1], Rand(0x1A17))
                for t, s in uses):
-            files = [(f"{p}.txt", first, uses[0][1])]
+            value_files = [(f"{p}.txt", first, uses[0][1])]
         else:
-            files = [(f"{t}.{p}.txt", _value_lines(t, p, s, r), s) for t, s in uses]
-        for fname, lines, schema in files:
-            path = out / "values" / fname
+            value_files = [(f"{t}.{p}.txt", _value_lines(t, p, s, r), s) for t, s in uses]
+        for fname, lines, schema in value_files:
             note = f"# Values of `{p}` ({schema.get('type', 'string')}" + (", from its enum" if "enum" in schema else "") + \
                    "). One per line; `value = said | said` gives the words a user says for it; `lo..hi` a range."
-            path.write_text(note + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-            written.append(path)
+            files[f"values/{fname}"] = note + "\n" + "\n".join(lines) + "\n"
     for entry in job.tools:
         f = entry.function
         props = f.parameters.get("properties") or {}
@@ -177,10 +174,6 @@ def scaffold(job: Job, out: Path) -> list[Path]:
         if props:
             text += f"\n[{f.name}.same]\n" + "\n".join(_same_lines()) + "\n"
             text += f"\n[{f.name}.it]\n" + "\n".join(_it_lines(f.name, props)) + "\n"
-        path = out / f"{f.name}.txt"
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    path = out / "domain.yaml"
-    path.write_text("\n".join(_rules(names, job)) + "\n", encoding="utf-8")
-    written.append(path)
-    return written
+        files[f"{f.name}.txt"] = text
+    files["domain.yaml"] = "\n".join(_rules(names, job)) + "\n"
+    return files

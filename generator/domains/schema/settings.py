@@ -2,13 +2,14 @@
 folder's optional `domain.yaml`.  One clear line per problem, naming the file and the field."""
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ... import dataset
 from ..base import DomainError
 
 
@@ -82,13 +83,21 @@ def _where(e: ValidationError) -> str:
     return f"{loc}: {err['msg']}" if loc else err["msg"]
 
 
+# a parameter becomes a {{ slot }} of the phrasings (the grammar's slot syntax) and a values/<name>.txt file:
+# letters, digits and '_', not starting with a digit, 1-64 characters as a tool name
+PARAM_NAME = re.compile(r"[A-Za-z_]\w{0,63}")
+
+
 def load_job(path: Path) -> Job:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise SchemaError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
-    except json.JSONDecodeError as e:
-        raise SchemaError(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
+    try:  # strict JSON, as validate reads the job: nesting too deep, NaN or a key given twice is refused
+        data = dataset.loads(text.removeprefix("\ufeff"))
+    except ValueError as e:
+        line = f":{e.lineno}" if getattr(e, "lineno", None) else ""
+        raise SchemaError(f"{path}{line}: not JSON ({dataset.json_error(e)})") from None
     try:
         job = Job.model_validate(data)
     except ValidationError as e:
@@ -97,7 +106,75 @@ def load_job(path: Path) -> Job:
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
         raise SchemaError(f"{path}: tool {dup!r} is defined twice")
+    for entry in job.tools:
+        f = entry.function
+        for p in f.parameters.get("properties") or {}:
+            if not PARAM_NAME.fullmatch(p):
+                raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r} cannot be a phrasing slot or a file "
+                                  f"name (1-64 letters, digits or _, not starting with a digit)")
+    # what validate would find wrong in the dataset's job description (an invalid schema or regex, a $ref
+    # that does not resolve) is refused now, not after writing rows that all fail
+    from ...validate import specs_of  # (validate imports no domain: no cycle)
+    problems = []
+    specs_of(data, str(path), problems)
+    if problems:
+        raise SchemaError(problems[0].human().removesuffix("; its calls are not checked"))
+    for entry in job.tools:
+        f = entry.function
+        for p, schema in (f.parameters.get("properties") or {}).items():
+            if _has_ref(schema):  # values are checked against the parameter's schema alone, where it cannot resolve
+                raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r}: a $ref is not supported in the "
+                                  f"parameters of your own tools (write the schema it names in its place)")
+            why = _fits_nothing(schema)
+            if why:
+                raise SchemaError(f"{path}: tool {f.name!r}: parameter {p!r}: no value fits its schema ({why})")
     return job
+
+
+def _has_ref(schema) -> bool:
+    """Whether `schema` holds a $ref anywhere (the data of enum, const, default and examples aside)."""
+    todo = [schema]
+    while todo:
+        s = todo.pop()
+        if isinstance(s, list):
+            todo.extend(s)
+        elif isinstance(s, dict):
+            if isinstance(s.get("$ref"), str) or isinstance(s.get("$dynamicRef"), str):
+                return True
+            todo.extend(v for k, v in s.items() if k not in ("enum", "const", "default", "examples"))
+    return False
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _fits_nothing(schema) -> str | None:
+    """Why no value can fit a parameter's (valid) schema, such as bounds that cross, or None: a call could
+    never carry it, and init would write values generate refuses."""
+    if schema is False:
+        return "it is false"
+    if not isinstance(schema, dict):
+        return None
+    if schema.get("enum") == []:
+        return "its enum is empty"
+    for low, high in (("minLength", "maxLength"), ("minItems", "maxItems"), ("minProperties", "maxProperties")):
+        if _is_number(schema.get(low)) and _is_number(schema.get(high)) and schema[low] > schema[high]:
+            return f"{low} {schema[low]} is above {high} {schema[high]}"
+    lows = [k for k in ("minimum", "exclusiveMinimum") if _is_number(schema.get(k))]
+    highs = [k for k in ("maximum", "exclusiveMaximum") if _is_number(schema.get(k))]
+    for low in lows:
+        for high in highs:
+            lo, hi = schema[low], schema[high]
+            if lo > hi or (lo == hi and "exclusive" in low + high):
+                return f"{low} {lo} is not below {high} {hi}" if lo == hi else f"{low} {lo} is above {high} {hi}"
+    if schema.get("type") == "integer" and lows and highs:
+        import math
+        least = max(math.floor(schema[k]) + 1 if k == "exclusiveMinimum" else math.ceil(schema[k]) for k in lows)
+        most = min(math.ceil(schema[k]) - 1 if k == "exclusiveMaximum" else math.floor(schema[k]) for k in highs)
+        if least > most:
+            return f"no whole number lies within {', '.join(f'{k} {schema[k]}' for k in lows + highs)}"
+    return None
 
 
 def load_settings(folder: Path, tool_params: dict) -> DomainSettings:
