@@ -3,8 +3,6 @@ naming the field that is wrong ('messages[2] has no tool_calls', 'conversations[
 `convert` and `validate` can say which field to fix."""
 from __future__ import annotations
 
-from ..dataset import json_error, loads  # strict JSON, as everywhere rows are read
-
 
 class RowError(ValueError):
     """A row that is not in its format; the message names the field."""
@@ -29,6 +27,7 @@ def entries(obj, key: str, where: str) -> list:
 
 def json_text(obj, key: str, where: str):
     """obj[key], a string of JSON, decoded."""
+    from ..dataset import json_error, loads  # strict JSON, as everywhere rows are read (here: generate only writes)
     v = field(obj, key, where)
     if not isinstance(v, str):
         raise RowError(f"{_inside(where, key)} is not a string of JSON")
