@@ -67,7 +67,9 @@ class Template:
 # uses nothing but this syntax and plain {{ slot }}s, into a small node tree that `render` walks directly:
 # the same text from the same random draws, without Jinja's per-render set-up in the hot loop.  Nodes:
 # a str, ("s", slot), ("a", [branch nodes, ...]) for alternatives, ("o", nodes) for an optional part.
-_PLAIN_RUN = re.compile(r"[^\\{}()\[\]|]+")  # text with none of the syntax's characters
+_PLAIN_RUN = r"[^\\{}()\[\]|]+"  # text with none of the syntax's characters
+# (This pattern and the others only scanning and checking a grammar use are strings, compiled by re on first
+# use: a run whose grammar comes from the cache (cache.py) scans nothing and compiles none of them.)
 
 
 class _Parser:
@@ -76,6 +78,7 @@ class _Parser:
         self.i = 0
         self.n_groups = 0
         self.simple = True  # no Jinja beyond plain slots
+        self.plain_run = re.compile(_PLAIN_RUN).match
 
     def fail(self, msg: str) -> None:
         raise GrammarError(f"column {self.i + 1}: {msg}")
@@ -89,7 +92,7 @@ class _Parser:
         jin, sure, nodes = [[]], [set()], [[]]
         s = self.s
         while self.i < len(s):
-            plain = _PLAIN_RUN.match(s, self.i)
+            plain = self.plain_run(s, self.i)
             if plain:  # a run of ordinary text at once (checking it character by character was most of load())
                 jin[-1].append(plain.group())
                 nodes[-1].append(plain.group())
@@ -220,14 +223,14 @@ def render_nodes(nodes: tuple, slots: dict, rnd, out: list) -> None:
             render_nodes(n[1], slots, rnd, out)
 
 
-_SLOT = re.compile(r"\{\{[^}]*\}\}")
+_SLOT = r"\{\{[^}]*\}\}"
 _FIRST_READING = lambda m: m.group(1).partition("|")[0]  # noqa: E731 - a group as its first alternative
-_INNER_GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
-_REASON = re.compile(r"[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
-                     r"so|so that|unless|in case|ahead of|figuring|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|"
-                     r"to (hold|put|keep|collect)|"
-                     r"drafts|receipts|band|tax|conference|chore|desktop|finished|project|client|team)\b|"
-                     r"\b(?!(?:what|that|it|let|there|here|who|where|how)'s)\w+'s\b", re.I)  # Maria's, not what's
+_INNER_GROUP = r"[(\[]([^()\[\]]*)[)\]]"
+_REASON = (r"(?i)[;:]|[.?!] \S|, (so|because|since|as|where|then|I|my|we|our|it|the|that|time)\b|\b(because|since|"
+           r"so|so that|unless|in case|ahead of|figuring|for (the|my|our|a|an)|before|after|otherwise|while|until|when|if|"
+           r"to (hold|put|keep|collect)|"
+           r"drafts|receipts|band|tax|conference|chore|desktop|finished|project|client|team)\b|"
+           r"\b(?!(?:what|that|it|let|there|here|who|where|how)'s)\w+'s\b")  # Maria's, not what's
 
 
 def is_bare(body: str) -> bool:
@@ -237,20 +240,20 @@ def is_bare(body: str) -> bool:
     # the line's first reading: its innermost groups, then the ones around them, each as its first
     # alternative; every group's alternatives are kept, so that none may tell a story either, at any depth
     # ("(?|? The current name was only a placeholder.)", "folder(.|; (I want to|I'm keen to) go ... lunch.)")
-    text = _SLOT.sub("X", body)
+    text = re.sub(_SLOT, "X", body)
     groups: list[str] = []
     for _ in range(MAX_DEPTH):
-        found = _INNER_GROUP.findall(text)
+        found = re.findall(_INNER_GROUP, text)
         if not found:
             break
         groups += found
-        text = _INNER_GROUP.sub(_FIRST_READING, text)
-    if len(text.split()) > 11 or _REASON.search(text):
+        text = re.sub(_INNER_GROUP, _FIRST_READING, text)
+    if len(text.split()) > 11 or re.search(_REASON, text):
         return False  # (most lines stop here: checked first, it saves grammar loading a third of its time)
-    return not any(_REASON.search(piece) for group in groups for piece in group.split("|"))
+    return not any(re.search(_REASON, piece) for group in groups for piece in group.split("|"))
 
 
-_STYLE_TAG = re.compile(r"^([a-z]+):\s+(.*)$")
+_STYLE_TAG = r"^([a-z]+):\s+(.*)$"
 _SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
 _GROUP_1 = operator.itemgetter(1)  # a match -> its group 1
@@ -295,8 +298,8 @@ _FILTERS = ("abs", "capitalize", "count", "d", "default", "e", "escape", "first"
             "join", "last", "length", "list", "lower", "max", "min", "replace", "reverse", "round", "sort",
             "string", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount", "map", "select",
             "reject", "attr")
-_NUMBER = re.compile(r"\d+")
-_NESTED_FIELD = re.compile(r"\{[^{}]*\{")
+_NUMBER = r"\d+"
+_NESTED_FIELD = r"\{[^{}]*\{"
 
 
 def _refuse(why: str):
@@ -315,7 +318,7 @@ def _check_size(value) -> None:
 def _check_format(fmt) -> None:
     """A width or precision in a format string ('%9999999d', '{:>9999999}') makes a string that big."""
     if isinstance(fmt, str):
-        for m in _NUMBER.findall(fmt):
+        for m in re.findall(_NUMBER, fmt):
             if len(m) > 6 or int(m) > MAX_TEXT:
                 _refuse(f"formats with a width of {m} (the limit is {MAX_TEXT})")
 
@@ -387,7 +390,7 @@ def _make_env():
             fmt = getattr(target, "__self__", None)
             if isinstance(fmt, str) and getattr(target, "__name__", "") in ("format", "format_map"):
                 _check_format(fmt)
-                if _NESTED_FIELD.search(fmt):  # '{:>{}}'.format(x, width): a width among the arguments
+                if re.search(_NESTED_FIELD, fmt):  # '{:>{}}'.format(x, width): a width among the arguments
                     _check_args(args, kwargs)
                     for mapping in args:  # format_map({'w': width})
                         if isinstance(mapping, dict):
@@ -676,8 +679,8 @@ def _read_lines(path: Path) -> list[str]:
 
 
 # ---- aliases: shared phrases written once (like Chatette's), used as ~[name] in any line -------------
-_ALIAS_USE = re.compile(r"~\[([A-Za-z_][A-Za-z0-9_]*)\]")
-_ALIAS_DEF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
+_ALIAS_USE = r"~\[([A-Za-z_][A-Za-z0-9_]*)\]"
+_ALIAS_DEF = r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)"
 MAX_ALIAS_DEPTH = 5
 
 
@@ -698,7 +701,7 @@ def _load_aliases(path: Path, problems: list[str]) -> dict[str, str]:
     """aliases.txt: `name = phrase` per line (the phrase in the line syntax: (a|b), [x]; no slots)."""
     aliases: dict[str, str] = {}
     for n, line in _data_lines(path, problems):
-        m = _ALIAS_DEF.fullmatch(line)
+        m = re.fullmatch(_ALIAS_DEF, line)
         if not m or not m.group(2).strip():
             problems.append(f"{path}:{n}: write an alias as 'name = phrase'")
         elif "{{" in m.group(2) or "{%" in m.group(2):
@@ -714,14 +717,14 @@ def expand_aliases(text: str, aliases: dict[str, str]) -> str:
     """`text` with every ~[name] replaced by its phrase (aliases may use aliases, MAX_ALIAS_DEPTH deep);
     GrammarError names an unknown alias, a cycle, or a line grown past MAX_TEXT."""
     for _ in range(MAX_ALIAS_DEPTH + 1):
-        names = _ALIAS_USE.findall(text)
+        names = re.findall(_ALIAS_USE, text)
         if not names:
             return text
         unknown = next((x for x in names if x not in aliases), None)
         if unknown is not None:
             known = ", ".join(sorted(aliases)) or "none: write them in aliases.txt"
             raise GrammarError(f"unknown alias ~[{unknown}] (aliases: {known})")
-        text = _ALIAS_USE.sub(lambda m: aliases[m.group(1)], text)
+        text = re.sub(_ALIAS_USE, lambda m: aliases[m.group(1)], text)
         if len(text) > MAX_TEXT:
             raise GrammarError(f"with its aliases the line is longer than {MAX_TEXT} characters")
     raise GrammarError(f"aliases nested deeper than {MAX_ALIAS_DEPTH} (does one use itself?)")
@@ -859,7 +862,7 @@ def scan(directory: str | os.PathLike, forms: dict | None = None,
             if form == "?":
                 continue
             surface, body = "plain", line
-            m = _STYLE_TAG.match(line)
+            m = re.match(_STYLE_TAG, line)
             if m:
                 if m.group(1) not in SURFACE_STYLES:
                     errors.append(f"{where}: unknown style '{m.group(1)}:' (known: {', '.join(SURFACE_STYLES)})")
