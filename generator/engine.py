@@ -25,6 +25,7 @@ from .rng import Rand
 
 @dataclass(frozen=True)
 class Settings:
+    """A run's options for the engine."""
     seed: int = 1
     tools: tuple[str, ...] = PRESETS[DEFAULT_PRESET]
     min_prior: int = 1  # prior user/assistant exchanges before the final request
@@ -117,7 +118,8 @@ class Turn(NamedTuple):
 # StepPlan and ScenarioPlan are made once per run and read on every turn: classes with slots, as a slot read is
 # specialised by the interpreter where a NamedTuple's field read takes the generic attribute path
 @dataclass(frozen=True, slots=True, eq=False)
-class StepPlan:  # a scenario step, compiled for this run's tools
+class StepPlan:
+    """A scenario step, compiled for this run's tools."""
     menu: tuple
     context_menu: tuple  # its forms that refer back ("search it", "the same for x"), or ()
     focus: object  # what it acts on (the domain's object_filter of its words), or None: anything
@@ -131,6 +133,7 @@ class StepPlan:  # a scenario step, compiled for this run's tools
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ScenarioPlan:
+    """A scenario, compiled for this run's tools."""
     name: str
     where: str | None
     say: tuple  # (line nodes, the slots it names)

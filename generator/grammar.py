@@ -35,6 +35,7 @@ class GrammarError(ValueError):
 
 @dataclass(eq=False)
 class Template:
+    """One phrasing line of a grammar folder, compiled."""
     id: str  # stable across edits elsewhere in the file: hash of form and text
     form: str
     surface: str
@@ -478,6 +479,7 @@ def render_jinja(template, slots: dict, k) -> str:
 
 @dataclass
 class Lexicon:
+    """lexicon.txt: the noun said for each kind of file, and the words for ordinals."""
     kinds: dict[str, str] = field(default_factory=dict)  # extension -> noun ('pdf' -> 'document')
     ordinals: dict[int, str] = field(default_factory=dict)
 

@@ -41,6 +41,7 @@ class DomainError(ValueError):
 
 @dataclass(frozen=True)
 class Param:
+    """One argument of a tool: its JSON schema type, what it names or holds (its role), and its default."""
     name: str
     type: str  # JSON schema type: string, boolean, integer
     role: str
@@ -56,6 +57,7 @@ class Param:
 # (a NamedTuple's field read takes the generic attribute path); not frozen, as a frozen __init__ is slow
 @dataclass(slots=True, eq=False)
 class Action:
+    """A request as played: its form, the call it makes, and the slots its phrasing receives."""
     form: str
     tool: str
     args: dict
@@ -102,6 +104,7 @@ def _no_effect(state, args) -> None:
 
 @dataclass(frozen=True)
 class Tool:
+    """One tool of a domain, declared by its module (see the module's docstring)."""
     name: str
     description: str
     params: tuple[Param, ...]

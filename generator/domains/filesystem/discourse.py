@@ -14,6 +14,7 @@ PREV_NOTES = frozenset({"it", "copy", "other"})  # keys only the previous call's
 
 @dataclass(slots=True)  # slots: the plays read its fields on every try
 class Discourse:
+    """What earlier turns let later ones refer to: the previous call, what was made, read, removed or named."""
     prev: Action | None = None
     prev_path: str = ""
     prev_notes: dict = field(default_factory=dict)  # discourse key -> value the previous call noted
