@@ -516,6 +516,11 @@ def grammar_check(
     if job is not None:
         from .domains import load as load_domain
         from .domains.base import DomainError
+        from .domains.schema.settings import load_job
+        try:  # a job we cannot use is bad input (exit 2); problems in the folder are what the check reports (1)
+            load_job(job)
+        except DomainError as e:
+            fail(str(e))
         try:
             domain, g = load_domain(job, d)
         except DomainError as e:
