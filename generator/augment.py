@@ -561,12 +561,11 @@ def _grow(streams: list, quota: int, keepers: dict, data: DatasetWriter, seen: D
 
 def _seed_files(folder: Path) -> dict[str, Path]:
     """The splits of a dataset folder given as seeds: train (needed) and test (kept as test)."""
-    found = {}
-    for split in ("train", "test"):
-        for ext in ("jsonl", "csv"):
-            if (folder / f"{split}.{ext}").is_file():
-                found[split] = folder / f"{split}.{ext}"
-                break
+    from .dataset import split_files
+
+    def ambiguous(line: int, code: str, message: str) -> None:  # both train.jsonl and train.csv: say which to keep
+        raise AugmentError(f"{folder}: {message}")
+    found = split_files(folder, ambiguous)
     if "train" not in found:
         raise AugmentError(f"{folder}: no train.jsonl or train.csv to take seeds from")
     return found

@@ -565,3 +565,17 @@ def test_a_bad_export_row_names_its_field(tmp_path, fmt, damage, said):
     assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
     got = [p for p in validate([tmp_path / fmt], min_rows=1).problems if p.code == "F008"]
     assert [(p.line, p.message.startswith(said)) for p in got] == [(2, True)], [p.human() for p in got]
+
+
+def test_augment_refuses_a_folder_with_a_split_in_two_files(tmp_path):
+    """augment took train.jsonl and ignored train.csv beside it; it finds a folder's files as every command does."""
+    from helpers import ROOT, mtgen
+    spec = ROOT / "tests" / "fixtures" / "spec_example"
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    for name in ("train.jsonl", "job_description.json"):
+        (folder / name).write_bytes((spec / name).read_bytes())
+    (folder / "train.csv").write_text("question,answer\n", encoding="utf-8")
+    p = mtgen("augment", folder, "--out", tmp_path / "o", "--n", "30")
+    assert p.returncode == 2 and "both train.jsonl and train.csv" in p.stderr, p.stderr
+    assert not (tmp_path / "o").exists()
