@@ -18,7 +18,7 @@ from typing import NamedTuple
 from .domains.base import NEW_DIR, NEW_FILE, Action, Domain
 from .domains.filesystem import DEFAULT_PRESET, DOMAIN as FILESYSTEM, PRESETS
 from .forms import SURFACE_STYLES
-from .grammar import Grammar, _slots_in, quote_doubled, render_nodes
+from .grammar import Grammar, _slots_in, quote_values, render_nodes
 from .planner import LOOKED, choose, menu, pick
 from .rng import Rand
 
@@ -96,7 +96,7 @@ def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values, te
 def _words(nodes, slots: dict, r: Rand) -> str:
     out: list[str] = []
     render_nodes(nodes, slots, r.random, out)
-    return quote_doubled("".join(out).strip())
+    return quote_values("".join(out).strip(), slots.values())
 
 
 class NoLegalRequest(RuntimeError):

@@ -260,16 +260,27 @@ _SPACE_PUNCT = re.compile(r"\s+([?.!,;])(?=\s|$)")  # not the dot of ".env"
 _GROUP_1 = operator.itemgetter(1)  # a match -> its group 1
 # a word said twice because a name starts with it ("move it to to-edit", "into the the-rivers folder"): the
 # name is quoted, as a person would write it ("move it to 'to-edit'")
-_DOUBLED = re.compile(r"\b(to|the|in|into|for|on|my|a) (\1-[\w.-]+)", re.I)
+_LEADS = frozenset({"to", "the", "in", "into", "for", "on", "my", "a"})
 
 
-def _quote_doubled(m: re.Match) -> str:
-    return f"{m[1]} '{m[2]}'"
-
-
-def quote_doubled(text: str) -> str:
-    """`text` with a name that starts with the word before it quoted (see _DOUBLED)."""
-    return _DOUBLED.sub(_quote_doubled, text) if "-" in text and _DOUBLED.search(text) else text
+def quote_values(text: str, values) -> str:
+    """`text` saying `values` as a person writes them: a name that starts with the word before it is quoted
+    ("to 'to-edit'"), and a value with double quotes in it ({"theme": "dark"}) is not put in double quotes.
+    (The values are looked at first: a search of every text would cost more than the rest of its rendering.)"""
+    for v in values:
+        if v.__class__ is not str:
+            continue
+        if "-" in v:
+            lead = v.partition("-")[0]
+            if lead in _LEADS:  # the word on its own ("to to-sort", not "into to-sort"), or opening the text
+                if f" {lead} {v}" in text:
+                    text = text.replace(f" {lead} {v}", f" {lead} '{v}'")
+                said = f"{lead.capitalize()} {v}"
+                if text.startswith(said):
+                    text = f"{lead.capitalize()} '{v}'" + text[len(said):]
+        if '"' in v and f'"{v}"' in text:
+            text = text.replace(f'"{v}"', f"`{v}`" if "'" in v else f"'{v}'")
+    return text
 
 
 def _bracket_depth(text: str) -> int:
@@ -599,10 +610,7 @@ class Grammar:
                 or ("!" in text and " !" in text) or (";" in text and " ;" in text):
             text = _SPACE_PUNCT.sub(_GROUP_1, text)  # a function, not r"\1": re parses a template on every call
         text = text.strip()
-        text = quote_doubled(text)
-        for v in slots.values():  # a value with double quotes in it ({"theme": "dark"}) is not put in double quotes
-            if v.__class__ is str and '"' in v and f'"{v}"' in text:
-                text = text.replace(f'"{v}"', f"`{v}`" if "'" in v else f"'{v}'")
+        text = quote_values(text, slots.values())
         if noise != "none":
             text = add_noise(text, noise, [str(v) for v in slots.values()], r)
         return text, t
