@@ -36,7 +36,7 @@ PATTERN_SECONDS = 0.5  # time bound of one schema `pattern` check
 
 CODES: dict[str, str] = {
     # files
-    "F001": "file missing or unreadable",
+    "F001": "file missing or unreadable (or a split in two files: train.jsonl and train.csv)",
     "F002": "not UTF-8",
     "F003": "extension does not match content (JSONL vs CSV)",
     "F004": "CSV header is not exactly question,answer",
