@@ -742,7 +742,7 @@ def fill(command: str, path: str) -> str:
 CHECK_TIMEOUT = 600.0  # seconds a --check run may take on one file (--check-timeout)
 
 
-def _check(command: str, path: Path, timeout: float = CHECK_TIMEOUT) -> tuple[int, str]:
+def _check(command: str, path: Path, timeout: float = CHECK_TIMEOUT, shown: str | None = None) -> tuple[int, str]:
     """The exit code and output of `command` on `path`.  It runs in a session of its own, so that when it takes
     longer than `timeout` (or mtgen is interrupted) everything it started is killed, not only its shell (a
     child left holding the output pipes would keep mtgen waiting)."""
@@ -760,8 +760,8 @@ def _check(command: str, path: Path, timeout: float = CHECK_TIMEOUT) -> tuple[in
             pass
         proc.communicate()
         if isinstance(e, subprocess.TimeoutExpired):
-            raise MutateError(f"--check took longer than {timeout:g} s on {path} (--check-timeout sets the limit)") \
-                from None
+            raise MutateError(f"--check took longer than {timeout:g} s on {shown or path} (--check-timeout sets the "
+                              f"limit)") from None
         raise
     output = stdout + "\n" + stderr
     if proc.returncode in _CANNOT_RUN:
@@ -818,7 +818,7 @@ def score(result: MutateResult, command: str, timeout: float = CHECK_TIMEOUT) ->
         for f, src in zip(result.files, result.inputs):
             muts = by_file.get(f.name, {})
             # the clean input first: what the check reports there is its false-positive result
-            code0, out0 = _check(command, Path(tmp) / f.name, timeout)
+            code0, out0 = _check(command, Path(tmp) / f.name, timeout, f"a clean copy of {src}")
             bar.advance()
             crashed0 = _crashed(code0, out0)  # a traceback's line numbers are the program's, not the data's
             records, flagged = _record_lines(src, set() if crashed0 else _reported_lines(out0, f.name))
