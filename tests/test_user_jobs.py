@@ -130,3 +130,22 @@ def test_a_ref_inside_data_or_naming_a_property_is_no_ref(tmp_path):
     assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0
     r = mtgen("grammar", "check", tmp_path / "g", "--job", job)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_init_guesses_numbers_inside_every_kind_of_bound(tmp_path):
+    """init wrote 0 for exclusiveMinimum 0 and 1..100 for a maximum of -5: values grammar check then refused.
+    Its guesses now lie within exclusive, fractional and negative bounds, so the scaffold checks clean and its
+    data validates."""
+    props = {"a": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5},
+             "b": {"type": "integer", "exclusiveMinimum": 3, "exclusiveMaximum": 9},
+             "e": {"type": "integer", "maximum": -5},
+             "f": {"type": "number", "exclusiveMaximum": 0.001},
+             "c": {"type": "number", "minimum": 10, "maximum": 20, "description": "amount to pay"}}
+    job = _job(tmp_path, props, {"required": list(props)})
+    assert mtgen("init", "--job", job, "--out", tmp_path / "g").returncode == 0
+    r = mtgen("grammar", "check", tmp_path / "g", "--job", job)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = mtgen("generate", "--job", job, "--grammars", tmp_path / "g", "--n", "120", "--out", tmp_path / "d")
+    assert r.returncode == 0, r.stderr
+    v = mtgen("validate", tmp_path / "d")
+    assert v.returncode == 0, v.stdout + v.stderr

@@ -31,6 +31,28 @@ def _label(param: str, schema: dict) -> str:
     return _words(param)
 
 
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _number_bounds(schema: dict) -> tuple:
+    """(the lowest, the highest) a number may come near: its minimum or exclusiveMinimum, and its maximum or
+    exclusiveMaximum (the tighter of each pair), None where there is none."""
+    lows = [schema[k] for k in ("minimum", "exclusiveMinimum") if _is_number(schema.get(k))]
+    highs = [schema[k] for k in ("maximum", "exclusiveMaximum") if _is_number(schema.get(k))]
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def _whole_bounds(schema: dict) -> tuple:
+    """(the least, the most) whole number a schema allows, None where it has no bound."""
+    import math
+    lows = [math.ceil(schema["minimum"])] if _is_number(schema.get("minimum")) else []
+    lows += [math.floor(schema["exclusiveMinimum"]) + 1] if _is_number(schema.get("exclusiveMinimum")) else []
+    highs = [math.floor(schema["maximum"])] if _is_number(schema.get("maximum")) else []
+    highs += [math.ceil(schema["exclusiveMaximum"]) - 1] if _is_number(schema.get("exclusiveMaximum")) else []
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
 def _value_lines(tool: str, param: str, schema: dict, r: Rand) -> list[str]:
     """Starter values for a parameter, from its schema and description."""
     enum = schema.get("enum")
@@ -46,18 +68,29 @@ def _value_lines(tool: str, param: str, schema: dict, r: Rand) -> list[str]:
         return ["# JSON objects, then ' = ' and the words for them", '{"key": "value"} = key value']
     if t == "boolean":
         return ["true = yes | on", "false = no | off"]
-    lo, hi = schema.get("minimum"), schema.get("maximum")
     if t == "integer":
-        if isinstance(lo, int) and isinstance(hi, int) and hi - lo <= 10_000:
+        lo, hi = _whole_bounds(schema)
+        if lo is not None and hi is not None and hi - lo <= 10_000:
             return [f"{lo}..{hi}"]
-        lo = lo if isinstance(lo, int) else 1
-        return [str(lo + k * max(1, ((hi if isinstance(hi, int) else lo + 100) - lo) // 12)) for k in range(12)]
+        lo = lo if lo is not None else 1 if hi is None or hi >= 1 else hi - 100
+        hi = hi if hi is not None else lo + 100
+        return list(dict.fromkeys(str(lo + k * (hi - lo) // 11) for k in range(12)))
     if t == "number":
+        lo, hi = (b if _is_number(b) else None for b in _number_bounds(schema))
         if any(w in desc for w in ("amount", "dollar", "price", "cost", "pay", "balance")):
-            return ["20", "45.50", "100", "150", "250", "75.25", "500", "1200", "60", "89.99", "300", "35"]
-        lo = lo if isinstance(lo, (int, float)) else 1
-        hi = hi if isinstance(hi, (int, float)) else lo + 100
-        return [str(round(lo + (hi - lo) * k / 11, 2)).removesuffix(".0") for k in range(12)]
+            amounts = ["20", "45.50", "100", "150", "250", "75.25", "500", "1200", "60", "89.99", "300", "35"]
+            inside = [a for a in amounts if (lo is None or float(a) > lo) and (hi is None or float(a) < hi)]
+            if len(inside) >= 4:
+                return inside
+        lo = lo if lo is not None else 1 if hi is None or hi > 1 else hi - 100
+        hi = hi if hi is not None else lo + 100
+        # strictly between the bounds (an exclusive bound is not a value), rounded where that stays inside
+        values = []
+        for k in range(12):
+            x = lo + (hi - lo) * (k + 0.5) / 12
+            rounded = round(x, 2)
+            values.append(repr(rounded if lo < rounded < hi else x).removesuffix(".0"))
+        return list(dict.fromkeys(values))
     if re.search(r"\b(last )?(4|four) digits\b|last_four", desc):
         return [f"{1000 + r.below(9000)}" for _ in range(12)]
     if "email" in desc:
