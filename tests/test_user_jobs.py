@@ -149,3 +149,18 @@ def test_init_guesses_numbers_inside_every_kind_of_bound(tmp_path):
     assert r.returncode == 0, r.stderr
     v = mtgen("validate", tmp_path / "d")
     assert v.returncode == 0, v.stdout + v.stderr
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda g: (g / "lock_door.txt").unlink(), "no [lock_door] phrasing, so no row would call 'lock_door'"),
+    (lambda g: (g / "values" / "romm.txt").write_text("kitchen\n"), "romm.txt: names no parameter"),
+])
+def test_a_grammar_folder_that_leaves_a_tool_out_or_names_no_parameter_is_refused(tmp_path, edit, says):
+    """A folder without a tool's phrasings made rows that never call it while the job lists it, and a values
+    file with a typo in its name was never read: both passed grammar check."""
+    assert mtgen("init", "--job", SMART_HOME, "--out", tmp_path / "g").returncode == 0
+    edit(tmp_path / "g")
+    r = mtgen("grammar", "check", tmp_path / "g", "--job", SMART_HOME)
+    assert r.returncode == 1 and says in r.stdout + r.stderr, r.stdout + r.stderr
+    r = mtgen("generate", "--job", SMART_HOME, "--grammars", tmp_path / "g", "--n", "40", "--out", tmp_path / "d")
+    assert r.returncode == 2 and says in r.stderr and not (tmp_path / "d").exists(), r.stderr

@@ -242,9 +242,15 @@ def load(job_path: Path, grammar_dir: Path, scan) -> tuple[SchemaDomain, object]
                 samples.setdefault(p, vals.items[0][1][0])
             else:
                 samples.setdefault(p, "sample")
+    _values_named(job, Path(grammar_dir))
     grammar, errors, _ = scan(grammar_dir, forms, samples)
     if errors:
         raise SchemaError(errors[0])
+    for entry in job.tools:  # a tool the job lists is one the data asks for
+        name = entry.function.name
+        if not grammar.by_form.get(name):
+            raise SchemaError(f"{grammar_dir}: no [{name}] phrasing, so no row would call {name!r}, which the job "
+                              f"lists: write {name}.txt (mtgen init writes one), or leave the tool out of the job")
     tools = {}
     for order, entry in enumerate(job.tools):
         f = entry.function
@@ -287,6 +293,21 @@ def load(job_path: Path, grammar_dir: Path, scan) -> tuple[SchemaDomain, object]
         new_state=lambda r, keep, where=None, holds=(): (Session(), None), new_discourse=Memory, slot_samples=samples,
         grammar_dir=Path(grammar_dir), on_turn=_on_turn)
     return domain, grammar
+
+
+def _values_named(job, grammar_dir: Path) -> None:
+    """Refuse a values file that names no parameter of the job (a typo: its values would never be used)."""
+    folder = grammar_dir / "values"
+    if not folder.is_dir():
+        return
+    known = set()
+    for entry in job.tools:
+        for p in entry.function.parameters.get("properties") or {}:
+            known |= {p, f"{entry.function.name}.{p}"}
+    for f in sorted(folder.iterdir()):
+        if f.suffix == ".txt" and f.stem not in known:
+            raise SchemaError(f"{f}: names no parameter of the job's tools (values/<parameter>.txt or "
+                              f"values/<tool>.<parameter>.txt)")
 
 
 def _on_turn(state: Session, turns_left: int) -> None:
