@@ -11,7 +11,7 @@ Draws in the per-conversation code are written out: `r.random() < p` is Rand.cha
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import floor
 from typing import NamedTuple
 
@@ -162,7 +162,7 @@ class Engine:
     __slots__ = ("s", "keep_start", "g", "domain", "all_forms", "in_context", "exact", "notes", "forms", "menu",
                  "context_menu", "creating", "removing", "aside_menu", "aside_context_menu", "looking_around",
                  "setup_menus",
-                 "_fallback", "_say_lines", "_why_lines", "setup", "setup_tools", "scenarios", "sessions_for",
+                 "_fallback", "_joined", "_say_lines", "_why_lines", "setup", "setup_tools", "scenarios", "sessions_for",
                  "making", "reading", "moving", "contextual", "direct", "surfaces", "phase", "length_phase")
 
     def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True,
@@ -201,6 +201,7 @@ class Engine:
         self.looking_around = menu([f for f in staying if not f.required and not f.contextual]) or self.aside_menu
         self.setup_menus = {f.name: menu([f]) for f in usable}
         self._fallback: dict = {}  # (contextual, test, quiet) -> menu, see _same_kind
+        self._joined: dict = {}  # (focus, focus) -> the first with both tests, see _both
         self._say_lines: dict = {}  # (scenario, what a session has) -> say lines, see _finish
         self._why_lines: dict = {}  # (scenario, what a session has) -> the why lines it can use, see _finish
         # the first alternative setup whose forms this run can play (none: the form waits for chance)
@@ -444,6 +445,10 @@ class Engine:
                 needs = FORMS[want].setup_on
                 if needs is not None:
                     d.focus = needs
+                elif st is not None and st is not last and last is not None and FORMS[want].tool in self.reading:
+                    # made by its own step for a request that then reads it ("copy notes.md as notes_v2.md", "open
+                    # the copy"): on what both steps act on (not a copy of the slides a step files away)
+                    d.focus = self._both(st.focus, last.focus)
                 elif st is not None:
                     d.focus = st.focus
                 action = pick(self.setup_menus[form], fs, d, r)
@@ -538,6 +543,17 @@ class Engine:
         final = choose(self.all_forms[want], fs, d, r)
         d.focus = None
         return final if final is not None and self._fits(final, last.focus, fs, d) else None
+
+    def _both(self, first, second):
+        """Focus `first` acting only on what `second` acts on too (None: no focus; made once per pair)."""
+        if first is None or second is None or second.test is None:
+            return first or second
+        got = self._joined.get((first, second))
+        if got is None:
+            a, b = first.test, second.test
+            test = b if a is None else lambda fs, d, n: a(fs, d, n) and b(fs, d, n)
+            got = self._joined[first, second] = replace(first, test=test)
+        return got
 
     def _step_on(self, st: StepPlan, forms, fs, d, r: Rand):
         """A request of `forms` (a menu of step `st`'s) on the step's objects, or None."""

@@ -708,7 +708,7 @@ def test_a_back_up_copy_holds_the_text_it_copies():
     """config.yaml.bak is read, searched and compared as the config it copies; a copy of a photo is not text."""
     for name, kind in (("config.yaml.bak", "config"), ("settings.json.orig", "config"), ("app.conf.20240525", "config"),
                        ("notes.md_backup", "notes"), ("tasks.py.bak", "code"), (".env.bak", "config"),
-                       ("photo.jpg.bak", None), ("notes.old", None), ("report.docx", None)):
+                       ("error.log.1", "log"), ("photo.jpg.bak", None), ("notes.old", None), ("report.docx", None)):
         assert kind_of(name) == kind, name
 
 
@@ -803,3 +803,13 @@ def test_a_backup_before_a_clean_up_is_kept_apart_from_what_is_deleted():
                 assert t.args["file_name"] in copied, [x.text for x in d.turns]
                 removals += 1
     assert removals >= 5, removals
+
+
+def test_open_the_copy_opens_a_copy_it_can_read():
+    """"Open the copy" was set up by its session's copy step, which copied what that step files away (the
+    slides, presentation.pptx as presentation_v2.pptx), or named a log's copy error.log.1, which did not count as
+    text: the request could not be asked, and the session ended going up a level (27% of them)."""
+    eng = Engine(Settings(seed=3), GRAMMAR, domain=DOMAIN)
+    wanted = [d for i in range(5000) if eng.target(i)[0] == "cat.copy" and (d := eng.conversation(i)).scenario]
+    asked = [d for d in wanted if d.turns[-1].form == "cat.copy" and d.turns[-1].step]
+    assert len(asked) >= 0.78 * len(wanted), (len(asked), len(wanted))  # before: 86 of 118

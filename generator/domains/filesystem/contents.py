@@ -41,8 +41,9 @@ DOT_FLAVOURS = {".gitignore": "ignore", ".env": "env", ".bashrc": "shell", ".zsh
 
 
 # a back-up's suffix after the name of the file it copies (config.yaml.bak, settings.json.orig, app.conf.20240525,
-# notes.md_backup): it holds that file's kind of text, and `diff config.yaml config.yaml.bak` compares two texts
-_BACKUP_SUFFIX = re.compile(r"\.(?:bak|orig|old|\d{8})$|_backup$", re.I)
+# notes.md_backup, a rotated error.log.1): it holds that file's kind of text, and `diff config.yaml
+# config.yaml.bak` compares two texts
+_BACKUP_SUFFIX = re.compile(r"\.(?:bak|orig|old|\d{8}|\d{1,2})$|_backup$", re.I)
 
 
 class _ByExtension(dict):
