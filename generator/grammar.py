@@ -500,6 +500,9 @@ class Lexicon:
     def kind(self, name: str, is_dir: bool) -> str:
         if is_dir:
             return self.kinds.get("/", "folder")
+        whole = self.kinds.get(name.lower())  # a name of its own (requirements.txt: a file, not a note)
+        if whole is not None and "." in name:
+            return whole
         ext = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
         return self.kinds.get(ext, self.kinds.get("*", "file"))
 

@@ -813,3 +813,19 @@ def test_open_the_copy_opens_a_copy_it_can_read():
     wanted = [d for i in range(5000) if eng.target(i)[0] == "cat.copy" and (d := eng.conversation(i)).scenario]
     asked = [d for d in wanted if d.turns[-1].form == "cat.copy" and d.turns[-1].step]
     assert len(asked) >= 0.78 * len(wanted), (len(asked), len(wanted))  # before: 86 of 118
+
+
+def test_a_project_file_holds_what_its_name_says():
+    """A new project's requirements.txt was written "Check the warranty on the laptop" and called "the note";
+    a README.md got "Ask Tom for the Q3 numbers"."""
+    from generator.domains.filesystem.contents import LINES
+    seen = 0
+    for d in _dialogues(3000, tools=PRESETS["all"]):
+        for t in d.turns:
+            if t.tool == "echo" and t.args["file_name"] == "requirements.txt":
+                assert re.fullmatch(r"[a-z0-9_.-]+[=<>]=[\d.]+", t.args["content"]), t.args
+                assert "note" not in t.text, t.text
+                seen += 1
+            if t.tool == "echo" and t.args["file_name"] == "README.md":
+                assert t.args["content"].lstrip("# ") not in " ".join(LINES["notes"]), t.args
+    assert seen > 3, seen

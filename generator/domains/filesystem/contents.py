@@ -70,8 +70,15 @@ def kind_of(name: str) -> str | None:
     return got[0] if got is not None else _kind_of(_BACKUP_SUFFIX.sub("", name))
 
 
+# files whose name says more than their extension: a project's requirements.txt lists packages, not to-dos
+NAMED_FLAVOURS = {"requirements.txt": "requirements", "README.md": "readme", "README.txt": "readme", "README": "readme",
+                  "CONTRIBUTING.md": "readme"}
+
+
 def flavour_of(name: str) -> str | None:
     """Which LINES fit file `name` ('py', 'yaml', 'ignore', 'notes', ...), or None for a non-text file."""
+    if name in NAMED_FLAVOURS:
+        return NAMED_FLAVOURS[name]
     i = name.rfind(".")
     if i <= 0:
         return _flavour_of(name)
@@ -173,6 +180,11 @@ LINES: dict[str, tuple[str, ...]] = {
     "env": ("DEBUG=false", "PORT=8080", "LOG_LEVEL=info", "TIMEOUT={n}", "REGION=eu-west-1", "OWNER={who}"),
     "ignore": ("__pycache__/", "*.log", "node_modules/", ".env", "dist/", "*.tmp", ".DS_Store", "build/"),
     "vim": ("set number", "syntax on", "set tabstop=4", "set expandtab", "colorscheme desert"),
+    "requirements": ("requests==2.32.3", "flask>=3.0", "pytest>=8.0", "numpy>=1.26", "pandas==2.2.2", "click>=8.1",
+                     "pyyaml>=6.0", "black==24.4.2"),
+    "readme": ("# Project notes", "Run `make test` before every commit.", "Install with `pip install -r requirements.txt`.",
+               "See the docs folder for the design notes.", "Questions about this project go to {Who}.",
+               "The current release is {v}.", "Start the server with `make run`."),
 }
 HEADERS = {"csv": ("date,item,amount", "name,email,team", "date,reference,status")}
 PEOPLE = ("alice", "bob", "maria", "tom", "priya", "chen", "omar", "lena", "sam", "noah")
