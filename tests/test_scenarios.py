@@ -829,3 +829,20 @@ def test_a_project_file_holds_what_its_name_says():
             if t.tool == "echo" and t.args["file_name"] == "README.md":
                 assert t.args["content"].lstrip("# ") not in " ".join(LINES["notes"]), t.args
     assert seen > 3, seen
+
+
+def test_an_assignment_is_copied_as_the_final_version_and_the_draft_renamed():
+    """A school session copied assignment_9.py as assignment_9_old.py, then renamed that copy
+    assignment_9_old-2.py "so the right file gets submitted".  The copy is now the version handed in, and a
+    rename marks the draft, never the copy."""
+    renames = 0
+    for d in _dialogues(3000):
+        if d.scenario != "school-assignment":
+            continue
+        copies = {t.args["destination"] for t in d.turns if t.form == "cp.rename" and t.step}
+        assert all(re.search(r"_(final|submitted)\.", c) for c in copies), copies
+        for t in d.turns:
+            if t.tool == "mv" and t.step:
+                assert t.args["source"] not in copies, [x.text for x in d.turns]
+                renames += 1
+    assert renames > 5, renames
