@@ -717,7 +717,7 @@ def test_what_a_request_says_fits_what_it_does():
     that was only read (rm.it follows a look, never a making); "back to the parent folder, please, wrong turn"
     after working in it; "the first error ... is the one that counts" on a tail; "missing or doubled rows" on a
     word count; "I'm looking for a document ... I'm looking for something with 'dotfiles' in the name", a
-    folder's name; "move it to to-edit"."""
+    folder's name; "move it to to-edit"; "in with its siblings" for a folder just made; "too" on a first copy."""
     odd = []
     for d in _dialogues(2500, tools=PRESETS["all"]):
         for t in d.turns:
@@ -730,6 +730,11 @@ def test_what_a_request_says_fits_what_it_does():
                 odd.append(t.text)
             if re.search(r"\b(to|the|in|into) \1-", text) or text.count("i'm looking for") > 1:
                 odd.append(t.text)
+            if t.tool == "mv" and "siblings" in text:  # said of a folder made a turn before, still empty
+                odd.append(t.text)
+            first_copy = not any(x.tool == "cp" for x in d.turns[:d.turns.index(t)])
+            if t.tool == "cp" and first_copy and re.search(r"\b(too|as well)[.?!]?$", text.split(". ")[0]):
+                odd.append(t.text)  # "copy that one to 'exam-prep' too", the session's first copy
     assert odd == [], odd[:5]
 
 
