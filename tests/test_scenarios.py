@@ -822,11 +822,18 @@ def test_open_the_copy_opens_a_copy_it_can_read():
 
 def test_a_project_file_holds_what_its_name_says():
     """A new project's requirements.txt was written "Check the warranty on the laptop" and called "the note";
-    a README.md got "Ask Tom for the Q3 numbers"."""
-    from generator.domains.filesystem.contents import LINES
+    a README.md got "Ask Tom for the Q3 numbers"; tmux.conf "port = 8080"; and a backup of cron_v2.yml was
+    named as its next version, cron_v3.yml."""
+    from generator.domains.filesystem.contents import LINES, NAMED_FLAVOURS, kind_of
     seen = 0
     for d in _dialogues(3000, tools=PRESETS["all"]):
         for t in d.turns:
+            if t.tool == "echo" and t.args["file_name"] in NAMED_FLAVOURS:
+                lines = LINES[NAMED_FLAVOURS[t.args["file_name"]]]
+                assert any(t.args["content"].startswith(x.split("{")[0].strip("- ")) for x in lines), t.args
+            if t.form == "cp.rename" and kind_of(t.args["source"]) == "config":
+                v = re.search(r"_v(\d+)", t.args["source"])
+                assert not v or f"_v{int(v[1]) + 1}" not in t.args["destination"], t.args
             if t.tool == "echo" and t.args["file_name"] == "requirements.txt":
                 assert re.fullmatch(r"[a-z0-9_.-]+[=<>]=[\d.]+", t.args["content"]), t.args
                 assert "note" not in t.text, t.text

@@ -72,7 +72,8 @@ def kind_of(name: str) -> str | None:
 
 # files whose name says more than their extension: a project's requirements.txt lists packages, not to-dos
 NAMED_FLAVOURS = {"requirements.txt": "requirements", "README.md": "readme", "README.txt": "readme", "README": "readme",
-                  "CONTRIBUTING.md": "readme"}
+                  "CONTRIBUTING.md": "readme", "tmux.conf": "tmux", "nginx.conf": "nginx", "pyproject.toml": "pyproject",
+                  "docker-compose.yml": "compose", "docker-compose.prod.yml": "compose"}
 
 
 def flavour_of(name: str) -> str | None:
@@ -180,6 +181,13 @@ LINES: dict[str, tuple[str, ...]] = {
     "env": ("DEBUG=false", "PORT=8080", "LOG_LEVEL=info", "TIMEOUT={n}", "REGION=eu-west-1", "OWNER={who}"),
     "ignore": ("__pycache__/", "*.log", "node_modules/", ".env", "dist/", "*.tmp", ".DS_Store", "build/"),
     "vim": ("set number", "syntax on", "set tabstop=4", "set expandtab", "colorscheme desert"),
+    "tmux": ("set -g mouse on", "set -g history-limit 10000", "set -g base-index 1", "set -g status-position top",
+             "bind r source-file ~/.tmux.conf"),
+    "nginx": ("worker_processes 4;", "error_log /var/log/nginx/error.log;", "include /etc/nginx/conf.d/*.conf;",
+              "client_max_body_size 20m;"),
+    "pyproject": ("[project]", 'name = "app"', 'version = "0.4.1"', 'requires-python = ">=3.10"',
+                  "[tool.pytest.ini_options]", 'addopts = "-q"'),
+    "compose": ("version: '3.8'", "services:", "  web:", "    image: nginx:1.25", "  db:", "    image: postgres:16"),
     "requirements": ("requests==2.32.3", "flask>=3.0", "pytest>=8.0", "numpy>=1.26", "pandas==2.2.2", "click>=8.1",
                      "pyyaml>=6.0", "black==24.4.2"),
     "readme": ("# Project notes", "Run `make test` before every commit.", "Install with `pip install -r requirements.txt`.",

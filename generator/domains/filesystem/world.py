@@ -613,7 +613,8 @@ def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] 
     dated = _DIGITS.search(stem) is not None
     words = _TOKEN.findall(stem.lower())  # what the name says already: a copy's name does not say it twice
     for _ in range(12):
-        if m and not own and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next version, none skipped)
+        if m and not own and kind != "config" and r.chance(0.7):  # report_v2.docx -> report_v3.docx (the next
+            # version, none skipped); a config's copy is its backup, not its next version (cron_v2.yml.bak)
             name = m.group(1) + str(int(m.group(2)) + 1) + ext
         else:
             shape = shapes[floor(r.random() * len(shapes))]
