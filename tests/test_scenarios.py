@@ -858,3 +858,11 @@ def test_an_assignment_is_copied_as_the_final_version_and_the_draft_renamed():
                 assert t.args["source"] not in copies, [x.text for x in d.turns]
                 renames += 1
     assert renames > 5, renames
+
+
+def test_a_session_comparing_drafts_has_drafts_to_compare():
+    """"I want to compare my drafts": 29 of 60 such sessions compared nothing, their folder holding no file with
+    a second version.  A step on `versions` makes its folder hold a text file and its second version."""
+    sessions = [d for d in _dialogues(4000, tools=PRESETS["all"]) if d.scenario == "compare-drafts" and len(d.turns) >= 4]
+    compared = [d for d in sessions if any(t.tool == "diff" for t in d.turns)]
+    assert len(compared) >= 0.9 * len(sessions) and len(sessions) > 30, (len(compared), len(sessions))  # before: 52 of 108

@@ -7,6 +7,7 @@ A filter is one or more words, any of which may match ("log notes" is a log or a
   where                                 a folder of the scenario's theme (its `where`)
   made                                  something this session made, wrote, copied or moved
   copied                                a file this session copied (the original of a backup it made)
+  versions                              a text file with another version of it here (report.md, report_v2.md)
   dated                                 a file dated in the year of a folder this session made here
                                         (PXL_20200926_104233.jpg when it made '2020')
   a pattern with * ? or [ ]             names like it, case ignored: *.tmp, IMG_*, 20??
@@ -26,7 +27,8 @@ from functools import lru_cache
 from .contents import kind_of
 from .state import Dir
 from ...rng import Rand
-from .world import BAD_NAME_RE, EMPTY_FOLDERS, OLD_NAME_HOLES, THEMES, EmptyFolders, FilesLike, fill_shape, year_of
+from .world import (BAD_NAME_RE, EMPTY_FOLDERS, OLD_NAME_HOLES, THEMES, EmptyFolders, FilesLike, Versions, fill_shape,
+                    version_stem, year_of)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,7 +50,7 @@ _MEDIA = frozenset("jpg jpeg png heic gif webp svg bmp tiff mp3 mp4 mov avi mkv 
 _OFFICE = frozenset("pdf doc docx xls xlsx ppt pptx odt ods odp key pages numbers rtf epub".split())
 _ARCHIVE = re.compile(r"\.(zip|gz|tgz|bz2|xz|7z|rar|tar|dmg|iso)$", re.I)
 _FILE_KINDS = ("text", *_KINDS, "media", "office", "archive")  # words a file's name alone decides
-WORDS = (*_FILE_KINDS, "file", "folder", "empty", "where", "made", "copied", "dated")
+WORDS = (*_FILE_KINDS, "file", "folder", "empty", "where", "made", "copied", "dated", "versions")
 
 
 def _ext(name: str) -> str:
@@ -69,6 +71,13 @@ def _test(word: str, where: str | None):
         return lambda fs, d, n: n in tops and isinstance(fs.here.get(n), Dir)
     if word == "made":
         return lambda fs, d, n: n in d.kept(fs) or n in d.made_here(fs)
+    if word == "versions":
+        def versions(fs, d, n):
+            if not fs.is_text_file(n):
+                return False
+            stem = version_stem(n)
+            return any(o != n and version_stem(o) == stem for o in fs.text_files())
+        return versions
     if word == "copied":
         return lambda fs, d, n: n in d.listed_here(fs, "copied")
     if word == "dated":
@@ -165,14 +174,17 @@ def _samples(shape: str) -> tuple[str, ...]:
 _held: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
-def _holds(words: list[str], where: str | None) -> FilesLike | EmptyFolders | tuple | None:
+def _holds(words: list[str], where: str | None) -> FilesLike | EmptyFolders | Versions | tuple | None:
     """What a session's folder (theme `where`) must hold so that it has something for the step: files of the
     theme's shapes whose names the words name ("delete the screenshots" where there are some), or, for
-    `empty` alone, empty folders (a clean-up of unused folders has some); () when the theme makes no such
+    `empty` alone, empty folders (a clean-up of unused folders has some), or, for `versions` alone, a text
+    file and its second version (drafts to compare); () when the theme makes no such
     names (the step may find nothing to act on); None when the words are not about kinds of file (any file,
     a folder, what the session made)."""
     if words == ["empty"] and where in THEMES:
         return EmptyFolders(EMPTY_FOLDERS)
+    if words == ["versions"] and where in THEMES:  # a text file and its second version
+        return Versions(tuple(x for x in THEMES[where][1] if all(kind_of(n) for n in _samples(x))))
     tests = [_name_test(w) for w in _patterns_first(words)]
     if where not in THEMES or not tests or None in tests:
         return None

@@ -382,6 +382,16 @@ def _sub_name(shapes: tuple[str, ...], taken: dict, r: Rand, year, month) -> tup
 _VERSIONED = re.compile(r"(.*[_-]v)(\d+)$")
 
 
+@lru_cache(maxsize=1 << 12)  # asked for every pair of text files in a folder; names repeat
+def version_stem(name: str) -> str:
+    """What the versions of one file have in common: report for report.md, report_v2.md and report_old.md."""
+    stem = name.rpartition(".")[0] or name
+    for tail in ("_v2", "_old", "_draft", "_backup", "_copy", "_final"):
+        if stem.endswith(tail):
+            return stem[: -len(tail)]
+    return stem
+
+
 def _second_version(first: str, r: Rand) -> str:
     """The name of a second version of file `first`: notes_v2.md, config_old.yaml, report_v3.md after
     report_v2.md."""
@@ -421,6 +431,24 @@ class EmptyFolders(NamedTuple):
         for _ in range(2):
             name = _fresh(self.names, kids, r, "empty_{}")
             kids[name] = Dir(name)
+
+
+class Versions(NamedTuple):
+    """What a session's folder holds for a step that compares versions: a text file of `shapes` (or one it
+    has) with a second version beside it (report.md and report_v2.md): "compare my drafts" has drafts."""
+    shapes: tuple[str, ...]
+
+    def fill(self, kids: dict, r: Rand, year: str | None, month: str | None) -> None:
+        texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
+        if not texts:
+            _add_file(self.shapes, kids, r, year, month)
+            texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]
+        if texts:
+            first = texts[floor(r.random() * len(texts))]
+            other = _second_version(first, r)
+            if other not in kids:
+                kind, key, _ = kids[first]
+                kids[other] = (kind, key, 1)
 
 
 def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False,

@@ -1,26 +1,16 @@
 """diff: compare two text files here line by line.  Versions of one file (report.md and report_v2.md)
 are what people compare; "does the copy match?" compares a file with the copy just made of it."""
-from functools import lru_cache
-
 from ...base import FILE, Action, Form, Param, Tool
 from ..objects import Focus
 from ..openworld import reads_files
 from ..plays import direct_read, no_file, seen, text_it
+from ..world import version_stem as _stem
 
 
 def check(fs, a):
     f1, f2 = a.get("file_name1"), a.get("file_name2")
     why = no_file("diff", fs, f1) or no_file("diff", fs, f2)
     return why or ("diff: a file compared with itself" if f1 == f2 else None)
-
-
-@lru_cache(maxsize=1 << 12)  # asked for every pair of text files in a folder; names repeat
-def _stem(name: str) -> str:
-    stem = name.rpartition(".")[0] or name
-    for tail in ("_v2", "_old", "_draft", "_backup", "_copy", "_final"):
-        if stem.endswith(tail):
-            return stem[: -len(tail)]
-    return stem
 
 
 def _versions(fs, name: str) -> list[str]:
