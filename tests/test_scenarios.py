@@ -866,3 +866,16 @@ def test_a_session_comparing_drafts_has_drafts_to_compare():
     sessions = [d for d in _dialogues(4000, tools=PRESETS["all"]) if d.scenario == "compare-drafts" and len(d.turns) >= 4]
     compared = [d for d in sessions if any(t.tool == "diff" for t in d.turns)]
     assert len(compared) >= 0.9 * len(sessions) and len(sessions) > 30, (len(compared), len(sessions))  # before: 52 of 108
+
+
+def test_a_rename_never_makes_an_old_file_a_draft_or_final():
+    """ideas_old.md was renamed ideas_draft.md in 13 rows (an old version becoming a draft), and a
+    name-by-status session, given an old file, fell back to onboarding_summary_old-2.docx."""
+    status = re.compile(r"_(old|backup|copy|draft|new|final|approved)(?:-\d)?\.\w+$")
+    for d in _dialogues(3000, tools=PRESETS["all"]):
+        for t in d.turns:
+            if t.form in ("mv.rename", "mv.it_rename"):
+                was, now = status.search(t.args["source"]), status.search(t.args["destination"])
+                if was and was[1] in ("old", "backup", "copy") and now:
+                    assert now[1] not in ("draft", "new", "final", "approved"), t.args
+                assert not re.search(r"_(old|backup)-2\.", t.args["destination"]), t.args

@@ -118,15 +118,17 @@ def new_name_check(tool: str, arg: str):
     return check
 
 
-def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool, gone: frozenset = frozenset(), d=None) -> str:
+def new_name_for(fs, name: str, is_dir: bool, r: Rand, copy: bool, gone: frozenset = frozenset(),
+                 d=None) -> str | None:
     """A new name for `name` here: for its copy (photos_backup, report-copy.docx) or, renamed, for itself;
     never one of `gone` (names the conversation removed or renamed away).  A file's is in the shapes of the
-    scenario step being played when they name it after the old one (-> {stem}_final{ext})."""
+    scenario step being played when they name it after the old one (-> {stem}_final{ext}).  None for a file
+    no rename fits (sales_old.csv would only become sales_old-2.csv)."""
     taken = fs.here if not gone else {**fs.here, **dict.fromkeys(sorted(gone))}  # sorted: a set has no fixed order
     if is_dir:
         return new_folder_name(taken, r, name, copy)
     focus = d.focus if d is not None else None
-    return new_file_name(taken, r, name, copy, focus.renames if focus is not None else ())
+    return new_file_name(taken, r, name, copy, focus.renames if focus is not None else (), numbered=copy)
 
 
 def direct_read(form: str, **slot_args: str):

@@ -74,6 +74,8 @@ def rename(form: str):
         src = r.choice(srcs)
         is_dir = fs.is_dir(src)
         dst = new_name_for(fs, src, is_dir, r, copy=tool == "cp", gone=d.gone_here(fs), d=d)
+        if dst is None:
+            return None
         return Action(form, tool, {"source": src, "destination": dst}, {"src": src, "dst": dst}, (src, is_dir))
     return play
 
@@ -98,7 +100,7 @@ def it_rename(form: str):
         if not it or tool == "mv" and it[0] in d.listed_here(fs, "renamed"):
             return None
         dst = new_name_for(fs, it[0], it[1], r, copy=tool == "cp", gone=d.gone_here(fs), d=d)
-        return Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
+        return None if dst is None else Action(form, tool, {"source": it[0], "destination": dst}, {"dst": dst}, it)
     return play
 
 

@@ -624,7 +624,7 @@ def _renames(kind: str) -> tuple[str, ...]:
     return tuple(x for x in shapes if not _DUPLICATE.search(x)) or tuple(_COPIES["default"][:2])
 
 
-def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] = ()) -> str:
+def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] = (), numbered: bool = True) -> str | None:
     """A name made from `like`, as people name a copy or a new version: report.docx -> report_final.docx,
     report_v2.docx, report-copy.docx; config.yaml -> config.yaml.bak, config.old.yaml.  For a rename
     (`copy` false) only names that do not say "a copy of".  `own`: the shapes to use instead (a scenario
@@ -652,20 +652,24 @@ def _derived(like: str, taken, r: Rand, copy: bool = True, own: tuple[str, ...] 
             tail = after.partition("{ext}")[0].strip("_-.")
             if tail and (stem.lower().endswith(tail) or tail in words):
                 continue  # not site_backup_backup.zip nor site_backup_20240525_backup.tar.gz, nor the same name again
-            if not copy and was and (was in _EARLIER and tail in _LATER or was in _LATER and tail not in _LATER):
-                continue  # a rename does not turn an old version into the final one, nor the final one back
+            if not copy and was and (was in _EARLIER and (tail in _LATER or tail == "draft")
+                                     or was in _LATER and tail not in _LATER):
+                continue  # a rename does not turn an old version into the final one or a draft, nor the final one back
             if after[:1].isdigit() and bare[-1:].isdigit():
                 continue  # not assignment_42.py for a second assignment_4.py
             name = _SELF.sub(lambda h: self_parts[h.group()], _fill(shape, r))
         if name not in taken and name != like:
             return name
+    if not numbered:
+        return None  # no name fits ('-2' would say nothing of what the file is)
     n = 2
     while f"{stem}-{n}{ext}" in taken:
         n += 1
     return f"{stem}-{n}{ext}"
 
 
-def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False, own: tuple[str, ...] = ()) -> str:
+def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False, own: tuple[str, ...] = (),
+                  numbered: bool = True) -> str | None:
     """A fresh file name not in `taken`.  With `like` (the file copied or renamed, or the kind of file
     wanted), a name derived from it (report_final.docx, config.yaml.bak; names that say "copy" only when
     `copy`) or another of its type; without, a new file a person would make (notes.txt, todo.md,
@@ -676,7 +680,7 @@ def new_file_name(taken, r: Rand, like: str | None = None, copy: bool = False, o
             return like
         same_type = _by_extension().get(ext) if ext else None
         if like in taken or not same_type:  # a copy or a new name is made from the original's (`own`: see _derived)
-            return _derived(like, taken, r, copy, own)
+            return _derived(like, taken, r, copy, own, numbered)
         return _fresh(same_type, taken, r, "untitled-{}" + ext)
     if r.chance(0.35):  # a file like the text files already here: a log among logs, a script among scripts
         names = list(taken) if taken.__class__ is dict else sorted(taken)  # a set's order varies by run
