@@ -890,3 +890,10 @@ def test_course_notes_hold_what_was_taught():
     searched = [t.args for d in _dialogues(4000, tools=PRESETS["all"]) for t in d.turns
                 if t.tool == "grep" and re.search(r"lecture|study|exam|reading_notes", t.args["file_name"])]
     assert len(searched) > 10 and not [a for a in searched if a["pattern"].lower() in errands], searched[:5]
+
+
+def test_a_copy_is_never_named_the_original():
+    """A copy named MVI_4676_original.MOV, then "move the original into the new folder": which one was meant?"""
+    named = [t.args["destination"] for d in _dialogues(3000, tools=PRESETS["all"]) for t in d.turns
+             if t.tool == "cp" and "original" in t.args["destination"].lower()]
+    assert named == [], named[:5]
