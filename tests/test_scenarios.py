@@ -897,3 +897,13 @@ def test_a_copy_is_never_named_the_original():
     named = [t.args["destination"] for d in _dialogues(3000, tools=PRESETS["all"]) for t in d.turns
              if t.tool == "cp" and "original" in t.args["destination"].lower()]
     assert named == [], named[:5]
+
+
+def test_words_and_characters_are_counted_in_prose():
+    """141 of 293 counts were of the words or characters of a CSV, a log or a config: the scenarios about those
+    count lines (rows, entries), and a notes review counts words."""
+    from generator.domains.filesystem.contents import kind_of
+    counted = [kind_of(t.args["file_name"]) for d in _dialogues(3000, tools=PRESETS["all"]) for t in d.turns
+               if t.tool == "wc" and t.args["mode"] != "l"]
+    prose = [k for k in counted if k in ("notes", "code")]
+    assert len(counted) > 50 and len(prose) >= 0.75 * len(counted), (len(prose), len(counted))
