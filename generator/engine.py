@@ -83,14 +83,16 @@ def _why_fits(line: tuple, tool: str, form: str, subject, said: dict, values, te
     `form` with these argument `values`, saying `text`: one written for some tools or forms ("why (mv cp): ...",
     "why (mv.rename): ...") ends only theirs; an untagged one only a request about something (not "list this
     folder. Config files are easy to break."); one naming the session's file or folder only a request about it
-    that does not name it already ("Delete it. 'setup.dmg' was installed ages ago.", not the name twice)."""
+    that does not name it already (not the name twice), nor refers to it ("Delete it. 'setup.dmg' was installed
+    ages ago." would say what "it" is, and the request would need no earlier turn).  `text` is None for a
+    request that refers back."""
     tags = line[3]
     if tags is None:
         if subject is None:
             return False
     elif tool not in tags and form not in tags:
         return False
-    return not line[2] or all(said[n] in values and said[n] not in text for n in line[2])
+    return not line[2] or text is not None and all(said[n] in values and said[n] not in text for n in line[2])
 
 
 def _words(nodes, slots: dict, r: Rand) -> str:
@@ -677,6 +679,7 @@ class Engine:
                 if t == at or len(used) == len(lines):
                     continue  # it says what the session is for already
                 text, tool, args, form, _, _, _, subject = turn = turns[t]
+                says = None if form in self.in_context else text  # (see _why_fits)
                 if subject is None and tool in moving:
                     continue  # "go back up. I need the disk space back." gives a reason for nothing
                 values = args.values()
@@ -684,12 +687,12 @@ class Engine:
                 for _ in range(4):  # a uniform draw among the lines that fit: drawn and kept if it fits, ...
                     k = floor(r.random() * len(lines))
                     y = lines[k]
-                    if k not in used and _why_fits(y, tool, form, subject, said, values, text):
+                    if k not in used and _why_fits(y, tool, form, subject, said, values, says):
                         x = y
                         break
                 else:  # ... else drawn from the list of those that fit (seldom made)
                     fit = [k for k, y in enumerate(lines) if k not in used
-                           and _why_fits(y, tool, form, subject, said, values, text)]
+                           and _why_fits(y, tool, form, subject, said, values, says)]
                     if fit:
                         k = fit[floor(r.random() * len(fit))]
                         x = lines[k]
