@@ -921,3 +921,10 @@ def test_a_request_that_refers_back_does_not_say_what_it_refers_to():
                 and "." in t.subject[0] and t.subject[0] in t.text:
             told.append(t.text)
     assert told == [], told[:3]
+
+
+def test_a_hand_over_hands_over_current_files():
+    """27 of 52 hand-overs opened with an old file (X_summary_old.docx) and copied it for the colleague."""
+    copied = [t.args["source"] for d in _dialogues(3000) if d.scenario == "hand-over-folder"
+              for t in d.turns if t.tool == "cp" and t.step]
+    assert len(copied) > 10 and not [n for n in copied if re.search(r"_(old|backup)\.|\.bak$", n)], copied
