@@ -928,3 +928,12 @@ def test_a_hand_over_hands_over_current_files():
     copied = [t.args["source"] for d in _dialogues(3000) if d.scenario == "hand-over-folder"
               for t in d.turns if t.tool == "cp" and t.step]
     assert len(copied) > 10 and not [n for n in copied if re.search(r"_(old|backup)\.|\.bak$", n)], copied
+
+
+def test_a_journal_page_holds_the_day_not_errands():
+    """A new journal's first entry was "book flights for the conference" (24 rows): a day's page holds a day."""
+    from generator.domains.filesystem.contents import LINES
+    errands = {x.lstrip("- ").split("{")[0] for x in LINES["notes"]}
+    written = [t.args["content"] for d in _dialogues(3000, tools=PRESETS["all"]) if d.scenario == "start-journal"
+               for t in d.turns if t.tool == "echo"]
+    assert len(written) > 5 and not [c for c in written if any(c.startswith(e) for e in errands if e)], written[:5]

@@ -84,7 +84,11 @@ def flavour_of(name: str) -> str | None:
     if i <= 0:
         return _flavour_of(name)
     got = _BY_EXTENSION[name[i + 1:]]
-    return got[1] if got is not None else _flavour_of(_BACKUP_SUFFIX.sub("", name))
+    if got is None:
+        return _flavour_of(_BACKUP_SUFFIX.sub("", name))
+    if got[1] == "notes" and ("journal" in name or "diary" in name or "daily" in name or name[:4].isdigit()):
+        return "journal"  # a day's page (journal_2026-03-02.md, 2026-03-02.md) holds the day, not errands
+    return got[1]
 
 
 @lru_cache(maxsize=256)  # only names without an ordinary extension come here (.bashrc, Makefile)
@@ -188,6 +192,10 @@ LINES: dict[str, tuple[str, ...]] = {
     "pyproject": ("[project]", 'name = "app"', 'version = "0.4.1"', 'requires-python = ">=3.10"',
                   "[tool.pytest.ini_options]", 'addopts = "-q"'),
     "compose": ("version: '3.8'", "services:", "  web:", "    image: nginx:1.25", "  db:", "    image: postgres:16"),
+    "journal": ("Went for a long walk by the river", "Finished the book I started last month", "Slept badly; too much coffee",
+                "Good call with {Who} about the new job", "Tried the new bakery on the corner", "Rained all day, stayed in",
+                "Felt productive for once", "Dinner with {Who} at {hm}", "Started learning to play the guitar",
+                "Grateful for a quiet morning"),
     "study": ("Exam covers chapters 3 to 7", "Key formula: F = m * a", "Photosynthesis turns light into chemical energy",
               "Review the lecture on sorting algorithms", "Definition: opportunity cost is the value of the next best option",
               "Office hours are on Thursday at {hm}", "Redo problem set {n} before the exam", "Normal forms: 1NF, 2NF, 3NF",
