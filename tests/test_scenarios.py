@@ -732,6 +732,10 @@ def test_what_a_request_says_fits_what_it_does():
                 odd.append(t.text)
             if t.tool == "mv" and "siblings" in text:  # said of a folder made a turn before, still empty
                 odd.append(t.text)
+            if t.form == "ls.hidden" and re.search(r"hidden files (here|in here) (too|as well)|listing too", text):
+                odd.append(t.text)  # "the hidden files here too" with no listing before it
+            if t.tool == "grep" and t.args["pattern"].lower() == "example":  # of name@example.com
+                odd.append(t.text)
             first_copy = not any(x.tool == "cp" for x in d.turns[:d.turns.index(t)])
             if t.tool == "cp" and first_copy and re.search(r"\b(too|as well)[.?!]?$", text.split(". ")[0]):
                 odd.append(t.text)  # "copy that one to 'exam-prep' too", the session's first copy
