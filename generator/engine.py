@@ -165,7 +165,7 @@ class Engine:
                  "context_menu", "creating", "removing", "aside_menu", "aside_context_menu", "looking_around",
                  "setup_menus",
                  "_fallback", "_joined", "_say_lines", "_why_lines", "setup", "setup_tools", "scenarios", "sessions_for",
-                 "making", "reading", "moving", "contextual", "direct", "surfaces", "phase", "length_phase")
+                 "making", "reading", "moving", "changing", "contextual", "direct", "surfaces", "phase", "length_phase")
 
     def __init__(self, settings: Settings, grammar: Grammar, keep_start: bool = True,
                  domain: Domain = FILESYSTEM) -> None:
@@ -192,6 +192,9 @@ class Engine:
         self.creating = frozenset(f.name for f in FORMS.values() if domain.tools[f.tool].args_with(NEW_FILE, NEW_DIR))
         # forms that remove or move something away (rm, rmdir, mv): a session never ends on one off its own objects
         self.removing = frozenset(f.name for f in FORMS.values() if any(k == "gone" for k, _ in f.notes))
+        # what a session never ends on off its own steps ("save a copy of exam_prep.md as exam_prep_v2.md" while
+        # collecting notes for revision): a request that removes or makes something
+        self.changing = self.removing | self.creating
         # an unrelated request inside a session stays where the session is (no "go back up" in the middle of it)
         # and changes nothing: it only looks (a stray "delete kent_portrait.jpg" in a session that keeps the
         # real photos works against it; a folder 'keep' made in a project skeleton becomes "the new folder";
@@ -266,8 +269,8 @@ class Engine:
             r = Rand(self.s.seed, index) if attempt == 0 else Rand(self.s.seed, index, attempt)
             d = self._attempt(index, side, want, prior, surface, r)
             if (d.turns[-1].form in in_context) == (want in in_context) and \
-                    not (d.scenario and not d.turns[-1].step and d.turns[-1].form in self.removing):
-                break  # (a session does not end removing something it never set out to: started again)
+                    not (d.scenario and not d.turns[-1].step and d.turns[-1].form in self.changing):
+                break  # (a session does not end removing or making something it never set out to: started again)
         return d
 
     def _compile_scenarios(self, domain: Domain, usable: dict):

@@ -941,3 +941,24 @@ def test_a_journal_page_holds_the_day_not_errands():
     written = [t.args["content"] for d in _dialogues(3000, tools=PRESETS["all"]) if d.scenario == "start-journal"
                for t in d.turns if t.tool == "echo"]
     assert len(written) > 5 and not [c for c in written if any(c.startswith(e) for e in errands if e)], written[:5]
+
+
+def test_a_session_never_ends_making_something_off_its_steps_and_a_log_copy_says_why():
+    """Two rows a user found odd: a revision session ending "Could I get a copy of bibliography_backup.txt named
+    bibliography_new.txt?" (its last step could not be asked; a request that makes something was asked off
+    the session's steps instead), and a log investigation copying web_error.log "Every clue in app-logs
+    gets me closer to the cause." (a reason for reading, on a copy)."""
+    off = []
+    for seed in (1, 2, 3):
+        eng = Engine(Settings(seed=seed), GRAMMAR, domain=DOMAIN)
+        for i in range(2000):
+            d = eng.conversation(i)
+            t = d.turns[-1]
+            if d.scenario and not t.step and (t.form in eng.removing or t.form in eng.creating):
+                off.append(t.text)  # (only when every fresh start ends so)
+            if d.scenario == "investigate-log":
+                for x in d.turns:
+                    if x.tool == "cp" and ". " in x.text:
+                        why = x.text.split(". ", 1)[1]
+                        assert re.search(r"cop|overwrite|kept|version", why), x.text
+    assert len(off) <= 1, off  # (before: 4 of 6,000)
