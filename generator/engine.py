@@ -506,7 +506,7 @@ class Engine:
             if final is None and want in self.in_context and side != "test":
                 # else another request of its step that builds on earlier turns ("the same for x" where there is
                 # no "it" to move: the office drafts are not read first): the session still does what it is for
-                final = self._step_on(last, last.context_menu, fs, d, r)
+                final = self._step_on(last, pick, last.context_menu, fs, d, r)
         step = last.text if final is not None else ""
         if final is None:  # off the session's objects: sparing what it made or worked on, as an aside does
             final = (self._sparing(turns, choose, FORMS[want], fs, d, r) if sc is not None
@@ -544,10 +544,7 @@ class Engine:
 
     def _final_on(self, want: str, last: StepPlan, fs, d, r: Rand):
         """The final request played on the objects of its step (`last`), or None."""
-        d.focus = last.focus
-        final = choose(self.all_forms[want], fs, d, r)
-        d.focus = None
-        return final if final is not None and self._fits(final, last.focus, fs, d) else None
+        return self._step_on(last, choose, self.all_forms[want], fs, d, r)
 
     def _both(self, first, second):
         """Focus `first` acting only on what `second` acts on too (None: no focus; made once per pair)."""
@@ -560,10 +557,10 @@ class Engine:
             got = self._joined[first, second] = replace(first, test=test)
         return got
 
-    def _step_on(self, st: StepPlan, forms, fs, d, r: Rand):
-        """A request of `forms` (a menu of step `st`'s) on the step's objects, or None."""
+    def _step_on(self, st: StepPlan, draw, what, fs, d, r: Rand):
+        """draw(what, fs, d, r) (pick from a menu, or choose a form) on the objects of step `st`, or None."""
         d.focus = st.focus
-        a = pick(forms, fs, d, r)
+        a = draw(what, fs, d, r)
         d.focus = None
         return a if a is not None and self._fits(a, st.focus, fs, d) else None
 
