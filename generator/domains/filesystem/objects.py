@@ -27,8 +27,9 @@ from functools import lru_cache
 from .contents import kind_of
 from .state import Dir
 from ...rng import Rand
+from .plays import has_version
 from .world import (BAD_NAME_RE, EMPTY_FOLDERS, OLD_NAME_HOLES, THEMES, EmptyFolders, FilesLike, Versions, fill_shape,
-                    version_stem, year_of)
+                    year_of)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -72,12 +73,7 @@ def _test(word: str, where: str | None):
     if word == "made":
         return lambda fs, d, n: n in d.kept(fs) or n in d.made_here(fs)
     if word == "versions":
-        def versions(fs, d, n):
-            if not fs.is_text_file(n):
-                return False
-            stem = version_stem(n)
-            return any(o != n and version_stem(o) == stem for o in fs.text_files())
-        return versions
+        return has_version
     if word == "copied":
         return lambda fs, d, n: n in d.listed_here(fs, "copied")
     if word == "dated":

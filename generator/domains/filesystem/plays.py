@@ -8,7 +8,7 @@ from ...rng import Rand
 from ..base import Action
 from .contents import kind_of
 from .state import Dir, valid_name
-from .world import fresh_from, new_file_name, new_folder_name, year_of
+from .world import fresh_from, new_file_name, new_folder_name, version_stem, year_of
 
 
 def one(r: Rand, options: list):
@@ -175,3 +175,18 @@ def another_text_file(fs, prev, tool: str, r: Rand, kinds=None) -> str | None:
     files = seen([n for n in fs.text_files() if n != prev.args.get("file_name")
                   and (kinds is None or kind_of(n) in kinds)], r)
     return r.choice(files) if files else None
+
+
+# ---- versions of a file: what diff compares, and what a scenario's `versions` names --------------------
+def versions_of(fs, name: str) -> list[str]:
+    """The other versions of `name` here among the text files (report_v2.md for report.md): what people
+    compare it with, never an unrelated file ("two versions of minutes.txt" compared with
+    release_timeline.md was a reader's complaint)."""
+    stem = version_stem(name)
+    return [n for n in fs.text_files() if n != name and version_stem(n) == stem]
+
+
+def has_version(fs, d, name: str) -> bool:
+    """Whether `name` is a text file with another version here: what "compare it with ..." needs "it" to be,
+    and what a scenario step on `versions` acts on."""
+    return fs.is_text_file(name) and bool(versions_of(fs, name))

@@ -3,7 +3,7 @@ are what people compare; "does the copy match?" compares a file with the copy ju
 from ...base import FILE, Action, Form, Param, Tool
 from ..objects import Focus
 from ..openworld import reads_files
-from ..plays import direct_read, no_file, seen, text_it
+from ..plays import direct_read, has_version, no_file, seen, text_it, versions_of as _versions
 from ..world import version_stem as _stem
 
 
@@ -13,22 +13,9 @@ def check(fs, a):
     return why or ("diff: a file compared with itself" if f1 == f2 else None)
 
 
-def _versions(fs, name: str) -> list[str]:
-    """The other versions of `name` here among the text files (report_v2.md for report.md): what people
-    compare it with, never an unrelated file ("two versions of minutes.txt" compared with
-    release_timeline.md was a reader's complaint)."""
-    stem = _stem(name)
-    return [n for n in fs.text_files() if n != name and _stem(n) == stem]
-
-
 def _partner(fs, name: str, r) -> str | None:
     versions = _versions(fs, name)
     return r.choice(versions) if versions else None
-
-
-def _has_version(fs, d, name: str) -> bool:
-    """Whether `name` is a text file with another version here: what "compare it with ..." needs "it" to be."""
-    return fs.is_text_file(name) and bool(_versions(fs, name))
 
 
 def _act(form, f1, f2, slots, subject=None):
@@ -69,7 +56,7 @@ TOOL = Tool(
     forms=(
         Form("diff.direct", "direct", play_direct, ("file", "other"), ("kind",)),
         Form("diff.it", "pronoun", play_it, ("other",), ("kind",), (("cat.direct",),),
-             setup_on=Focus(_has_version, ())),
+             setup_on=Focus(has_version, ())),
         Form("diff.copy", "description", play_copy, (), ("kind",), (("cp.rename",),)),
     ),
     read=direct_read("diff.direct", file="file_name1", other="file_name2"), order=17,
