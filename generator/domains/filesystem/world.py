@@ -445,16 +445,23 @@ class Versions(NamedTuple):
     shapes: tuple[str, ...]
 
     def fill(self, kids: dict, r: Rand, year: str | None, month: str | None) -> None:
-        texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
-        if not texts:
+        if not _add_second_version(kids, r):
             _add_file(self.shapes, kids, r, year, month)
-            texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]
-        if texts:
-            first = texts[floor(r.random() * len(texts))]
-            other = _second_version(first, r)
-            if other not in kids:
-                kind, key, _ = kids[first]
-                kids[other] = (kind, key, 1)
+            _add_second_version(kids, r)
+
+
+def _add_second_version(kids: dict, r: Rand) -> bool:
+    """Add a second version of one of the text files in `kids` (report.md -> report_v2.md, the same text with a
+    line or two changed); False when there is no text file."""
+    texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
+    if not texts:
+        return False
+    first = texts[floor(r.random() * len(texts))]
+    other = _second_version(first, r)
+    if other not in kids:
+        kind, key, _ = kids[first]
+        kids[other] = (kind, key, 1)
+    return True
 
 
 def _populate(d: Dir, theme: str, depth_left: int, key: int, spine: bool = False,
@@ -478,13 +485,7 @@ def _fill_folder(d: Dir, r: Rand, theme: str, depth_left: int, spine: bool, year
     for hold in holds:
         hold.fill(kids, r, year, month)
     if rnd() < 0.5:  # a second version of a text file: what `diff` compares
-        texts = [k for k, v in kids.items() if v.__class__ is tuple and v[0] != "binary"]  # text recipes
-        if texts:
-            first = texts[floor(rnd() * len(texts))]
-            other = _second_version(first, r)
-            if other not in kids:
-                kind, key, _ = kids[first]
-                kids[other] = (kind, key, 1)
+        _add_second_version(kids, r)
     if rnd() < 0.2:
         _add_file(_SUB_HIDDEN[theme], kids, r)
     if depth_left > 0 and rnd() < 0.25:  # an empty folder: what `rmdir` removes
