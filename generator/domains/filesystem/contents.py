@@ -86,9 +86,24 @@ def flavour_of(name: str) -> str | None:
     got = _BY_EXTENSION[name[i + 1:]]
     if got is None:
         return _flavour_of(_BACKUP_SUFFIX.sub("", name))
-    if got[1] == "notes" and ("journal" in name or "diary" in name or "daily" in name or name[:4].isdigit()):
-        return "journal"  # a day's page (journal_2026-03-02.md, 2026-03-02.md) holds the day, not errands
-    return got[1]
+    return _notes_flavour(name) if got[1] == "notes" else got[1]
+
+
+# notes whose name says what they hold (a name or, in world.py, a name's shape such as {course}_notes.md): a
+# day's page (journal_2026-03-02.md, 2026-03-02.md) holds the day, a course's notes what was taught, not errands
+_NOTES_BY_NAME = (("journal", ("journal", "diary", "daily")),
+                  ("study", ("{course}", "lecture", "study", "exam", "revision", "reading_notes", "literature",
+                             "flashcards")))
+
+
+def _notes_flavour(name: str) -> str:
+    if name[:4].isdigit():
+        return "journal"
+    for flavour, words in _NOTES_BY_NAME:
+        for w in words:
+            if w in name:
+                return flavour
+    return "notes"
 
 
 @lru_cache(maxsize=256)  # only names without an ordinary extension come here (.bashrc, Makefile)

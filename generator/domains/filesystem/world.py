@@ -277,14 +277,8 @@ def _compile(shape: str) -> tuple:
     # a name ends as its shape does: the shape's last dot is the name's, after at least one character
     # (no hole's value is empty), when no hole follows it
     written = "{" not in shape or dot > 0 and "{" not in shape[dot:]
-    flavour = (flavour_of(shape) or "binary") if written else ""
-    if flavour == "notes" and _STUDY_SHAPE.search(shape):  # a course's notes hold what was taught, not errands
-        flavour = "study"
-    compiled = _SHAPES[shape] = (head, tuple(holes), flavour)
+    compiled = _SHAPES[shape] = (head, tuple(holes), (flavour_of(shape) or "binary") if written else "")
     return compiled
-
-
-_STUDY_SHAPE = re.compile(r"\{course\}|lecture|study|exam|revision|reading_notes|literature|flashcards")
 
 
 def fill_shape(shape: str, r: Rand) -> str:
