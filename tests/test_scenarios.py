@@ -12,7 +12,8 @@ from generator.domains.filesystem import PRESETS
 from generator.domains.filesystem.contents import kind_of
 from generator.engine import Engine, Settings
 from generator.grammar import GrammarError, default_grammar_dir
-from helpers import mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import mtgen_in_process as mtgen
 
 DOMAIN, GRAMMAR = load()
 
