@@ -5,7 +5,9 @@ import pytest
 from generator import augment as aug
 from generator.domains.filesystem.state import FileSystem
 from generator.validate import validate
-from helpers import REALDATA, ROOT, mtgen, read_rows
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import REALDATA, ROOT, read_rows
+from helpers import mtgen_in_process as mtgen
 
 SPEC = ROOT / "tests" / "fixtures" / "spec_example"
 

@@ -12,7 +12,9 @@ from generator import augment as aug
 from generator import stats
 from generator.rng import Rand
 from generator.validate import load_job, validate
-from helpers import ROOT, SHARED, calls_of, mtgen, read_rows
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import ROOT, SHARED, calls_of, read_rows
+from helpers import mtgen_in_process as mtgen
 
 HOME = ROOT / "tests" / "fixtures" / "augment_smart_home"  # 25 train + 12 test rows of the smart-home example
 REAL_HOME = SHARED / "realdata" / "distil-smart-home"

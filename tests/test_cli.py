@@ -3,7 +3,9 @@ import os
 
 import pytest
 
-from helpers import ROOT, mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import ROOT
+from helpers import mtgen_in_process as mtgen
 
 
 @pytest.mark.parametrize("args,message", [

@@ -10,7 +10,11 @@ from generator.forms import FORMS, REFERENCE_STYLES
 from generator.domains.filesystem.state import Dir, FileSystem
 from generator.grammar import load
 from generator.tools import PRESETS, TOOL_NAMES
-from helpers import calls_of, mtgen, read_rows
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process);
+# the tests about worker processes, a fresh process's determinism or a process group stay real processes
+from helpers import calls_of, read_rows
+from helpers import mtgen as mtgen_process
+from helpers import mtgen_in_process as mtgen
 
 
 def tree_from_gorilla(name: str, node: dict) -> Dir:
@@ -115,7 +119,7 @@ def test_no_duplicates_and_no_leakage(default_run):
 
 def test_same_seed_is_byte_identical_and_other_seed_differs(tmp_path):
     for name, seed in (("a", 7), ("b", 7), ("c", 8)):
-        assert mtgen("generate", "--n", "120", "--seed", seed, "--out", tmp_path / name).returncode == 0
+        assert mtgen_process("generate", "--n", "120", "--seed", seed, "--out", tmp_path / name).returncode == 0
     for f in ("train.jsonl", "test.jsonl", "job_description.json", "config.yaml"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     assert (tmp_path / "a" / "train.jsonl").read_bytes() != (tmp_path / "c" / "train.jsonl").read_bytes()
@@ -214,10 +218,10 @@ def test_readme_sample_is_real_output(default_run):
 
 def test_output_is_identical_for_any_worker_count_and_shards_concatenate(tmp_path):
     base = ["generate", "--n", "300", "--seed", "6", "--split-by", "template"]
-    assert mtgen(*base, "--workers", "1", "--out", tmp_path / "w1").returncode == 0
-    assert mtgen(*base, "--workers", "3", "--out", tmp_path / "w3").returncode == 0
+    assert mtgen_process(*base, "--workers", "1", "--out", tmp_path / "w1").returncode == 0
+    assert mtgen_process(*base, "--workers", "3", "--out", tmp_path / "w3").returncode == 0
     for k in (1, 2, 3):
-        r = mtgen(*base, "--workers", "2", "--shard", f"{k}/3", "--out", tmp_path / f"s{k}")
+        r = mtgen_process(*base, "--workers", "2", "--shard", f"{k}/3", "--out", tmp_path / f"s{k}")
         assert r.returncode == 0, r.stderr
     for split in ("train", "test"):
         one = (tmp_path / "w1" / f"{split}.jsonl").read_bytes()

@@ -6,7 +6,9 @@ import pytest
 
 from generator import mutate as mut
 from generator.validate import validate
-from helpers import REALDATA, mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import REALDATA
+from helpers import mtgen_in_process as mtgen
 
 VALIDATE = f"{sys.executable} -m generator validate {{file}}"
 

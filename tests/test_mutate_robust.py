@@ -12,7 +12,11 @@ import pytest
 
 from generator import mutate as mut
 from generator.validate import validate
-from helpers import REALDATA_SMALL, mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process);
+# the tests about worker processes, a fresh process's determinism or a process group stay real processes
+from helpers import REALDATA_SMALL
+from helpers import mtgen as mtgen_process
+from helpers import mtgen_in_process as mtgen
 
 HOME = REALDATA_SMALL / "distil-smart-home"
 BANK = REALDATA_SMALL / "distil-voice-assistant-banking"
@@ -109,7 +113,7 @@ def test_deep_nesting_and_lone_surrogates_are_carried_without_a_traceback(tmp_pa
         turns[0]["content"] += " \ud800"
         lines[i] = json.dumps({"question": json.dumps(turns), "answer": row["answer"]}) + "\n"
     (d / "train.jsonl").write_text("".join(lines), encoding="utf-8")
-    r = mtgen("mutate", d, "--out", tmp_path / "o1", "--rate", "1", "--seed", 1)
+    r = mtgen_process("mutate", d, "--out", tmp_path / "o1", "--rate", "1", "--seed", 1)
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     for seed in (1, 2, 3):
         if seed > 1:
@@ -220,7 +224,7 @@ def test_a_check_that_never_ends_is_stopped(tmp_path):
     from helpers import ROOT
     marker = f"sleep {1000 + tmp_path.stat().st_ino % 1000}"  # a command line of this test's own, to look for after
     start = time.monotonic()
-    p = mtgen("mutate", ROOT / "tests" / "fixtures" / "spec_example", "--out", tmp_path / "m",
+    p = mtgen_process("mutate", ROOT / "tests" / "fixtures" / "spec_example", "--out", tmp_path / "m",
               "--check", f"{marker}; echo {{file}}", "--check-timeout", "1")
     assert time.monotonic() - start < 30
     assert p.returncode == 2 and "--check took longer than 1 s" in p.stderr, p.stderr
@@ -228,5 +232,5 @@ def test_a_check_that_never_ends_is_stopped(tmp_path):
     import subprocess
     left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.strip()
     assert left == "", "the check's child processes were left running"
-    assert mtgen("mutate", ROOT / "tests" / "fixtures" / "spec_example", "--out", tmp_path / "n", "--check",
+    assert mtgen_process("mutate", ROOT / "tests" / "fixtures" / "spec_example", "--out", tmp_path / "n", "--check",
                  "true {file}", "--check-timeout", "0").returncode == 2

@@ -14,7 +14,7 @@ from generator import validate as validate_mod
 from generator.convert import ConvertError
 from generator.dataset import safe_text
 from generator.validate import CODES, validate
-from helpers import ROOT
+from helpers import ROOT, mtgen_in_process
 
 
 def tool(name: str, props: dict, required=()) -> dict:
@@ -54,8 +54,8 @@ def codes(v) -> list[tuple[str, int, str]]:
 
 
 def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    """An mtgen command's exit code and output, from its entry point run in this process (no start-up per call)."""
+    return mtgen_in_process(*args, cwd=ROOT)
 
 
 # ---- item 7: strict JSON, one behaviour for BOM and line ends, $ref ----------------------------------
@@ -569,13 +569,12 @@ def test_a_bad_export_row_names_its_field(tmp_path, fmt, damage, said):
 
 def test_augment_refuses_a_folder_with_a_split_in_two_files(tmp_path):
     """augment took train.jsonl and ignored train.csv beside it; it finds a folder's files as every command does."""
-    from helpers import ROOT, mtgen
     spec = ROOT / "tests" / "fixtures" / "spec_example"
     folder = tmp_path / "mix"
     folder.mkdir()
     for name in ("train.jsonl", "job_description.json"):
         (folder / name).write_bytes((spec / name).read_bytes())
     (folder / "train.csv").write_text("question,answer\n", encoding="utf-8")
-    p = mtgen("augment", folder, "--out", tmp_path / "o", "--n", "30")
+    p = cli("augment", folder, "--out", tmp_path / "o", "--n", "30")
     assert p.returncode == 2 and "both train.jsonl and train.csv" in p.stderr, p.stderr
     assert not (tmp_path / "o").exists()

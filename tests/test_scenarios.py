@@ -12,14 +12,25 @@ from generator.domains.filesystem import PRESETS
 from generator.domains.filesystem.contents import kind_of
 from generator.engine import Engine, Settings
 from generator.grammar import GrammarError, default_grammar_dir
-from helpers import mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import mtgen_in_process as mtgen
 
 DOMAIN, GRAMMAR = load()
 
 
+_PLAYED: dict = {}  # settings -> (engine, the dialogues it has played so far, from index 0 on)
+
+
 def _dialogues(n, **settings):
-    eng = Engine(Settings(seed=3, **settings), GRAMMAR, domain=DOMAIN)
-    return [eng.conversation(i) for i in range(n)]
+    """The first `n` dialogues of a seed-3 run with `settings`.  Dozens of tests read the same runs (1,500
+    dialogues with every tool, ...): each run is played once per process and grown as a test needs more.
+    A dialogue is an immutable tuple, and those of indices 0..n-1 are the same whether or not more follow."""
+    key = tuple(sorted(settings.items()))
+    if key not in _PLAYED:
+        _PLAYED[key] = (Engine(Settings(seed=3, **settings), GRAMMAR, domain=DOMAIN), [])
+    eng, played = _PLAYED[key]
+    played.extend(eng.conversation(i) for i in range(len(played), n))
+    return played[:n]
 
 
 def test_at_least_25_scenarios_and_every_one_is_played():

@@ -4,7 +4,9 @@ import json
 import pytest
 
 from generator.stats import compute, reference_style
-from helpers import SHARED, mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import SHARED
+from helpers import mtgen_in_process as mtgen
 
 REALDATA = SHARED / "realdata"
 

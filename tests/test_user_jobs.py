@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
-from helpers import ROOT, mtgen
+# exit codes and messages read the same from the entry point run in this process (the tests with a file-size
+# limit set in the child stay real processes)
+from helpers import ROOT
+from helpers import mtgen_in_process as mtgen
 
 GRAMMARS = ROOT / "grammars" / "smart-home"
 SMART_HOME = ROOT / "tests" / "fixtures" / "augment_smart_home" / "job_description.json"

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from generator.validate import CODES, validate
-from helpers import REALDATA, ROOT, mtgen
+# exit codes and output read the same from the entry point run in this process (helpers.mtgen_in_process)
+from helpers import REALDATA, ROOT
+from helpers import mtgen_in_process as mtgen
 
 needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"{REALDATA} is missing (CI keeps shared/ beside the checkout)")
 
