@@ -196,7 +196,7 @@ def held(filters) -> dict:
     """What _holds finds for these (filter as written, where) pairs, as data to keep: remember() takes it back."""
     for words, where in filters:
         compile_filter(words, where)
-    keys = {(" ".join(words.partition("->")[0].split()), where) for words, where in filters}
+    keys = {(_named_words(words), where) for words, where in filters}  # as compile_filter gives them to _holds
     return {k: _held[k] for k in keys if k in _held}
 
 
@@ -235,14 +235,20 @@ def problem(words: str, where: str | None) -> str | None:
     return None
 
 
+def _named_words(words: str) -> str:
+    """The words of a filter that name what its step acts on: not the names it gives (-> ...) nor those it
+    leaves out (!pattern).  What the scenarios' cache keeps for a filter is filed under them (see held)."""
+    return " ".join(w for w in words.partition("->")[0].split() if not w.startswith("!"))
+
+
 @lru_cache(maxsize=None)
 def compile_filter(words: str, where: str | None) -> Focus | None:
     """The Focus of `words` (checked by problem() first); None for ''."""
-    words, _, names = words.partition("->")
+    given, _, names = words.partition("->")
     shapes = tuple(x for x in names.split() if not OLD_NAME_HOLES.search(x))
     renames = tuple(x for x in names.split() if OLD_NAME_HOLES.search(x))
-    unless = [w[1:] for w in words.split() if w.startswith("!")]  # "config !*_backup*": a config, not a backup
-    words = " ".join(w for w in words.split() if not w.startswith("!"))
+    unless = [w[1:] for w in given.split() if w.startswith("!")]  # "config !*_backup*": a config, not a backup
+    words = _named_words(words)
     kinds = [w for w in words.split() if w in _FILE_KINDS]
     tests = [_test(w, where) for w in _patterns_first(words.split()) if w not in _FILE_KINDS]
     if kinds:
