@@ -989,3 +989,41 @@ def test_no_tool_ends_its_sessions_mostly_in_one_scenario():
         total = sum(scenarios.values())
         top, k = scenarios.most_common(1)[0]
         assert len(scenarios) >= 2 and k <= 0.65 * total, (tool, top, k, total)
+
+
+def test_a_folder_is_not_listed_again_before_anything_changes():
+    """"Contents of this folder?", then "a full listing here, hidden entries and all?": the second listing
+    told the user nothing they had asked to see (140 of 3,000 conversations listed a folder twice, with only
+    looks between).  A folder is listed again only after something changed or the user went elsewhere."""
+    changes = {"cd", "mv", "cp", "rm", "rmdir", "mkdir", "touch", "echo"}
+    again = []
+    for d in _dialogues(3000) + _dialogues(3000, tools=PRESETS["all"]):
+        for j, t in enumerate(d.turns):
+            if t.tool == "ls":
+                for before in reversed(d.turns[:j]):
+                    if before.tool in changes:
+                        break
+                    if before.tool == "ls":
+                        again.append([x.text for x in d.turns[:j + 1]])
+                        break
+    assert again == [], again[:2]
+
+
+def test_a_renamed_file_is_not_read_again():
+    """"Print packing_list.txt", "rename it packing_list_2026-04-27.txt", "now I'd like it on screen": a rename
+    changes what a file is called, not what it says, so a look at it stands under its new name (15 of 3,000)."""
+    again = []
+    for d in _dialogues(3000) + _dialogues(3000, tools=PRESETS["all"]):
+        for j, t in enumerate(d.turns):
+            if t.tool != "cat":
+                continue
+            name = t.args["file_name"]
+            for before in reversed(d.turns[:j]):
+                if before.tool == "mv" and before.form.endswith("rename") and before.args["destination"] == name:
+                    name = before.args["source"]
+                elif before.tool == "echo" and before.args["file_name"] == name:
+                    break
+                elif before.tool == "cat" and before.args["file_name"] == name != t.args["file_name"]:
+                    again.append([x.text for x in d.turns[:j + 1]])
+                    break
+    assert again == [], again[:2]

@@ -33,15 +33,19 @@ class Discourse:
                 mentioned.add((path, v))
         self.prev_notes = prev_notes = {}
         looked = False
+        gone = renamed = None
         for key, arg in notes:
             value = args.get(arg)
             if key in PREV_NOTES:
                 prev_notes[key] = value
             elif key == "gone":
                 self.gone.add((path, value))
+                gone = value
             elif key == "looked":
                 looked = True
             else:
+                if key == "renamed":
+                    renamed = value
                 self.lists.setdefault(key, []).append((path, value))
         if looked:
             self.looked.setdefault(action.tool, []).append((path, args, action.subject))
@@ -49,10 +53,19 @@ class Discourse:
             named = {v for v in args.values() if v.__class__ is str}
             kept = {}
             for tool, asked in self.looked.items():  # ("open notes.md", "make a folder", "open notes.md" again: no)
-                asked = [x for x in asked if x[2] is not None and not x[2][1]
-                         and not any(v in named for v in x[1].values() if v.__class__ is str)]
-                if asked:
-                    kept[tool] = asked
+                stays = []
+                for x in asked:
+                    if x[2] is None or x[2][1]:
+                        continue
+                    if renamed is not None and x[0] == path and x[2][0] == gone:
+                        # a rename changes what a file is called, not what a look at it showed: "print
+                        # packing_list.txt", "rename it", "now I'd like it on screen" shows nothing new
+                        x = (path, {k: renamed if v == gone else v for k, v in x[1].items()}, (renamed, False))
+                    elif any(v in named for v in x[1].values() if v.__class__ is str):
+                        continue
+                    stays.append(x)
+                if stays:
+                    kept[tool] = stays
             self.looked = kept
         self.prev, self.prev_path = action, path
 

@@ -6,15 +6,25 @@ def check(fs, a):
     return None if isinstance(a.get("a", False), bool) else "ls: 'a' must be a boolean"
 
 
-# Nobody lists again right after a listing of this folder (nothing changed in between), except to see the
-# hidden files after the plain listing.
+def _listed_here(fs, d) -> bool:
+    """Whether this folder was listed (plainly or with its hidden files) since anything last changed: a person
+    who has just seen what is here does not ask again, not even for the dot-files ("what's here?", then "a full
+    listing, hidden entries and all")."""
+    looks = d.looked.get("ls")
+    if looks:
+        here = fs.path()
+        for path, _, _ in looks:
+            if path == here:
+                return True
+    return False
+
+
 def play_plain(fs, d, prev, r):
-    return None if prev is not None and prev.tool == "ls" else Action("ls.plain", "ls", {}, {})
+    return None if _listed_here(fs, d) else Action("ls.plain", "ls", {}, {})
 
 
 def play_hidden(fs, d, prev, r):
-    return None if prev is not None and prev.tool == "ls" and prev.args.get("a") is True \
-        else Action("ls.hidden", "ls", {"a": True}, {})
+    return None if _listed_here(fs, d) else Action("ls.hidden", "ls", {"a": True}, {})
 
 
 def read(a, is_dir):
