@@ -654,7 +654,7 @@ def test_a_diff_compares_versions_of_one_file_and_pwd_never_follows_cd():
     """People compare report.md with report_v2.md or with the copy just made, not with an unrelated file
     ("two versions of minutes.txt" compared with release_timeline.md); nor ask where they are right after
     saying where to go."""
-    from generator.domains.filesystem.tools.diff import _stem
+    from generator.domains.filesystem.world import version_stem as _stem
     diffs = 0
     for d in _dialogues(3000, tools=PRESETS["all"]):
         for prev, t in zip((None,) + d.turns, d.turns):

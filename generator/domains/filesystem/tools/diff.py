@@ -3,8 +3,7 @@ are what people compare; "does the copy match?" compares a file with the copy ju
 from ...base import FILE, Action, Form, Param, Tool
 from ..objects import Focus
 from ..openworld import reads_files
-from ..plays import direct_read, has_version, no_file, seen, text_it, versions_of as _versions
-from ..world import version_stem as _stem
+from ..plays import direct_read, has_version, no_file, seen, text_it, versions_of
 
 
 def check(fs, a):
@@ -14,7 +13,7 @@ def check(fs, a):
 
 
 def _partner(fs, name: str, r) -> str | None:
-    versions = _versions(fs, name)
+    versions = versions_of(fs, name)
     return r.choice(versions) if versions else None
 
 
@@ -26,7 +25,7 @@ def play_direct(fs, d, prev, r):
     files = seen(fs.text_files(), r, fs, d)
     if len(files) < 2:
         return None
-    versioned = [n for n in files if any(o != n and _stem(o) == _stem(n) for o in files)]
+    versioned = [n for n in files if has_version(fs, d, n)]
     f1 = r.choice(versioned if versioned else files)
     f2 = _partner(fs, f1, r)
     return None if f2 is None else _act("diff.direct", f1, f2, {"file": f1, "other": f2}, (f1, False))
