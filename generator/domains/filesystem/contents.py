@@ -294,14 +294,15 @@ def text_of(value) -> str:
 _WORD = None
 
 
-def pattern_in(text: str, r: Rand) -> str | None:
-    """A search string a person would type for this text: a word of one of its lines (at least four
-    letters, or a log level), so a grep for it finds something; in a log, mostly a sign of trouble."""
+def pattern_in(text: str, r: Rand, kind: str | None = None) -> str | None:
+    """A search string a person would type for this text (of a file of `kind`): a word of one of its lines
+    (at least four letters, or a log level), so a grep for it finds something; in a log, mostly a sign of
+    trouble."""
     global _WORD
     if _WORD is None:
         import re
         _WORD = re.compile(r"[A-Za-z]{4,}(?:_[A-Za-z]+)*")
-    if "ERROR" in text or "WARN" in text:  # a log: searched for its trouble most of the time, not 'picked'
+    if kind == "log":  # searched for its trouble most of the time, not 'picked'
         trouble = [w for w in _TROUBLE if w in text]
         if trouble and r.random() < 0.8:
             return r.choice(trouble)

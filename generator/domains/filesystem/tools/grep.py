@@ -1,7 +1,7 @@
 """grep: the lines of a text file that contain a string.  The string is taken from the file itself, so
 the search finds something, as a user who knows the file would expect."""
 from ...base import FILE, PATTERN, Action, Form, Param, Tool
-from ..contents import pattern_in
+from ..contents import kind_of, pattern_in
 from ..openworld import reads_files
 from ..plays import a_text_file, direct_read, no_file, seen, text_it
 
@@ -19,13 +19,13 @@ def _act(form, n, pattern, slots):
 
 def play_direct(fs, d, prev, r):
     n = a_text_file(fs, r, d)
-    p = pattern_in(fs.text(n), r) if n else None
+    p = pattern_in(fs.text(n), r, kind_of(n)) if n else None
     return None if p is None else _act("grep.direct", n, p, {"file": n})
 
 
 def play_it(fs, d, prev, r):
     n = text_it(fs, d, prev)
-    p = pattern_in(fs.text(n), r) if n else None
+    p = pattern_in(fs.text(n), r, kind_of(n)) if n else None
     return None if p is None else _act("grep.it", n, p, {})
 
 
