@@ -255,13 +255,12 @@ def compile_filter(words: str, where: str | None) -> Focus | None:
         tests.insert(0, _kinds_test(kinds))
     if not tests and not shapes and not renames:
         return None
-    named = _any_of(tests) if tests else None
-    if named is None or not unless:
-        return Focus(named, shapes, _holds(words.split(), where), renames)
-    excluded = _name_test("|".join(unless))
+    test = named = _any_of(tests) if tests else None
+    if named is not None and unless:
+        excluded = _name_test("|".join(unless))
 
-    def test(fs, d, n) -> bool:
-        return not excluded(n) and named(fs, d, n)
+        def test(fs, d, n) -> bool:
+            return not excluded(n) and named(fs, d, n)
     return Focus(test, shapes, _holds(words.split(), where), renames)
 
 
